@@ -1,0 +1,87 @@
+import { Redactor } from '../redact.js';
+
+/**
+ * Everything a command needs from its surroundings, injected so that tests run commands
+ * in-process and so that all output goes through one sink (which redacts secrets).
+ */
+export interface CliIo {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** True when a human is at a terminal: prompts and colour are allowed. */
+  interactive: boolean;
+  color: boolean;
+  out(text: string): void;
+  err(text: string): void;
+  /** Ask a yes/no question; only called when `interactive`. */
+  confirm(question: string): Promise<boolean>;
+  redactor: Redactor;
+  /** Aborted on SIGINT/SIGTERM for long-running commands (run, sandbox). */
+  signal: AbortSignal;
+}
+
+export interface ProcessIoOptions {
+  argvHasNoColor?: boolean;
+}
+
+/** Decides interactivity and colour the way the CLI contract says: CI=true, no TTY or NO_COLOR. */
+export function detectTerminal(
+  env: Record<string, string | undefined>,
+  stdoutIsTTY: boolean,
+): { interactive: boolean; color: boolean } {
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  const interactive = stdoutIsTTY && !ci;
+  const color = interactive && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  return { interactive, color };
+}
+
+/** The real process's io: stdout/stderr with redaction, readline prompt on a TTY. */
+export function createProcessIo(signal: AbortSignal): CliIo {
+  const redactor = new Redactor();
+  const { interactive, color } = detectTerminal(process.env, Boolean(process.stdout.isTTY));
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    interactive,
+    color,
+    redactor,
+    signal,
+    out: (text) => void process.stdout.write(redactor.redact(text)),
+    err: (text) => void process.stderr.write(redactor.redact(text)),
+    confirm: async (question) => {
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        const answer = await rl.question(`${question} `);
+        return answer.trim().toLowerCase() === 'yes';
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+/** An in-memory io for tests and the programmatic API: collects output as strings. */
+export function createMemoryIo(options: {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  interactive?: boolean;
+  answer?: boolean;
+  signal?: AbortSignal;
+}): CliIo & { stdout: () => string; stderr: () => string } {
+  const redactor = new Redactor();
+  let out = '';
+  let err = '';
+  return {
+    cwd: options.cwd,
+    env: options.env ?? {},
+    interactive: options.interactive ?? false,
+    color: false,
+    redactor,
+    signal: options.signal ?? new AbortController().signal,
+    out: (text) => void (out += redactor.redact(text)),
+    err: (text) => void (err += redactor.redact(text)),
+    confirm: async () => options.answer ?? false,
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
