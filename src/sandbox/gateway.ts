@@ -39,6 +39,12 @@ export interface GatewayHub {
 }
 
 export function attachGateway(_options: GatewayOptions): GatewayHub {
-  // PLACEHOLDER: implemented by the gateway work (issue 2); keeps the contract compilable.
-  throw new Error('gateway not built yet');
+  // PLACEHOLDER (no-op hub): replaced by the gateway implementation; keeps the contract usable.
+  return {
+    dispatchMessageCreate: () => {},
+    disconnectAll: () => {},
+    requestReconnect: () => {},
+    invalidateSessions: () => {},
+    close: async () => {},
+  };
 }
