@@ -1,0 +1,58 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { GatewayHub } from './gateway.js';
+import type { BucketName } from './rate-limit-profile.js';
+import type { SandboxState } from './state.js';
+import type { WorldBot } from './world.js';
+
+/** What every route handler can reach: the data, the gateway hub and the public URLs. */
+export interface SandboxCore {
+  state: SandboxState;
+  hub(): GatewayHub;
+  /** http://HOST:PORT */
+  httpUrl(): string;
+  /** ws://HOST:PORT/gateway */
+  gatewayUrl(): string;
+}
+
+export interface RequestInput {
+  method: string;
+  headers: IncomingHttpHeaders;
+  query: URLSearchParams;
+  rawBody: Buffer;
+}
+
+export interface RouteContext {
+  core: SandboxCore;
+  params: Record<string, string>;
+  request: RequestInput;
+  /** The authenticated bot (routes with `auth: 'bot'`), else null. */
+  bot: WorldBot | null;
+  /** `X-Audit-Log-Reason`, URI-decoded. */
+  reason: string | null;
+  /** The parsed body: JSON, or `payload_json` of a multipart body (+ file names). 50109 on bad JSON. */
+  body(): Promise<unknown>;
+}
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+}
+
+export type RouteHandler = (ctx: RouteContext) => RouteResult | Promise<RouteResult>;
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface ApiRoute {
+  method: HttpMethod;
+  /** Path template below /api/v10, e.g. `/channels/:channel_id/webhooks`. */
+  path: string;
+  bucket: BucketName;
+  /** `bot`: Authorization: Bot TOKEN required, bot's global limit applies. `webhook-token`: no auth. */
+  auth: 'bot' | 'webhook-token';
+  /** The top-level resource of Discord's per-route limits. */
+  major: (params: Record<string, string>) => string;
+  handle: RouteHandler;
+}
+
+export const majorNone = () => '';
+export const majorParam = (name: string) => (params: Record<string, string>) => params[name] ?? '';

@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { invalidJson, requestTooLarge } from './errors.js';
+
+/** Request bodies above this are refused with 413 (Discord's own cap for bots is lower for JSON). */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/** Reads the whole body, refusing more than `max` bytes (413 40005). */
+export async function readBody(req: IncomingMessage, max = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) throw requestTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > max) throw requestTooLarge();
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A request body as Discord reads it: JSON, or `multipart/form-data` whose `payload_json`
+ * field holds the JSON (files become `attachments` by name and size). An empty body is `{}`.
+ */
+export async function parseBody(raw: Buffer, contentType: string | undefined): Promise<unknown> {
+  if (contentType?.toLowerCase().startsWith('multipart/form-data')) return parseMultipart(raw, contentType);
+  if (raw.length === 0) return {};
+  try {
+    return JSON.parse(raw.toString('utf8')) as unknown;
+  } catch {
+    throw invalidJson();
+  }
+}
+
+async function parseMultipart(raw: Buffer, contentType: string): Promise<unknown> {
+  let form: FormData;
+  try {
+    form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw invalidJson();
+  }
+  const payload = form.get('payload_json');
+  let body: Record<string, unknown> = {};
+  if (typeof payload === 'string') {
+    try {
+      const parsed = JSON.parse(payload) as unknown;
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+    } catch {
+      throw invalidJson();
+    }
+  }
+  for (const [key, value] of form.entries()) {
+    if (key === 'payload_json') continue;
+    if (typeof value === 'string') body[key] = value;
+  }
+  const files = [...form.entries()].filter(([, value]) => typeof value !== 'string') as Array<[string, File]>;
+  if (files.length > 0) {
+    body.__files = files.map(([field, file]) => ({ field, filename: file.name, size: file.size, content_type: file.type }));
+  }
+  return body;
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) return;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  if (status === 204 || body === undefined) {
+    res.writeHead(status);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}

@@ -1,0 +1,56 @@
+import type { APIMessage } from '../discord/types.js';
+import { compareSnowflakes } from './snowflake.js';
+
+/** Messages kept per channel; the oldest are dropped past this many (memory and state-file bound). */
+export const MAX_MESSAGES_PER_CHANNEL = 5000;
+
+export interface ListMessagesOptions {
+  limit: number;
+  before?: string;
+  after?: string;
+}
+
+/** Messages per channel in creation order (ids are increasing snowflakes). */
+export class MessageStore {
+  private readonly byChannel = new Map<string, APIMessage[]>();
+
+  add(message: APIMessage): void {
+    let list = this.byChannel.get(message.channel_id);
+    if (!list) {
+      list = [];
+      this.byChannel.set(message.channel_id, list);
+    }
+    list.push(message);
+    if (list.length > MAX_MESSAGES_PER_CHANNEL) list.splice(0, list.length - MAX_MESSAGES_PER_CHANNEL);
+  }
+
+  /** Oldest first: the admin API's view. */
+  chronological(channelId: string): APIMessage[] {
+    return [...(this.byChannel.get(channelId) ?? [])];
+  }
+
+  /**
+   * Discord's GET /channels/{id}/messages: newest first, `limit` messages, optionally only
+   * those before or after a message id (https://discord.com/developers/docs/resources/message#get-channel-messages).
+   */
+  list(channelId: string, options: ListMessagesOptions): APIMessage[] {
+    const all = this.byChannel.get(channelId) ?? [];
+    if (options.after !== undefined) {
+      const after = options.after;
+      // `after` returns the messages right after the id, still newest first.
+      const newer = all.filter((message) => compareSnowflakes(message.id, after) > 0);
+      return newer.slice(0, options.limit).reverse();
+    }
+    const before = options.before;
+    const older = before === undefined ? all : all.filter((message) => compareSnowflakes(message.id, before) < 0);
+    return older.slice(-options.limit).reverse();
+  }
+
+  entries(): Array<[string, APIMessage[]]> {
+    return [...this.byChannel.entries()];
+  }
+
+  clear(): void {
+    this.byChannel.clear();
+  }
+}

@@ -1,0 +1,54 @@
+import type { SandboxCore } from '../context.js';
+import {
+  missingAccess,
+  missingPermissions,
+  unknownChannel,
+  unknownGuild,
+  unknownWebhook,
+} from '../errors.js';
+import { hasPermission, Perm } from '../permissions.js';
+import type { StoredWebhook } from '../webhook-store.js';
+import type { WorldBot, WorldChannel, WorldGuild } from '../world.js';
+
+/**
+ * Lookups with Discord's errors: unknown resource → 404 (10003/10004/10015), not a member or
+ * cannot see the channel → 403 50001 Missing Access, lacks a permission → 403 50013.
+ */
+export function requireGuild(core: SandboxCore, bot: WorldBot, guildId: string): WorldGuild {
+  const guild = core.state.world.guilds.get(guildId);
+  if (!guild) throw unknownGuild();
+  if (!guild.members.has(bot.id)) throw missingAccess();
+  return guild;
+}
+
+export function requireChannel(core: SandboxCore, userId: string, channelId: string): WorldChannel {
+  const channel = core.state.world.channels.get(channelId);
+  if (!channel) throw unknownChannel();
+  const permissions = core.state.world.channelPermissions(userId, channel);
+  if (permissions === null || !hasPermission(permissions, Perm.VIEW_CHANNEL)) throw missingAccess();
+  return channel;
+}
+
+export function requireChannelPermission(core: SandboxCore, userId: string, channel: WorldChannel, bit: bigint): void {
+  const permissions = core.state.world.channelPermissions(userId, channel) ?? 0n;
+  if (!hasPermission(permissions, bit)) throw missingPermissions();
+}
+
+export function requireGuildPermission(core: SandboxCore, userId: string, guildId: string, bit: bigint): void {
+  const permissions = core.state.world.guildPermissions(userId, guildId) ?? 0n;
+  if (!hasPermission(permissions, bit)) throw missingPermissions();
+}
+
+export function requireWebhook(core: SandboxCore, webhookId: string): StoredWebhook {
+  const webhook = core.state.webhooks.get(webhookId);
+  if (!webhook) throw unknownWebhook();
+  return webhook;
+}
+
+/** MANAGE_WEBHOOKS in the webhook's channel (Discord's check for webhook-by-id routes). */
+export function canManageWebhook(core: SandboxCore, bot: WorldBot, webhook: StoredWebhook): boolean {
+  const channel = core.state.world.channels.get(webhook.channel_id);
+  if (!channel) return false;
+  const permissions = core.state.world.channelPermissions(bot.id, channel);
+  return permissions !== null && hasPermission(permissions, Perm.MANAGE_WEBHOOKS);
+}

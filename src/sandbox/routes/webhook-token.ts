@@ -1,0 +1,83 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { ApiRoute, RouteContext } from '../context.js';
+import { invalidWebhookToken, unknownChannel } from '../errors.js';
+import { createWebhookMessage } from '../messages.js';
+import { toApiWebhook } from '../serialize.js';
+import { checkMessageBody } from '../validation.js';
+import { deleteWebhook, modifyWebhook, parseWebhookPatch } from '../webhook-ops.js';
+import type { StoredWebhook } from '../webhook-store.js';
+import { requireWebhook } from './access.js';
+
+/**
+ * Routes authorised by the webhook token in the path (no Authorization header, not subject
+ * to the bot's global limit). Discord omits `user` from these webhook objects and ignores
+ * `channel_id` on PATCH (https://discord.com/developers/docs/resources/webhook#modify-webhook-with-token).
+ */
+function requireTokenWebhook(ctx: RouteContext): StoredWebhook {
+  const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
+  const given = Buffer.from(ctx.params.webhook_token ?? '');
+  const expected = Buffer.from(webhook.token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidWebhookToken();
+  return webhook;
+}
+
+const view = (ctx: RouteContext, webhook: StoredWebhook) =>
+  toApiWebhook(webhook, ctx.core.state.world, ctx.core.httpUrl(), { withUser: false });
+
+/** Discord's boolean query strings: "true"/"True"/"1" (https://discord.com/developers/docs/reference#boolean-query-strings). */
+export function queryFlag(value: string | null): boolean {
+  return value !== null && ['true', '1'].includes(value.toLowerCase());
+}
+
+const PATH = '/webhooks/:webhook_id/:webhook_token';
+const major = (params: Record<string, string>) => `${params.webhook_id ?? ''}:${params.webhook_token ?? ''}`;
+
+export const webhookTokenRoutes: ApiRoute[] = [
+  {
+    method: 'GET',
+    path: PATH,
+    bucket: 'webhook-token',
+    auth: 'webhook-token',
+    major,
+    handle: (ctx) => ({ status: 200, body: view(ctx, requireTokenWebhook(ctx)) }),
+  },
+  {
+    method: 'PATCH',
+    path: PATH,
+    bucket: 'webhook-token',
+    auth: 'webhook-token',
+    major,
+    handle: async (ctx) => {
+      const webhook = requireTokenWebhook(ctx);
+      const patch = parseWebhookPatch(await ctx.body(), false);
+      const updated = modifyWebhook(ctx.core, webhook, patch, null, { userId: null, reason: ctx.reason });
+      return { status: 200, body: view(ctx, updated) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: PATH,
+    bucket: 'webhook-token',
+    auth: 'webhook-token',
+    major,
+    handle: (ctx) => {
+      deleteWebhook(ctx.core, requireTokenWebhook(ctx), { userId: null, reason: ctx.reason });
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'POST',
+    path: PATH,
+    bucket: 'webhook-token',
+    auth: 'webhook-token',
+    major,
+    handle: async (ctx) => {
+      const webhook = requireTokenWebhook(ctx);
+      const input = checkMessageBody(await ctx.body(), { webhook: true });
+      const channel = ctx.core.state.world.channels.get(webhook.channel_id);
+      if (!channel) throw unknownChannel();
+      const message = createWebhookMessage(ctx.core, channel, webhook, input);
+      return queryFlag(ctx.request.query.get('wait')) ? { status: 200, body: message } : { status: 204 };
+    },
+  },
+];

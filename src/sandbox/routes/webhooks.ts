@@ -1,0 +1,112 @@
+import { majorParam, type ApiRoute, type RouteContext } from '../context.js';
+import { missingPermissions, unknownChannel } from '../errors.js';
+import { Perm } from '../permissions.js';
+import { toApiWebhook } from '../serialize.js';
+import { createWebhook, deleteWebhook, modifyWebhook, parseWebhookPatch } from '../webhook-ops.js';
+import type { StoredWebhook } from '../webhook-store.js';
+import { canManageWebhook, requireChannel, requireChannelPermission, requireGuild, requireGuildPermission, requireWebhook } from './access.js';
+
+/**
+ * Webhook management with a bot token
+ * (https://discord.com/developers/docs/resources/webhook): create/list per channel, list per
+ * guild, get/modify/delete by id. All need MANAGE_WEBHOOKS; GET by id also works when the
+ * bot's application owns the webhook.
+ */
+const view = (ctx: RouteContext, webhook: StoredWebhook) =>
+  toApiWebhook(webhook, ctx.core.state.world, ctx.core.httpUrl(), { withUser: true });
+
+const botOf = (ctx: RouteContext) => ctx.bot!;
+
+export const webhookRoutes: ApiRoute[] = [
+  {
+    method: 'POST',
+    path: '/channels/:channel_id/webhooks',
+    bucket: 'channel-webhooks',
+    auth: 'bot',
+    major: majorParam('channel_id'),
+    handle: async (ctx) => {
+      const bot = botOf(ctx);
+      const channel = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
+      requireChannelPermission(ctx.core, bot.id, channel, Perm.MANAGE_WEBHOOKS);
+      const webhook = createWebhook(ctx.core, channel, bot, await ctx.body(), { userId: bot.id, reason: ctx.reason });
+      return { status: 200, body: view(ctx, webhook) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/channels/:channel_id/webhooks',
+    bucket: 'channel-webhooks',
+    auth: 'bot',
+    major: majorParam('channel_id'),
+    handle: (ctx) => {
+      const bot = botOf(ctx);
+      const channel = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
+      requireChannelPermission(ctx.core, bot.id, channel, Perm.MANAGE_WEBHOOKS);
+      return { status: 200, body: ctx.core.state.webhooks.inChannel(channel.id).map((w) => view(ctx, w)) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/guilds/:guild_id/webhooks',
+    bucket: 'guild-webhooks',
+    auth: 'bot',
+    major: majorParam('guild_id'),
+    handle: (ctx) => {
+      const bot = botOf(ctx);
+      const guild = requireGuild(ctx.core, bot, ctx.params.guild_id!);
+      requireGuildPermission(ctx.core, bot.id, guild.id, Perm.MANAGE_WEBHOOKS);
+      return { status: 200, body: ctx.core.state.webhooks.inGuild(guild.id).map((w) => view(ctx, w)) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/webhooks/:webhook_id',
+    bucket: 'webhook',
+    auth: 'bot',
+    major: majorParam('webhook_id'),
+    handle: (ctx) => {
+      const bot = botOf(ctx);
+      const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
+      const owned = webhook.application_id !== null && webhook.application_id === bot.application_id;
+      if (!owned && !canManageWebhook(ctx.core, bot, webhook)) throw missingPermissions();
+      return { status: 200, body: view(ctx, webhook) };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/webhooks/:webhook_id',
+    bucket: 'webhook',
+    auth: 'bot',
+    major: majorParam('webhook_id'),
+    handle: async (ctx) => {
+      const bot = botOf(ctx);
+      const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
+      if (!canManageWebhook(ctx.core, bot, webhook)) throw missingPermissions();
+      const patch = parseWebhookPatch(await ctx.body(), true);
+      let target = null;
+      if (patch.channelId !== undefined && patch.channelId !== webhook.channel_id) {
+        target = ctx.core.state.world.channels.get(patch.channelId) ?? null;
+        // A webhook moves only within its guild; another guild's channel is unknown from here.
+        if (!target || target.guild_id !== webhook.guild_id) throw unknownChannel();
+        requireChannel(ctx.core, bot.id, target.id);
+        requireChannelPermission(ctx.core, bot.id, target, Perm.MANAGE_WEBHOOKS);
+      }
+      const updated = modifyWebhook(ctx.core, webhook, patch, target, { userId: bot.id, reason: ctx.reason });
+      return { status: 200, body: view(ctx, updated) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/webhooks/:webhook_id',
+    bucket: 'webhook',
+    auth: 'bot',
+    major: majorParam('webhook_id'),
+    handle: (ctx) => {
+      const bot = botOf(ctx);
+      const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
+      if (!canManageWebhook(ctx.core, bot, webhook)) throw missingPermissions();
+      deleteWebhook(ctx.core, webhook, { userId: bot.id, reason: ctx.reason });
+      return { status: 204 };
+    },
+  },
+];

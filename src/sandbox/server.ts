@@ -1,0 +1,166 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { APIMessage } from '../discord/types.js';
+import { CordformError } from '../errors.js';
+import { handleRequest } from './api-handler.js';
+import type { SandboxCore } from './context.js';
+import { attachGateway, GATEWAY_PATH, type GatewayHub } from './gateway.js';
+import { postMessageAsUser } from './routes/admin.js';
+import { loadStateFile, StatePersister } from './persistence.js';
+import { RateLimiter } from './rate-limit.js';
+import { resolveRateLimits, type RateLimitProfile } from './rate-limit-profile.js';
+import { RequestLog, type RequestLogEntry } from './request-log.js';
+import { assertSeed } from './seed.js';
+import { DEFAULT_SEED, type SandboxSeed } from './seed-types.js';
+import { toApiUser, toGatewayGuild } from './serialize.js';
+import { SandboxState } from './state.js';
+
+export { DEFAULT_SEED } from './seed-types.js';
+export { parseSeed, readSeedFile } from './seed.js';
+export type { SandboxSeed } from './seed-types.js';
+export { DISCORD_RATE_LIMITS, readRateLimitProfile, type RateLimitProfile } from './rate-limit-profile.js';
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The world to start from; default DEFAULT_SEED. Ignored when `statePath` holds a state (it has its own). */
+  seed?: SandboxSeed;
+  /** Load from and persist to this file (atomically, after every mutation). */
+  statePath?: string;
+  /** Default 'discord' (src/sandbox/rate-limit-profile.ts); 'off' = no limits and no rate-limit headers. */
+  rateLimits?: 'discord' | 'off' | RateLimitProfile;
+  /** Gateway HELLO heartbeat_interval; default 41250 ms as Discord. */
+  gatewayHeartbeatMs?: number;
+}
+
+export interface Sandbox {
+  /** http://HOST:PORT */
+  url: string;
+  /** url + '/api/v10' */
+  apiBase: string;
+  /** ws://HOST:PORT/gateway (what GET /gateway/bot returns) */
+  gatewayUrl: string;
+  host: string;
+  port: number;
+  /** The live data (world, webhooks, messages, audit log); for tests and tools in-process. */
+  state: SandboxState;
+  hub: GatewayHub;
+  /** Same as POST /__sandbox/messages. */
+  postMessage(input: { channel_id: string; author_id: string; content: string }): APIMessage;
+  /** Same as POST /__sandbox/reset. */
+  reset(): void;
+  /** Same as GET /__sandbox/requests. */
+  requests(): RequestLogEntry[];
+  /** Resolves when every acknowledged write is in the state file (no-op without one). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const seed = options.seed === undefined ? DEFAULT_SEED : assertSeed(options.seed, 'seed');
+  const profile = resolveRateLimits(options.rateLimits);
+  const restored = options.statePath ? await loadStateFile(options.statePath) : null;
+  const state = new SandboxState(structuredClone(restored?.seed ?? seed), restored ?? undefined);
+
+  const persister = options.statePath
+    ? new StatePersister(options.statePath, () => JSON.stringify(state.snapshot()), (error) => {
+        process.stderr.write(`sandbox: cannot write state file ${options.statePath}: ${(error as Error).message}\n`);
+      })
+    : null;
+  if (persister) {
+    state.onChange = () => persister.schedule();
+    if (!restored) persister.schedule();
+  }
+
+  const host = options.host ?? '127.0.0.1';
+  const urls = { http: '', ws: '' };
+  const sockets = new Set<Socket>();
+  // `deps` is only read once requests arrive, i.e. after listen() below.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => void handleRequest(req, res, deps));
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  // Attached before listening, so every request already sees the hub.
+  const hub = attachGateway({
+    server,
+    authenticate: (token) => {
+      const bot = state.world.botsByToken.get(token.replace(/^Bot\s+/i, ''));
+      if (!bot) return null;
+      return { user: toApiUser(bot), messageContentAllowed: bot.message_content, applicationId: bot.application_id };
+    },
+    guildsFor: (botUserId) => state.world.guildsOf(botUserId).map((guild) => toGatewayGuild(state.world, guild)),
+    publicUrl: () => urls.ws,
+    ...(options.gatewayHeartbeatMs !== undefined ? { heartbeatIntervalMs: options.gatewayHeartbeatMs } : {}),
+  });
+  const core: SandboxCore = {
+    state,
+    hub: () => hub,
+    httpUrl: () => urls.http,
+    gatewayUrl: () => `${urls.ws}${GATEWAY_PATH}`,
+  };
+  const requests = new RequestLog();
+  const deps = { core, limiter: new RateLimiter(profile), requests };
+
+  let port: number;
+  try {
+    port = await listen(server, options.port ?? 0, host);
+  } catch (error) {
+    await hub.close().catch(() => {});
+    throw new CordformError('sandbox_listen_failed', `cannot listen on ${host}:${options.port ?? 0}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  urls.http = `http://${authority}`;
+  urls.ws = `ws://${authority}`;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await hub.close().catch(() => {});
+      for (const socket of sockets) socket.destroy();
+      await stopped;
+      await persister?.flush();
+    })());
+
+  return {
+    url: urls.http,
+    apiBase: `${urls.http}/api/v10`,
+    gatewayUrl: core.gatewayUrl(),
+    host,
+    port,
+    state,
+    hub,
+    postMessage: (input) => postMessageAsUser(core, input),
+    reset: () => {
+      state.reset();
+      requests.clear();
+    },
+    requests: () => requests.list(),
+    flush: async () => {
+      await persister?.flush();
+    },
+    close,
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

@@ -1,0 +1,94 @@
+import { execFile, spawn } from 'node:child_process';
+import { stat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { createMemoryIo } from '../../src/cli/io.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin/cordform');
+const READY = /^sandbox listening on http:\/\/127\.0\.0\.1:(\d+)\n$/;
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? await newestMtime(path) : (await stat(path)).mtimeMs);
+  }
+  return newest;
+}
+
+/** `npm run build` when dist/ is older than src/sandbox (the bin imports dist/cli/main.js). */
+async function ensureBuilt(): Promise<void> {
+  const built = await stat(join(root, 'dist/sandbox/server.js')).then((s) => s.mtimeMs, () => 0);
+  const sources = Math.max(await newestMtime(join(root, 'src/sandbox')), (await stat(join(root, 'src/cli/commands/sandbox.ts'))).mtimeMs);
+  if (built >= sources) return;
+  // Other folders may be mid-change and fail type checking; tsc still emits, which is all we need.
+  await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root }).catch(() => {});
+}
+
+describe('cordform sandbox (in-process)', () => {
+  it('prints exactly one ready line, serves the API, stops with exit 0 on abort', async () => {
+    const controller = new AbortController();
+    const io = createMemoryIo({ cwd: root, signal: controller.signal });
+    const running = runCli(['sandbox', '--port', '0', '--rate-limits', 'examples/sandbox-rate-limits.yaml'], io);
+    let match: RegExpMatchArray | null = null;
+    for (let i = 0; i < 100 && !match; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      match = READY.exec(io.stdout());
+    }
+    expect(match).not.toBeNull();
+    const response = await fetch(`http://127.0.0.1:${match![1]}/api/v10/users/@me`, { headers: { Authorization: 'Bot sandbox-bot-token' } });
+    expect(response.status).toBe(200);
+    controller.abort();
+    expect(await running).toBe(0);
+    expect(io.stdout()).toMatch(READY);
+    expect(io.stderr()).toBe('');
+  });
+
+  it('bad flags and bad files are errors with exit 1 that name the problem', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['sandbox', '--port', 'abc'], /--port expects an integer/],
+      [['sandbox', '--bogus'], /Unknown option '--bogus'/],
+      [['sandbox', '--seed', 'does-not-exist.yaml'], /cannot read seed file .*does-not-exist\.yaml/],
+      [['sandbox', '--rate-limits', 'package.json'], /package\.json: unknown key "name"/],
+    ];
+    for (const [args, message] of cases) {
+      const io = createMemoryIo({ cwd: root });
+      expect(await runCli(args, io)).toBe(1);
+      expect(io.stderr()).toMatch(message);
+    }
+  });
+
+  it('--help', async () => {
+    const io = createMemoryIo({ cwd: root });
+    expect(await runCli(['sandbox', '--help'], io)).toBe(0);
+    expect(io.stdout()).toContain('--rate-limits discord|off|FILE');
+  });
+});
+
+describe('cordform sandbox (bin/cordform process)', () => {
+  beforeAll(ensureBuilt, 120_000);
+
+  it('prints one ready line and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 200 && !READY.test(stdout); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(stdout, stderr).toMatch(READY);
+      const port = READY.exec(stdout)![1];
+      const response = await fetch(`http://127.0.0.1:${port}/api/v10/gateway/bot`, { headers: { Authorization: 'Bot sandbox-bot-token' } });
+      expect(((await response.json()) as { url: string }).url).toBe(`ws://127.0.0.1:${port}/gateway`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(READY);
+  }, 30_000);
+});
