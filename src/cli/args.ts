@@ -1,0 +1,39 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CordformError } from '../errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * node:util parseArgs with cordform's error style: an unknown flag or a missing value is a
+ * usage error (exit 1) that names the flag, and `--help` is handled by the caller.
+ */
+export function parseCommandArgs<O extends Options>(
+  command: string,
+  args: string[],
+  options: O,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CordformError('cli_usage', `${command}: ${message.replace(/\. To specify.*$/s, '')}`, {
+      details: { command },
+    });
+  }
+}
+
+/** Parses a non-negative integer flag value or throws a usage error naming the flag. */
+export function parseCount(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) {
+    throw new CordformError('cli_usage', `${flag} expects a non-negative integer, got "${value}"`);
+  }
+  return Number(value);
+}
+
+export function parseChoice<T extends string>(flag: string, value: string | undefined, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new CordformError('cli_usage', `${flag} must be one of ${choices.join(', ')}; got "${value}"`);
+}

@@ -1,0 +1,34 @@
+import { readManifest } from '../manifest/read-manifest.js';
+import type { Manifest } from '../manifest/types.js';
+import type { CliIo } from './io.js';
+
+/** The `-f/--file` flag every manifest-reading command takes (repeatable; files or directories). */
+export const MANIFEST_FLAGS = {
+  file: { type: 'string', short: 'f', multiple: true },
+} as const;
+
+export function manifestFiles(values: { file?: string[] | undefined }): string[] {
+  return values.file && values.file.length > 0 ? values.file : ['cordform.yaml'];
+}
+
+/** Loads the manifest (throws ManifestError with every issue) and registers its secrets for redaction. */
+export async function loadManifestFor(files: string[], io: CliIo): Promise<Manifest> {
+  const manifest = await readManifest({ files, cwd: io.cwd, env: io.env });
+  registerManifestSecrets(manifest, io);
+  return manifest;
+}
+
+export function registerManifestSecrets(manifest: Manifest, io: CliIo): void {
+  io.redactor.add(manifest.discord.token);
+  for (const guild of manifest.guilds) {
+    for (const command of guild.commands) {
+      for (const action of command.actions) {
+        if (action.type === 'THIRD_PARTY_MESSAGE') io.redactor.add(action.token);
+        if (action.type === 'HTTP_POST') {
+          io.redactor.add(action.signingSecret);
+          for (const value of Object.values(action.headers)) io.redactor.add(value);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** schema/manifest.schema.json, from src/manifest/ or dist/manifest/ alike. */
+export const MANIFEST_SCHEMA_PATH = fileURLToPath(new URL('../../schema/manifest.schema.json', import.meta.url));
+
+let cached: Record<string, unknown> | undefined;
+
+/** The committed JSON Schema (draft 2020-12): the definition of the manifest format. */
+export function loadManifestSchema(): Record<string, unknown> {
+  cached ??= JSON.parse(readFileSync(MANIFEST_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
+  return cached;
+}
