@@ -1,0 +1,64 @@
+/**
+ * `buildPlan(manifest, live, options)`: the pure planner. No I/O, no clock, no randomness —
+ * the same inputs always give a deep-equal Plan. It never mutates its inputs, and copies
+ * nothing secret into the plan (see plan-types.ts).
+ */
+import type { GuildDeclaration, Manifest } from '../manifest/types.js';
+import { guildNotReadBlocker } from './blockers.js';
+import { planFingerprints } from './fingerprint.js';
+import type { LiveState } from './live-state.js';
+import { orderChanges } from './order-changes.js';
+import type { Owner } from './ownership.js';
+import { planGuild, type GuildPlan } from './plan-guild.js';
+import { PLAN_FORMAT_VERSION, type Change, type Plan, type PlanOptions, type PlanSummary } from './plan-types.js';
+import { compareText, sortBy } from './sort.js';
+import { partialPlanWarning } from './warnings.js';
+
+export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOptions = {}): Plan {
+  const targets = [...new Set(options.targets ?? [])].sort(compareText);
+  const owner: Owner = { botId: live.bot.id, applicationId: live.applicationId };
+  const guilds = sortBy(manifest.guilds, (g) => g.id).map((guild) => planDeclaredGuild(guild, live, owner, targets));
+  const changes = orderChanges(guilds.flatMap((g) => g.changes), live.guilds);
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    targets,
+    changes,
+    summary: summarise(changes),
+    blockers: guilds.flatMap((g) => g.blockers),
+    warnings: [...(targets.length > 0 ? [partialPlanWarning(targets)] : []), ...guilds.flatMap((g) => g.warnings)],
+    ignored: guilds.flatMap((g) => g.ignored),
+    thresholds: guilds.flatMap((g) => (g.threshold === null ? [] : [g.threshold])),
+    fingerprints: planFingerprints(manifest, live),
+  };
+}
+
+/** A guild missing from the live state is a blocker, never "create everything". */
+function planDeclaredGuild(
+  guild: GuildDeclaration,
+  live: LiveState,
+  owner: Owner,
+  targets: readonly string[],
+): GuildPlan {
+  const liveGuild = live.guilds.find((g) => g.guildId === guild.id);
+  if (liveGuild === undefined) {
+    return { changes: [], blockers: [guildNotReadBlocker(guild)], warnings: [], ignored: [], threshold: null };
+  }
+  return planGuild(guild, liveGuild, owner, targets);
+}
+
+export function summarise(changes: readonly Change[]): PlanSummary {
+  const count = (action: Change['action']) => changes.filter((c) => c.action === action).length;
+  return {
+    create: count('create'),
+    update: count('update'),
+    move: count('move'),
+    delete: count('delete'),
+    adopt: count('adopt'),
+    commands: count('sync_commands'),
+  };
+}
+
+/** True when applying the plan would write nothing. */
+export function isEmptyPlan(plan: Plan): boolean {
+  return plan.changes.length === 0;
+}

@@ -1,0 +1,45 @@
+/**
+ * Webhook counts per channel before and after a plan, for Discord's limits: 15 webhooks per
+ * channel (error 30007) and 1000 per guild (error 30058).
+ * https://discord.com/developers/docs/topics/opcodes-and-status-codes#json
+ */
+import type { APIWebhook } from '../discord/types.js';
+import type { Change, WebhookChange } from './plan-types.js';
+
+export const CHANNEL_WEBHOOK_LIMIT = 15;
+export const GUILD_WEBHOOK_LIMIT = 1000;
+
+export interface ChannelTraffic {
+  /** Webhooks arriving: creates, and moves/adoptions into the channel. */
+  incoming: WebhookChange[];
+  /** Webhooks leaving: deletes, and moves/adoptions out of the channel. */
+  outgoing: number;
+}
+
+export function countByChannel(webhooks: readonly APIWebhook[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const webhook of webhooks) {
+    const channel = webhook.channel_id ?? '';
+    counts.set(channel, (counts.get(channel) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function channelTraffic(changes: readonly Change[]): Map<string, ChannelTraffic> {
+  const traffic = new Map<string, ChannelTraffic>();
+  const entry = (channel: string): ChannelTraffic => {
+    const found = traffic.get(channel) ?? { incoming: [], outgoing: 0 };
+    traffic.set(channel, found);
+    return found;
+  };
+  for (const change of changes) {
+    if (change.action === 'sync_commands') continue;
+    if (change.action === 'create') entry(change.channelId).incoming.push(change);
+    else if (change.action === 'delete') entry(change.channelId).outgoing += 1;
+    else if (change.fields.channel_id !== undefined) {
+      entry(String(change.fields.channel_id.from)).outgoing += 1;
+      entry(change.channelId).incoming.push(change);
+    }
+  }
+  return traffic;
+}

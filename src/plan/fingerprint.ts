@@ -1,0 +1,93 @@
+/**
+ * Plan fingerprints (issue 5, saved plans): `apply PLAN.json` recomputes both and refuses
+ * the plan when either differs — a stale plan. Neither input contains a secret: webhook
+ * tokens and URLs, the bot token, action tokens, signing secrets and header values are
+ * left out before hashing, and so are source positions (moving a line is not a change).
+ */
+import type { APIWebhook } from '../discord/types.js';
+import type { GuildDeclaration, Manifest, WebhookDeclaration } from '../manifest/types.js';
+import { canonicalFromLive } from './canonical-command.js';
+import { sha256Json } from './hash.js';
+import type { LiveGuild, LiveState } from './live-state.js';
+import type { PlanFingerprints } from './plan-types.js';
+import { compareSnowflakes, sortBy } from './sort.js';
+
+export function planFingerprints(manifest: Manifest, live: LiveState): PlanFingerprints {
+  return { live: liveFingerprint(manifest, live), manifest: manifestFingerprint(manifest) };
+}
+
+/** sha256 of the live state of the manifest's guilds only (other guilds may change freely). */
+export function liveFingerprint(manifest: Manifest, live: LiveState): string {
+  const declared = new Set(manifest.guilds.map((g) => g.id));
+  const guilds = sortBy(live.guilds.filter((g) => declared.has(g.guildId)), (g) => g.guildId).map(normaliseLiveGuild);
+  return sha256Json({ bot: live.bot.id, applicationId: live.applicationId, guilds });
+}
+
+export function manifestFingerprint(manifest: Manifest): string {
+  return sha256Json({
+    version: manifest.version,
+    apiBase: manifest.discord.apiBase ?? null,
+    applicationId: manifest.discord.applicationId ?? null,
+    guilds: sortBy(manifest.guilds, (g) => g.id).map(normaliseGuild),
+  });
+}
+
+function normaliseLiveGuild(guild: LiveGuild) {
+  return {
+    guildId: guild.guildId,
+    webhooks: [...guild.webhooks].sort((a, b) => compareSnowflakes(a.id, b.id)).map(normaliseWebhook),
+    channels: guild.channels === null ? null : sortBy(guild.channels, (c) => c.id).map((c) => ({ id: c.id, type: c.type })),
+    commands: guild.commands === null ? null : canonicalFromLive(guild.commands),
+  };
+}
+
+/** Only what the planner reads: never `token` or `url`. */
+function normaliseWebhook(webhook: APIWebhook) {
+  return {
+    id: webhook.id,
+    type: webhook.type,
+    channel_id: webhook.channel_id,
+    name: webhook.name,
+    avatar: webhook.avatar,
+    user_id: webhook.user?.id ?? null,
+    application_id: webhook.application_id,
+  };
+}
+
+function normaliseGuild(guild: GuildDeclaration) {
+  return {
+    id: guild.id,
+    name: guild.name ?? null,
+    prune: guild.prune,
+    prefix: guild.prefix,
+    thresholds: guild.thresholds,
+    webhooks: sortBy(guild.webhooks, (w) => w.key).map(normaliseDeclaration),
+    commands: sortBy(guild.commands, (c) => c.name).map((command) => withoutSecrets(command)),
+  };
+}
+
+function normaliseDeclaration(webhook: WebhookDeclaration) {
+  return {
+    key: webhook.key,
+    name: webhook.name,
+    channel: webhook.channel,
+    avatar: webhook.avatar === undefined ? null : { path: webhook.avatar.path, md5: webhook.avatar.md5.toLowerCase() },
+    id: webhook.id ?? null,
+    renamedFrom: webhook.renamedFrom ?? null,
+    reason: webhook.reason ?? null,
+  };
+}
+
+const DROPPED_KEYS = new Set(['location', 'token', 'signingSecret', 'dataUri']);
+
+/** A copy without secret fields and source positions; header values (may be credentials) become names only. */
+function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (DROPPED_KEYS.has(key)) continue;
+    copy[key] = key === 'headers' && item !== null && typeof item === 'object' ? Object.keys(item).sort() : withoutSecrets(item);
+  }
+  return copy;
+}

@@ -1,0 +1,183 @@
+/**
+ * Matches a guild's declarations to its live webhooks, in the documented order (issue 3):
+ *
+ * 1. `id:` pins — adoption of any creator's type 1 webhook; a missing id, a channel-follower
+ *    or application webhook (types 2/3), or two pins on one id are blockers.
+ * 2. exact (channel, name) among managed webhooks.
+ * 3. `renamed_from: OLD` in the same channel → a rename that keeps the URL (with two live
+ *    webhooks named OLD there, the oldest; two declarations renamed from one webhook block).
+ * 4. the same name in another channel of the guild → a move, only when the declaration has
+ *    exactly one candidate and no other declaration wants it; otherwise a warning and
+ *    create/delete — the planner never guesses (STYLE.md 3).
+ * 5. the rest: unmatched declarations are created; unclaimed webhooks go back to the caller
+ *    (deleted when managed and the guild prunes, otherwise ignored).
+ *
+ * Pure: the mutable state below is local to one call.
+ */
+import type { APIWebhook } from '../discord/types.js';
+import { formatLocation } from '../errors.js';
+import type { WebhookDeclaration } from '../manifest/types.js';
+import { classifyWebhook, isUntouchable, type Owner } from './ownership.js';
+import type { Blocker, Warning, WebhookClass } from './plan-types.js';
+import { compareSnowflakes, compareText, sortBy } from './sort.js';
+
+export type MatchVia = 'pin' | 'exact' | 'renamed_from' | 'move';
+
+export interface WebhookMatch {
+  declaration: WebhookDeclaration;
+  webhook: APIWebhook;
+  webhookClass: WebhookClass;
+  via: MatchVia;
+}
+
+export interface MatchResult {
+  matches: WebhookMatch[];
+  /** Declarations nothing matched (to be created). */
+  unmatched: WebhookDeclaration[];
+  /** Live webhooks no declaration claimed, any class, by id. */
+  unclaimed: APIWebhook[];
+  blockers: Blocker[];
+  warnings: Warning[];
+}
+
+interface MatchState {
+  guildId: string;
+  owner: Owner;
+  pending: WebhookDeclaration[];
+  free: APIWebhook[];
+  matches: WebhookMatch[];
+  blockers: Blocker[];
+  warnings: Warning[];
+}
+
+export function matchWebhooks(
+  guildId: string,
+  declarations: readonly WebhookDeclaration[],
+  webhooks: readonly APIWebhook[],
+  owner: Owner,
+): MatchResult {
+  const state: MatchState = {
+    guildId,
+    owner,
+    pending: sortBy(declarations, (d) => d.key),
+    free: [...webhooks].sort((a, b) => compareSnowflakes(a.id, b.id)),
+    matches: [],
+    blockers: [],
+    warnings: [],
+  };
+  matchPins(state);
+  matchExact(state);
+  matchRenames(state);
+  matchMoves(state);
+  const { matches, pending, free, blockers, warnings } = state;
+  return { matches, unmatched: pending, unclaimed: free, blockers, warnings };
+}
+
+function claim(state: MatchState, declaration: WebhookDeclaration, webhook: APIWebhook, via: MatchVia): void {
+  state.matches.push({ declaration, webhook, via, webhookClass: classifyWebhook(webhook, state.owner) });
+  drop(state, declaration);
+  state.free = state.free.filter((w) => w !== webhook);
+}
+
+/** A blocked declaration is neither matched nor created. */
+function drop(state: MatchState, declaration: WebhookDeclaration): void {
+  state.pending = state.pending.filter((d) => d !== declaration);
+}
+
+function isManaged(state: MatchState, webhook: APIWebhook): boolean {
+  return classifyWebhook(webhook, state.owner) === 'managed';
+}
+
+function block(state: MatchState, code: Blocker['code'], declaration: WebhookDeclaration, message: string): void {
+  state.blockers.push({ code, message, guildId: state.guildId, key: declaration.key, location: declaration.location });
+  drop(state, declaration);
+}
+
+function matchPins(state: MatchState): void {
+  const byId = groupBy(state.pending.filter((d) => d.id !== undefined), (d) => d.id ?? '');
+  for (const [id, claimants] of byId) {
+    if (claimants.length > 1) {
+      blockDoubleClaim(state, id, claimants);
+      continue;
+    }
+    const declaration = claimants[0]!;
+    const webhook = state.free.find((w) => w.id === id);
+    if (webhook === undefined) {
+      block(state, 'pin_missing', declaration, `"${declaration.name}" pins webhook ${id}, which does not exist in guild ${state.guildId}`);
+    } else if (isUntouchable(classifyWebhook(webhook, state.owner))) {
+      const kind = webhook.type === 2 ? 'channel-follower' : 'application';
+      block(state, 'pin_untouchable', declaration, `"${declaration.name}" pins webhook ${id}, a ${kind} webhook (type ${webhook.type}); cordform never modifies those`);
+    } else {
+      claim(state, declaration, webhook, 'pin');
+    }
+  }
+}
+
+function matchExact(state: MatchState): void {
+  for (const declaration of [...state.pending]) {
+    const webhook = state.free.find(
+      (w) => isManaged(state, w) && w.channel_id === declaration.channel && w.name === declaration.name,
+    );
+    if (webhook !== undefined) claim(state, declaration, webhook, 'exact');
+  }
+}
+
+function matchRenames(state: MatchState): void {
+  const proposals = new Map<APIWebhook, WebhookDeclaration[]>();
+  for (const declaration of state.pending) {
+    if (declaration.renamedFrom === undefined) continue;
+    const webhook = state.free.find(
+      (w) => isManaged(state, w) && w.channel_id === declaration.channel && w.name === declaration.renamedFrom,
+    );
+    if (webhook !== undefined) proposals.set(webhook, [...(proposals.get(webhook) ?? []), declaration]);
+  }
+  for (const [webhook, claimants] of proposals) {
+    if (claimants.length > 1) blockDoubleClaim(state, webhook.id, claimants);
+    else claim(state, claimants[0]!, webhook, 'renamed_from');
+  }
+}
+
+function matchMoves(state: MatchState): void {
+  const candidates = new Map<WebhookDeclaration, APIWebhook[]>();
+  const wanted = new Map<APIWebhook, number>();
+  for (const declaration of state.pending) {
+    const found = state.free.filter(
+      (w) => isManaged(state, w) && w.name === declaration.name && w.channel_id !== declaration.channel,
+    );
+    candidates.set(declaration, found);
+    for (const webhook of found) wanted.set(webhook, (wanted.get(webhook) ?? 0) + 1);
+  }
+  for (const [declaration, found] of candidates) {
+    const only = found.length === 1 ? found[0]! : undefined;
+    if (only !== undefined && wanted.get(only) === 1) claim(state, declaration, only, 'move');
+    else if (found.length > 0) warnAmbiguousMove(state, declaration, found);
+  }
+}
+
+function warnAmbiguousMove(state: MatchState, declaration: WebhookDeclaration, found: APIWebhook[]): void {
+  const where = found.map((w) => `${w.id} in channel ${w.channel_id ?? '?'}`).join(', ');
+  state.warnings.push({
+    code: 'ambiguous_move',
+    message:
+      `"${declaration.name}" has the name of ${where}, but a move needs exactly one candidate that no other ` +
+      'declaration also matches; planning a create instead. Pin the webhook to keep with `id:` to move it and keep its URL.',
+    guildId: state.guildId,
+    key: declaration.key,
+    location: declaration.location,
+  });
+}
+
+/** Blocks every claimant and reserves the webhook, so the plan does not also prune it. */
+function blockDoubleClaim(state: MatchState, webhookId: string, claimants: WebhookDeclaration[]): void {
+  state.free = state.free.filter((w) => w.id !== webhookId);
+  const places = claimants.map((d) => `"${d.name}" at ${formatLocation(d.location)}`).join(' and ');
+  for (const declaration of claimants) {
+    block(state, 'double_claim', declaration, `webhook ${webhookId} is claimed by more than one declaration: ${places}`);
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return [...groups.entries()].sort(([a], [b]) => compareText(a, b));
+}

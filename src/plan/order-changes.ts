@@ -1,0 +1,54 @@
+/**
+ * Execution order (apply runs changes in this order within a rate-limit bucket):
+ *
+ * 1. deletes in channels that would otherwise pass 15 webhooks on the way (slot-freeing);
+ * 2. adoptions, moves and updates;
+ * 3. creates;
+ * 4. the remaining deletes — last, so a failed apply never removed a webhook before its
+ *    replacements exist;
+ * 5. slash command syncs.
+ *
+ * Within a phase: by guild, channel, name, webhook id.
+ */
+import { CHANNEL_WEBHOOK_LIMIT, channelTraffic, countByChannel } from './channel-counts.js';
+import type { LiveGuild } from './live-state.js';
+import type { Change } from './plan-types.js';
+import { assertNever } from '../errors.js';
+import { sortBy } from './sort.js';
+
+export function orderChanges(changes: readonly Change[], guilds: readonly LiveGuild[]): Change[] {
+  const crowded = crowdedChannels(changes, guilds);
+  const sorted = sortBy(changes, (c) => c.guildId, (c) => c.channelId ?? '', (c) => c.name, (c) => webhookIdOf(c));
+  return [0, 1, 2, 3, 4].flatMap((phase) => sorted.filter((change) => phaseOf(change, crowded) === phase));
+}
+
+function phaseOf(change: Change, crowded: Set<string>): number {
+  switch (change.action) {
+    case 'delete':
+      return crowded.has(change.channelId) ? 0 : 3;
+    case 'adopt':
+    case 'move':
+    case 'update':
+      return 1;
+    case 'create':
+      return 2;
+    case 'sync_commands':
+      return 4;
+    default:
+      return assertNever(change, 'change');
+  }
+}
+
+/** Channels whose live count plus arrivals passes the limit before any delete ran. */
+function crowdedChannels(changes: readonly Change[], guilds: readonly LiveGuild[]): Set<string> {
+  const before = countByChannel(guilds.flatMap((g) => g.webhooks));
+  const crowded = new Set<string>();
+  for (const [channel, traffic] of channelTraffic(changes)) {
+    if ((before.get(channel) ?? 0) + traffic.incoming.length > CHANNEL_WEBHOOK_LIMIT) crowded.add(channel);
+  }
+  return crowded;
+}
+
+function webhookIdOf(change: Change): string {
+  return 'webhookId' in change ? change.webhookId : '';
+}

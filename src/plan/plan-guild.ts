@@ -1,0 +1,100 @@
+/**
+ * The plan for one declared guild: match, turn matches into changes, keep what `--target`
+ * selects, then derive what depends on the selected changes (limits, hints, thresholds).
+ */
+import type { APIWebhook } from '../discord/types.js';
+import { assertNever } from '../errors.js';
+import type { GuildDeclaration } from '../manifest/types.js';
+import { channelBlockers, limitBlockers } from './blockers.js';
+import type { LiveGuild } from './live-state.js';
+import { matchWebhooks } from './match-webhooks.js';
+import { classifyWebhook, type Owner } from './ownership.js';
+import type { Blocker, Change, GuildThreshold, IgnoredWebhook, Warning, WebhookChange } from './plan-types.js';
+import { planCommandSync } from './slash-commands.js';
+import { selectTargets } from './targets.js';
+import { guildThreshold } from './thresholds.js';
+import { adoptHints, changeWarnings, renameHints } from './warnings.js';
+import { changeForMatch, createChange, deleteChange } from './webhook-changes.js';
+
+export interface GuildPlan {
+  changes: Change[];
+  blockers: Blocker[];
+  warnings: Warning[];
+  ignored: IgnoredWebhook[];
+  /** null when the guild could not be planned (not read). */
+  threshold: GuildThreshold | null;
+}
+
+export function planGuild(guild: GuildDeclaration, live: LiveGuild, owner: Owner, targets: readonly string[]): GuildPlan {
+  const match = matchWebhooks(guild.id, guild.webhooks, live.webhooks, owner);
+  const leftovers = splitLeftovers(guild, match.unclaimed, owner);
+  const commands = planCommandSync(guild, live, owner.applicationId);
+  const changes: Change[] = selectTargets(
+    [
+      ...match.matches.flatMap((m) => changeForMatch(m) ?? []),
+      ...match.unmatched.map(createChange),
+      ...leftovers.deletes,
+      ...(commands.change === null ? [] : [commands.change]),
+    ],
+    targets,
+  );
+  const creates = changes.filter((c) => c.action === 'create');
+  return {
+    changes,
+    blockers: [...channelBlockers(guild, live), ...match.blockers, ...limitBlockers(guild, live, changes)],
+    warnings: [
+      ...match.warnings,
+      ...commands.warnings,
+      ...renameHints(changes),
+      ...adoptHints(creates, leftovers.unowned),
+      ...changeWarnings(changes),
+    ],
+    ignored: leftovers.ignored,
+    threshold: guildThreshold(guild, live, changes, owner),
+  };
+}
+
+interface Leftovers {
+  deletes: WebhookChange[];
+  ignored: IgnoredWebhook[];
+  /** Unclaimed webhooks the bot does not own (for adoption hints). */
+  unowned: APIWebhook[];
+}
+
+/** Unclaimed webhooks: managed ones are pruned (when the guild prunes); the rest are ignored. */
+function splitLeftovers(guild: GuildDeclaration, unclaimed: readonly APIWebhook[], owner: Owner): Leftovers {
+  const leftovers: Leftovers = { deletes: [], ignored: [], unowned: [] };
+  for (const webhook of unclaimed) {
+    const webhookClass = classifyWebhook(webhook, owner);
+    if (webhookClass === 'managed' && guild.prune) {
+      leftovers.deletes.push(deleteChange(guild.id, webhook));
+      continue;
+    }
+    if (webhookClass !== 'managed') leftovers.unowned.push(webhook);
+    leftovers.ignored.push({
+      webhookId: webhook.id,
+      guildId: guild.id,
+      name: webhook.name,
+      channelId: webhook.channel_id,
+      class: webhookClass,
+      reason: ignoredReason(webhookClass),
+    });
+  }
+  return leftovers;
+}
+
+function ignoredReason(webhookClass: IgnoredWebhook['class']): string {
+  switch (webhookClass) {
+    case 'managed':
+      return 'not declared; kept because the guild has prune: false';
+    case 'foreign':
+      return 'ignored (not owned): created by another user or app; pin it with id: to adopt it';
+    case 'channel_follower':
+      return 'channel-follower webhook (type 2): never touched';
+    case 'application':
+      return 'application webhook (type 3): never touched';
+    default:
+      return assertNever(webhookClass, 'webhook class');
+  }
+}
+

@@ -1,0 +1,262 @@
+/**
+ * The Plan: pure, JSON-serialisable data produced by `buildPlan` and consumed by the
+ * renderers (text, JSON, Markdown), `cordform apply` and saved plan files (`--out`).
+ *
+ * Naming: values that mirror a Discord field keep Discord's snake_case (`channel_id`,
+ * `avatar`, request bodies, `path_template`); the plan's own structure is camelCase.
+ * Nothing in a Plan is a secret: no bot token, no webhook token, no webhook URL, no avatar
+ * data URI (avatars are referenced by manifest path + MD5 and re-read by apply).
+ *
+ * Bump PLAN_FORMAT_VERSION on any incompatible change to these types; apply refuses plan
+ * files with another version.
+ */
+import type { SourceLocation } from '../errors.js';
+import type { CommandWrite } from './canonical-command.js';
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export interface PlanOptions {
+  /**
+   * `--target`: webhook keys (`GUILD_ID/CHANNEL_ID/NAME`), webhook names, or
+   * `GUILD_ID/commands` for a guild's slash command sync. Empty or absent = full plan.
+   */
+  targets?: string[];
+}
+
+/** How a change relates to the webhook it touches. */
+export type Ownership = 'managed' | 'adopted' | 'foreign';
+
+/** Class of a live webhook, as shown by `--verbose`. Only `managed` ones are ever pruned. */
+export type WebhookClass = 'managed' | 'foreign' | 'channel_follower' | 'application';
+
+export interface FieldDiff {
+  from: unknown;
+  to: unknown;
+}
+
+/** Changed fields by name (`name`, `channel_id`, `avatar`; for commands, see SyncCommandsChange). */
+export type FieldDiffs = Record<string, FieldDiff>;
+
+/** Stands in for an avatar data URI: apply re-reads `path` and checks `md5` before upload. */
+export interface AvatarReference {
+  path: string;
+  md5: string;
+}
+
+export interface CreateRequest {
+  method: 'POST';
+  path_template: '/channels/{channel.id}/webhooks';
+  params: { 'channel.id': string };
+  body: { name: string; avatar?: AvatarReference };
+}
+
+export interface ModifyRequest {
+  method: 'PATCH';
+  path_template: '/webhooks/{webhook.id}';
+  params: { 'webhook.id': string };
+  /** Only the fields that change. `avatar: null` removes the avatar. */
+  body: { name?: string; channel_id?: string; avatar?: AvatarReference | null };
+}
+
+export interface DeleteRequest {
+  method: 'DELETE';
+  path_template: '/webhooks/{webhook.id}';
+  params: { 'webhook.id': string };
+  body: null;
+}
+
+export interface BulkOverwriteRequest {
+  method: 'PUT';
+  path_template: '/applications/{application.id}/guilds/{guild.id}/commands';
+  params: { 'application.id': string; 'guild.id': string };
+  /** The complete declared command set: a bulk overwrite replaces every guild command. */
+  body: CommandWrite[];
+}
+
+/** A create expects that no webhook with this name exists in the channel yet (no duplicates on retry). */
+export interface AbsentPrecondition {
+  exists: false;
+  name: string;
+  channel_id: string;
+}
+
+/** Anything else expects the webhook exactly as it was when the plan was computed. */
+export interface PresentPrecondition {
+  exists: true;
+  webhook_id: string;
+  name: string | null;
+  channel_id: string | null;
+  avatar: string | null;
+}
+
+/** A command sync expects the guild's commands unchanged: sha256 of their canonical form. */
+export interface CommandsPrecondition {
+  commands_sha256: string;
+}
+
+interface WebhookChangeBase {
+  /** `GUILD_ID/CHANNEL_ID/NAME` (the declaration's key; for deletes, built from the live webhook). */
+  key: string;
+  guildId: string;
+  /** The channel the webhook is in after the change (for a move: the destination). */
+  channelId: string;
+  name: string;
+  ownership: Ownership;
+  fields: FieldDiffs;
+  /** The declaration's `reason` (sent as X-Audit-Log-Reason). */
+  reason?: string;
+  /** The declaration's place in the manifest. */
+  location?: SourceLocation;
+  /** Human note attached to this change (e.g. how the avatar was compared). */
+  note?: string;
+}
+
+export interface CreateChange extends WebhookChangeBase {
+  action: 'create';
+  request: CreateRequest;
+  precondition: AbsentPrecondition;
+}
+
+interface ExistingWebhookChange extends WebhookChangeBase {
+  webhookId: string;
+  precondition: PresentPrecondition;
+}
+
+export interface UpdateChange extends ExistingWebhookChange {
+  action: 'update';
+  request: ModifyRequest;
+}
+
+/** A channel change: PATCH `channel_id`, which keeps the webhook's id, URL and token. */
+export interface MoveChange extends ExistingWebhookChange {
+  action: 'move';
+  request: ModifyRequest;
+}
+
+/** An `id:` pin taking over a webhook the bot did not create, with the field updates it needs. */
+export interface AdoptChange extends ExistingWebhookChange {
+  action: 'adopt';
+  request: ModifyRequest;
+}
+
+export interface DeleteChange extends ExistingWebhookChange {
+  action: 'delete';
+  request: DeleteRequest;
+}
+
+/**
+ * One bulk overwrite of a guild's slash commands. `fields` holds per-command diffs:
+ * `NAME` → `{from: null, to: command}` (added) or `{from: command, to: null}` (removed),
+ * and `NAME.FIELD` → `{from, to}` for a changed field of a kept command.
+ */
+export interface SyncCommandsChange {
+  action: 'sync_commands';
+  /** `GUILD_ID/commands` */
+  key: string;
+  guildId: string;
+  channelId: null;
+  name: 'slash commands';
+  ownership: 'managed';
+  fields: FieldDiffs;
+  commands: { create: string[]; update: string[]; delete: string[] };
+  request: BulkOverwriteRequest;
+  precondition: CommandsPrecondition;
+  location?: SourceLocation;
+}
+
+export type WebhookChange = CreateChange | UpdateChange | MoveChange | AdoptChange | DeleteChange;
+export type Change = WebhookChange | SyncCommandsChange;
+export type ChangeAction = Change['action'];
+
+export type BlockerCode =
+  | 'guild_not_read'
+  | 'channel_missing'
+  | 'channel_not_webhook_capable'
+  | 'channel_limit'
+  | 'guild_limit'
+  | 'pin_missing'
+  | 'pin_untouchable'
+  | 'double_claim';
+
+/** A reason apply must refuse to start. */
+export interface Blocker {
+  code: BlockerCode;
+  message: string;
+  guildId: string;
+  key?: string;
+  location?: SourceLocation;
+}
+
+export type WarningCode =
+  | 'partial_plan'
+  | 'rename_hint'
+  | 'adopt_hint'
+  | 'ambiguous_move'
+  | 'delete'
+  | 'adopt'
+  | 'avatar_hash'
+  | 'commands_not_read';
+
+export interface Warning {
+  code: WarningCode;
+  message: string;
+  guildId?: string;
+  key?: string;
+  location?: SourceLocation;
+}
+
+/** A live webhook the plan leaves alone, with why (shown by `--verbose`). */
+export interface IgnoredWebhook {
+  webhookId: string;
+  guildId: string;
+  name: string | null;
+  channelId: string | null;
+  class: WebhookClass;
+  reason: string;
+}
+
+/** octoDNS-style safety threshold, per guild. */
+export interface GuildThreshold {
+  guildId: string;
+  /** Live webhooks of class `managed` in the guild. */
+  owned: number;
+  /** update + move changes (webhooks the bot owns being modified). */
+  updates: number;
+  deletes: number;
+  minExisting: number;
+  updatePercent: number;
+  deletePercent: number;
+  /** owned ≥ minExisting and (updates/owned > updatePercent or deletes/owned > deletePercent). */
+  requiresForce: boolean;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  move: number;
+  delete: number;
+  adopt: number;
+  /** Number of `sync_commands` changes (guilds whose slash commands are overwritten). */
+  commands: number;
+}
+
+export interface PlanFingerprints {
+  /** sha256 (hex) of the normalised live state of the declared guilds. */
+  live: string;
+  /** sha256 (hex) of the normalised manifest, secrets and source positions left out. */
+  manifest: string;
+}
+
+export interface Plan {
+  format_version: typeof PLAN_FORMAT_VERSION;
+  /** The `--target` list this plan was limited to; empty = full plan. */
+  targets: string[];
+  /** In execution order. */
+  changes: Change[];
+  summary: PlanSummary;
+  blockers: Blocker[];
+  warnings: Warning[];
+  ignored: IgnoredWebhook[];
+  thresholds: GuildThreshold[];
+  fingerprints: PlanFingerprints;
+}

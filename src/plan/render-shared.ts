@@ -1,0 +1,110 @@
+/**
+ * Pieces the text and Markdown renderers share: action labels, the summary line, and
+ * field values as diff lines. Pure string functions.
+ */
+import { diffLines, diffWords } from 'diff';
+import { assertNever, formatLocation, type SourceLocation } from '../errors.js';
+import type { Change, ChangeAction, FieldDiff, Plan } from './plan-types.js';
+
+export const NO_CHANGES = 'No changes. Discord matches the manifest.';
+
+/** Text longer than this (or multi-line) is shown as a word diff rather than `old → new`. */
+const LONG_STRING = 40;
+
+export function actionSign(action: ChangeAction): string {
+  switch (action) {
+    case 'create':
+      return '+';
+    case 'update':
+    case 'sync_commands':
+      return '~';
+    case 'move':
+      return '→';
+    case 'delete':
+      return '-';
+    case 'adopt':
+      return '±';
+    default:
+      return assertNever(action, 'action');
+  }
+}
+
+/**
+ * `Plan: N to create, N to update, N to move, N to delete.` — adoptions and slash command
+ * syncs modify something that exists, so they count as updates here (as Terraform's
+ * "to change"); the JSON summary keeps them apart.
+ */
+export function summaryLine(plan: Plan): string {
+  if (plan.changes.length === 0) return NO_CHANGES;
+  const { create, update, move, adopt, commands } = plan.summary;
+  return `Plan: ${create} to create, ${update + adopt + commands} to update, ${move} to move, ${plan.summary.delete} to delete.`;
+}
+
+/** One-line title of a change, e.g. `create "Deploys" in channel 1` or `move "X" (webhook 9) to channel 2`. */
+export function changeTitle(change: Change): string {
+  if (change.action === 'sync_commands') return `sync slash commands of guild ${change.guildId} (bulk overwrite)`;
+  const webhook = change.action === 'create' ? '' : ` (webhook ${change.webhookId})`;
+  const where = change.action === 'move' ? 'to channel' : 'in channel';
+  return `${change.action} "${change.name}"${webhook} ${where} ${change.channelId}`;
+}
+
+export function locationText(location: SourceLocation | undefined): string {
+  return location === undefined ? '' : formatLocation(location);
+}
+
+/** A value as written in a plan: JSON for everything, so strings are quoted and null is null. */
+export function formatValue(value: unknown): string {
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+/** Long prose (words separated by spaces), where a word diff reads better than two whole values; never hashes. */
+export function isLongText(diff: FieldDiff): diff is { from: string; to: string } {
+  if (typeof diff.from !== 'string' || typeof diff.to !== 'string') return false;
+  const long = diff.from.length > LONG_STRING || diff.to.length > LONG_STRING || /\n/.test(diff.from + diff.to);
+  return long && /\s/.test(diff.from) && /\s/.test(diff.to);
+}
+
+/** A value that needs more than one line (objects and arrays: slash command options). */
+export function isStructured(value: unknown): boolean {
+  return value !== null && typeof value === 'object';
+}
+
+export interface DiffLine {
+  sign: '+' | '-' | ' ';
+  text: string;
+}
+
+/** A field as unified-diff lines: `- name: "old"` / `+ name: "new"`; structured values line by line. */
+export function fieldDiffLines(field: string, diff: FieldDiff): DiffLine[] {
+  if (isStructured(diff.from) || isStructured(diff.to)) return structuredDiffLines(field, diff);
+  const lines: DiffLine[] = [];
+  if (diff.from !== null) lines.push({ sign: '-', text: `${field}: ${formatValue(diff.from)}` });
+  if (diff.to !== null) lines.push({ sign: '+', text: `${field}: ${formatValue(diff.to)}` });
+  if (lines.length === 0) lines.push({ sign: ' ', text: `${field}: null` });
+  return lines;
+}
+
+function structuredDiffLines(field: string, diff: FieldDiff): DiffLine[] {
+  const before = diff.from === null ? '' : `${JSON.stringify(diff.from, null, 2)}\n`;
+  const after = diff.to === null ? '' : `${JSON.stringify(diff.to, null, 2)}\n`;
+  const lines: DiffLine[] = [{ sign: ' ', text: `${field}:` }];
+  for (const part of diffLines(before, after)) {
+    const sign = part.added ? '+' : part.removed ? '-' : ' ';
+    for (const text of part.value.replace(/\n$/, '').split('\n')) lines.push({ sign, text: `  ${text}` });
+  }
+  return lines;
+}
+
+export interface WordMarks {
+  removed: (text: string) => string;
+  added: (text: string) => string;
+}
+
+/** Git-style word diff of two long strings: `[-old-]{+new+}` unless other marks are given. */
+export function wordDiff(from: string, to: string, marks: WordMarks = PLAIN_MARKS): string {
+  return diffWords(from, to)
+    .map((part) => (part.added ? marks.added(part.value) : part.removed ? marks.removed(part.value) : part.value))
+    .join('');
+}
+
+const PLAIN_MARKS: WordMarks = { removed: (t) => `[-${t}-]`, added: (t) => `{+${t}+}` };

@@ -1,0 +1,21 @@
+/**
+ * Safety thresholds, as octoDNS has them: in a guild with at least `minExisting` owned
+ * webhooks, a plan that updates or deletes more than `updatePercent` / `deletePercent` of
+ * them needs `--force`. Percentages are fractions (0.3 = 30%); values come from the
+ * manifest's per-guild `thresholds` (defaults 10 / 0.3 / 0.3).
+ */
+import type { GuildDeclaration } from '../manifest/types.js';
+import { classifyWebhook, type Owner } from './ownership.js';
+import type { LiveGuild } from './live-state.js';
+import type { Change, GuildThreshold } from './plan-types.js';
+
+/** `changes`: the guild's own (selected) changes. */
+export function guildThreshold(guild: GuildDeclaration, live: LiveGuild, changes: readonly Change[], owner: Owner): GuildThreshold {
+  const owned = live.webhooks.filter((w) => classifyWebhook(w, owner) === 'managed').length;
+  const updates = changes.filter((c) => c.action === 'update' || c.action === 'move').length;
+  const deletes = changes.filter((c) => c.action === 'delete').length;
+  const { minExisting, updatePercent, deletePercent } = guild.thresholds;
+  const requiresForce =
+    owned > 0 && owned >= minExisting && (updates / owned > updatePercent || deletes / owned > deletePercent);
+  return { guildId: guild.id, owned, updates, deletes, minExisting, updatePercent, deletePercent, requiresForce };
+}
