@@ -1,5 +1,6 @@
 import { readManifest } from '../manifest/read-manifest.js';
 import type { Manifest } from '../manifest/types.js';
+import { registerManifestSecrets } from '../manifest/manifest-secrets.js';
 import type { CliIo } from './io.js';
 
 /** The `-f/--file` flag every manifest-reading command takes (repeatable; files or directories). */
@@ -14,21 +15,6 @@ export function manifestFiles(values: { file?: string[] | undefined }): string[]
 /** Loads the manifest (throws ManifestError with every issue) and registers its secrets for redaction. */
 export async function loadManifestFor(files: string[], io: CliIo): Promise<Manifest> {
   const manifest = await readManifest({ files, cwd: io.cwd, env: io.env });
-  registerManifestSecrets(manifest, io);
+  registerManifestSecrets(manifest, io.redactor);
   return manifest;
-}
-
-export function registerManifestSecrets(manifest: Manifest, io: CliIo): void {
-  io.redactor.add(manifest.discord.token);
-  for (const guild of manifest.guilds) {
-    for (const command of guild.commands) {
-      for (const action of command.actions) {
-        if (action.type === 'THIRD_PARTY_MESSAGE') io.redactor.add(action.token);
-        if (action.type === 'HTTP_POST') {
-          io.redactor.add(action.signingSecret);
-          for (const value of Object.values(action.headers)) io.redactor.add(value);
-        }
-      }
-    }
-  }
 }

@@ -1,7 +1,70 @@
+import { GatewayClient } from '../../discord/gateway-client.js';
 import { CordformError } from '../../errors.js';
+import { createClientFor, resolveApiBase } from '../../cordform.js';
+import { startRuntime } from '../../runtime/runtime.js';
+import { parseChoice, parseCommandArgs, parseCount } from '../args.js';
 import type { CliIo } from '../io.js';
+import { MANIFEST_FLAGS, loadManifestFor, manifestFiles } from '../manifest-flags.js';
 
-// PLACEHOLDER: replaced by the issue that builds this command.
-export async function runRuntime(_args: string[], _io: CliIo): Promise<number> {
-  throw new CordformError('not_built', 'this command is not built yet', { fault: 'tool' });
+const USAGE = `Usage: cordform run [-f FILE]... [--port N] [--host ADDRESS] [--log-level LEVEL]
+
+Runs the manifest's command bindings: connects to the Discord gateway, executes the
+declared actions, and serves GET /healthz and GET /metrics on --port (default: the
+manifest's runtime.port, else 8080) at --host (default 127.0.0.1). Stops on SIGINT/SIGTERM
+after draining in-flight actions up to their deadline. Logs are JSON lines on stdout.
+`;
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** `cordform run`: load the manifest, connect, run until the signal, drain, exit 0. */
+export async function runRuntime(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs('run', args, {
+    ...MANIFEST_FLAGS,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const port = parseCount('--port', values.port);
+  if (port !== undefined && port > 65535) throw new CordformError('cli_usage', `--port must be at most 65535, got ${port}`);
+  const logLevel = parseChoice('--log-level', values['log-level'], LOG_LEVELS, 'info');
+
+  const manifest = await loadManifestFor(manifestFiles(values), io);
+  const apiBase = resolveApiBase(manifest, io.env);
+  const api = createClientFor(manifest, { env: io.env, redactor: io.redactor });
+  try {
+    const runtime = await startRuntime({
+      manifest: { ...manifest, discord: { ...manifest.discord, apiBase } },
+      api,
+      createGateway: (options) => new GatewayClient(options),
+      port,
+      // Loopback by default: expose it deliberately (--host 0.0.0.0, or behind a reverse proxy
+      // that terminates TLS for Discord's interaction deliveries).
+      host: values.host ?? '127.0.0.1',
+      io,
+      logLevel,
+    });
+    const fatal = await untilStopped(io.signal, runtime.closed);
+    await runtime.stop();
+    if (fatal !== undefined) throw fatal;
+    return 0;
+  } finally {
+    await api.close();
+  }
+}
+
+/** Resolves on the abort signal (undefined) or with the error that ended the gateway. */
+function untilStopped(signal: AbortSignal, closed: Promise<void>): Promise<unknown> {
+  const ended = new CordformError('gateway_closed', 'the gateway connection closed', { fault: 'remote' });
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(undefined);
+    signal.addEventListener('abort', () => resolve(undefined), { once: true });
+    closed.then(
+      () => resolve(ended),
+      (error: unknown) => resolve(error ?? ended),
+    );
+  });
 }

@@ -1,6 +1,7 @@
 import { parseChoice, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { MANIFEST_FLAGS, manifestFiles, registerManifestSecrets } from '../manifest-flags.js';
+import { registerManifestSecrets } from '../../manifest/manifest-secrets.js';
+import { MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
 import { formatManifestIssues, loadManifest, type LoadManifestResult } from '../../manifest/read-manifest.js';
 import { displayPath } from '../../manifest/source-files.js';
 import type { Manifest } from '../../manifest/types.js';
@@ -25,7 +26,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
   const format = parseChoice('--format', values.format, FORMATS, 'text');
   const files = manifestFiles(values);
   const result = await loadManifest({ files, cwd: io.cwd, env: io.env });
-  if (result.manifest) registerManifestSecrets(result.manifest, io);
+  if (result.manifest) registerManifestSecrets(result.manifest, io.redactor);
   const shown = result.manifest ? result.manifest.files.map((file) => displayPath(file, io.cwd)) : files;
 
   if (format === 'json') {

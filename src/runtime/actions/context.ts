@@ -1,0 +1,75 @@
+import type { DiscordApi } from '../../discord/api.js';
+import type { APIEmbed } from '../../discord/types.js';
+import type { CommandDeclaration, GuildDeclaration, WebhookDeclaration } from '../../manifest/types.js';
+import type { DispatchQueue } from '../dispatch-queue.js';
+import type { GuildDirectory } from '../guild-directory.js';
+import type { RuntimeLogger } from '../logger.js';
+import type { ActionOutcome, RuntimeMetrics } from '../metrics.js';
+import type { OutboundHttp } from '../outbound-http.js';
+import type { GatewayMessage } from '../router.js';
+import type { TemplateContext } from '../templates.js';
+
+/** Retry budget for THIRD_PARTY_MESSAGE. */
+export interface RetryPolicy {
+  attempts: number;
+  budgetMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, budgetMs: 10_000, baseDelayMs: 250, maxDelayMs: 4_000 };
+
+/** Deadline for one Discord call made by an action (the REST client queues on rate limits). */
+export const DISCORD_ACTION_DEADLINE_MS = 15_000;
+
+/** Everything an action executor needs; one per runtime. */
+export interface ActionContext {
+  api: DiscordApi;
+  http: OutboundHttp;
+  queue: DispatchQueue;
+  directory: GuildDirectory;
+  metrics: RuntimeMetrics;
+  logger: RuntimeLogger;
+  botUserId: string;
+  apiBase: string;
+  /** `hostname-pid`: X-CloudCord-Node and the User-Agent's comment. */
+  node: string;
+  /** Aborted when a stopping runtime gives up waiting for in-flight work. */
+  hardStop: AbortSignal;
+  retry: RetryPolicy;
+  random: () => number;
+}
+
+/** One command invocation: what triggered it and where. */
+export interface CommandEvent {
+  guild: GuildDeclaration;
+  command: CommandDeclaration;
+  message: GatewayMessage;
+  template: TemplateContext;
+}
+
+/**
+ * An action with every template rendered and every reference resolved: what both declared
+ * actions and (authorised) reply actions turn into before they run.
+ */
+export type ResolvedAction =
+  | { type: 'SEND_MESSAGE_TO_CHANNEL'; channelId: string; message: string }
+  | { type: 'SEND_EMBED_TO_CHANNEL'; channelId: string; embed: APIEmbed }
+  | { type: 'EXECUTE_WEBHOOK'; webhook: WebhookDeclaration; content?: string; username?: string; embeds?: APIEmbed[] }
+  | { type: 'THIRD_PARTY_MESSAGE'; url: string; token: string; userId: string; message: string; timeoutMs: number };
+
+/** What an executor reports; the runner logs and counts it. */
+export interface ActionResult {
+  outcome: ActionOutcome;
+  /** JSON-safe, secret-free details for the log line. */
+  detail?: Record<string, unknown>;
+}
+
+/** The deadline signal for work that must also stop on a hard stop. */
+export function deadline(ctx: Pick<ActionContext, 'hardStop'>, ms: number): AbortSignal {
+  return AbortSignal.any([AbortSignal.timeout(ms), ctx.hardStop]);
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
