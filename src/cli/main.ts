@@ -1,4 +1,6 @@
 import { CordformError, formatLocation } from '../errors.js';
+import { formatManifestIssues } from '../manifest/format-issues.js';
+import { ManifestError } from '../manifest/issues.js';
 import { VERSION } from '../version.js';
 import { createProcessIo, type CliIo } from './io.js';
 
@@ -78,6 +80,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 /** Prints an error the way users should see it: code, location, message; stack only with --debug. */
 export function reportError(error: unknown, io: CliIo, debug: boolean): void {
+  if (error instanceof ManifestError) {
+    // Every issue on its own file:line:col line (plus GitHub annotations in Actions).
+    const errors = error.issues.filter((issue) => issue.severity === 'error');
+    // Workflow commands are read from stdout by the Actions runner.
+    if (io.env.GITHUB_ACTIONS === 'true') io.out(formatManifestIssues(errors, { githubActions: true }));
+    else io.err(formatManifestIssues(errors, { githubActions: false }));
+    io.err(`\nError: the manifest is invalid (${errors.length} error${errors.length === 1 ? '' : 's'}); nothing was changed.\n`);
+    return;
+  }
   if (error instanceof CordformError) {
     const where = error.location ? `${formatLocation(error.location)}: ` : '';
     io.err(`Error: ${where}${error.message} [${error.code}]\n`);

@@ -1,7 +1,87 @@
-import { CordformError } from '../../errors.js';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { computePlan, createClientFor } from '../../cordform.js';
+import { isEmptyPlan, renderJson, renderMarkdown, renderText, type Plan } from '../../plan/index.js';
+import { parseChoice, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
+import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
+import { createSavedPlan } from '../../apply/saved-plan.js';
 
-// PLACEHOLDER: replaced by the issue that builds this command.
-export async function runPlan(_args: string[], _io: CliIo): Promise<number> {
-  throw new CordformError('not_built', 'this command is not built yet', { fault: 'tool' });
+const HELP = `Usage: cordform plan [-f FILE]... [options]
+
+Reads the manifest and Discord's live state (one webhook list per guild) and shows what
+apply would change. Exit codes: 0 success, 1 error or blockers, 2 changes present
+(only with --detailed-exitcode or --check).
+
+Options:
+  -f, --file FILE          manifest file or directory (repeatable; default ./cordform.yaml)
+      --format FORMAT      text (default), json or markdown
+      --out PLAN.json      also save the plan (for \`cordform apply PLAN.json\`)
+      --detailed-exitcode  exit 2 when the plan has changes
+      --check              drift check: like --detailed-exitcode, prints only a summary
+      --target KEY         limit to webhooks by key GUILD/CHANNEL/NAME or name (repeatable)
+  -v, --verbose            show ownership classes and ignored (not owned) webhooks
+  -q, --quiet              print nothing but errors (exit code still tells)
+`;
+
+export const PLAN_FORMATS = ['text', 'json', 'markdown'] as const;
+
+export async function runPlan(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs('plan', args, {
+    ...MANIFEST_FLAGS,
+    format: { type: 'string' },
+    out: { type: 'string' },
+    'detailed-exitcode': { type: 'boolean' },
+    check: { type: 'boolean' },
+    target: { type: 'string', multiple: true },
+    verbose: { type: 'boolean', short: 'v' },
+    quiet: { type: 'boolean', short: 'q' },
+  });
+  if (values.help) return void io.out(HELP), 0;
+  const format = parseChoice('--format', values.format, PLAN_FORMATS, 'text');
+  const manifest = await loadManifestFor(manifestFiles(values), io);
+  const client = createClientFor(manifest, { env: io.env, redactor: io.redactor });
+  try {
+    const targets = values.target ?? [];
+    const { plan } = await computePlan(manifest, client, { targets, signal: io.signal, redactor: io.redactor });
+    if (values.out) {
+      const saved = createSavedPlan(plan, manifest);
+      await writeFile(resolve(io.cwd, values.out), `${JSON.stringify(saved, null, 2)}\n`);
+    }
+    if (values.check) {
+      if (!values.quiet) io.out(`${checkSummary(plan)}\n`);
+    } else if (!values.quiet) {
+      io.out(renderPlan(plan, format, { color: io.color, verbose: values.verbose ?? false }));
+      if (values.out && format === 'text') io.out(`\nSaved the plan to ${values.out}; apply it with \`cordform apply ${values.out}\`.\n`);
+    }
+    if (plan.blockers.length > 0) return 1;
+    const detailed = values['detailed-exitcode'] || values.check;
+    return detailed && !isEmptyPlan(plan) ? 2 : 0;
+  } finally {
+    await client.close();
+  }
+}
+
+export function renderPlan(
+  plan: Plan,
+  format: (typeof PLAN_FORMATS)[number],
+  options: { color: boolean; verbose: boolean },
+): string {
+  switch (format) {
+    case 'json':
+      return `${renderJson(plan)}\n`;
+    case 'markdown':
+      return `${renderMarkdown(plan)}\n`;
+    case 'text':
+      return `${renderText(plan, options)}\n`;
+  }
+}
+
+/** One paragraph for a scheduled drift job: the counts and the keys that differ. */
+export function checkSummary(plan: Plan): string {
+  if (plan.blockers.length > 0) return `Blocked: ${plan.blockers.map((b) => b.message).join('; ')}`;
+  if (isEmptyPlan(plan)) return 'No drift: Discord matches the manifest.';
+  const { create, update, move, delete: del, adopt, commands } = plan.summary;
+  const lines = plan.changes.map((change) => `  ${change.action.padEnd(13)} ${change.key}`);
+  return `Drift detected: ${create} to create, ${update} to update, ${move} to move, ${del} to delete, ${adopt} to adopt, ${commands} command syncs.\n${lines.join('\n')}`;
 }

@@ -1,0 +1,115 @@
+/**
+ * End-to-end harness: a sandbox on 127.0.0.1:0 plus the real CLI run in-process through
+ * `runCli` (the same code path as bin/cordform, with output collected and redacted).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main.js';
+import { createMemoryIo } from '../../src/cli/io.js';
+import type { APIWebhook } from '../../src/discord/types.js';
+import { DEFAULT_SEED, startSandbox, type Sandbox, type SandboxOptions, type SandboxSeed } from '../../src/sandbox/server.js';
+
+export const BOT_TOKEN = 'sandbox-bot-token';
+export const OTHER_BOT_TOKEN = 'sandbox-other-bot-token';
+export const BOT_ID = '100000000000000010';
+export const OTHER_BOT_ID = '100000000000000030';
+export const GUILD = '100000000000000001';
+export const GENERAL = '100000000000000002';
+export const DEPLOYS = '100000000000000003';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Harness {
+  sandbox: Sandbox;
+  dir: string;
+  env: Record<string, string>;
+  /** Writes a manifest file into the temp dir and returns its path. */
+  manifest(yaml: string, name?: string): Promise<string>;
+  cli(args: string[], options?: { env?: Record<string, string>; interactive?: boolean; answer?: boolean }): Promise<CliRun>;
+  /** Every webhook in the sandbox, with tokens (admin view). */
+  webhooks(): Promise<APIWebhook[]>;
+  /** Discord API requests since the last `clearRequests()`, admin routes excluded. */
+  requests(): ReturnType<Sandbox['requests']>;
+  writes(): ReturnType<Sandbox['requests']>;
+  clearRequests(): Promise<void>;
+  /** Calls the sandbox's Discord API as some bot (for out-of-band changes). */
+  api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: any }>;
+  close(): Promise<void>;
+}
+
+/** A seed with `count` extra text channels (ids 1000000000000001NN) in the default guild. */
+export function seedWithChannels(count: number): SandboxSeed {
+  const base = structuredClone(DEFAULT_SEED) as SandboxSeed;
+  const guild = base.guilds[0]!;
+  for (let i = 0; i < count; i++) {
+    guild.channels.push({ id: channelId(i), name: `channel-${i}`, type: 0, position: 10 + i });
+  }
+  return base;
+}
+
+export function channelId(index: number): string {
+  return `1000000000000001${String(index).padStart(2, '0')}`;
+}
+
+export async function startHarness(options: SandboxOptions = {}): Promise<Harness> {
+  const sandbox = await startSandbox({ rateLimits: 'off', ...options });
+  const dir = await mkdtemp(join(tmpdir(), 'cordform-e2e-'));
+  const env = { DISCORD_BOT_TOKEN: BOT_TOKEN, CORDFORM_API_BASE: sandbox.apiBase, CI: 'true' };
+  let since = 0;
+  const requests = () => sandbox.requests().slice(since).filter((r) => !r.path.startsWith('/__sandbox'));
+  return {
+    sandbox,
+    dir,
+    env,
+    async manifest(yaml, name = 'cordform.yaml') {
+      const path = join(dir, name);
+      await writeFile(path, yaml);
+      return path;
+    },
+    async cli(args, opts = {}) {
+      const io = createMemoryIo({
+        cwd: dir,
+        env: { ...env, ...opts.env },
+        interactive: opts.interactive ?? false,
+        answer: opts.answer ?? false,
+      });
+      const code = await runCli(args, io);
+      return { code, stdout: io.stdout(), stderr: io.stderr() };
+    },
+    async webhooks() {
+      const response = await fetch(`${sandbox.url}/__sandbox/webhooks`);
+      return (await response.json()) as APIWebhook[];
+    },
+    requests,
+    writes: () => requests().filter((r) => r.method !== 'GET'),
+    async clearRequests() {
+      since = sandbox.requests().length;
+    },
+    async api(method, path, body, token = BOT_TOKEN) {
+      const response = await fetch(`${sandbox.apiBase}${path}`, {
+        method,
+        headers: { authorization: `Bot ${token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, json: text ? JSON.parse(text) : null };
+    },
+    async close() {
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A manifest for the default guild from `webhooks` lines (already indented YAML items). */
+export function manifestYaml(webhooks: { name: string; channel: string; extra?: string }[], guildExtra = ''): string {
+  const items = webhooks
+    .map((w) => `      - name: ${JSON.stringify(w.name)}\n        channel: "${w.channel}"${w.extra ? `\n${w.extra}` : ''}`)
+    .join('\n');
+  return `version: 1\ndiscord:\n  token: \${DISCORD_BOT_TOKEN}\nguilds:\n  - id: "${GUILD}"\n${guildExtra}    webhooks:\n${items || '      []'}\n`;
+}
