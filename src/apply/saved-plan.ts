@@ -5,6 +5,7 @@ import type { APIWebhook } from '../discord/types.js';
 import type { Manifest } from '../manifest/types.js';
 import {
   buildPlan,
+  commandsFingerprint,
   PLAN_FORMAT_VERSION,
   type Change,
   type LiveState,
@@ -73,7 +74,11 @@ export function findStaleness(saved: SavedPlan, manifest: Manifest, live: LiveSt
 
 function preconditionProblem(change: Change, live: LiveState, webhooks: Map<string, APIWebhook>): string | null {
   if (change.action === 'sync_commands') {
-    return null; // the bulk overwrite replaces the whole set; nothing to overwrite by mistake
+    const commands = live.guilds.find((g) => g.guildId === change.guildId)?.commands;
+    if (!commands) return null;
+    return commandsFingerprint(commands) === change.precondition.commands_sha256
+      ? null
+      : `the guild's slash commands changed since the plan`;
   }
   const pre = change.precondition;
   if (!pre.exists) {

@@ -26,7 +26,7 @@ Discord field names keep Discord's snake_case; the plan's own fields are camelCa
 | \`warnings[]\` | \`{code, message, guildId?, key?, location?}\`. Codes: \`partial_plan\`, \`rename_hint\`, \`adopt_hint\`, \`ambiguous_move\`, \`delete\`, \`adopt\`, \`avatar_hash\`, \`commands_not_read\` |
 | \`ignored[]\` | live webhooks left alone: \`{webhookId, guildId, name, channelId, class, reason}\`, \`class\` ∈ \`managed\` (prune: false), \`foreign\`, \`channel_follower\`, \`application\` |
 | \`thresholds[]\` | per guild \`{guildId, owned, updates, deletes, minExisting, updatePercent, deletePercent, requiresForce}\`; \`requiresForce\` = owned ≥ minExisting and (updates/owned > updatePercent or deletes/owned > deletePercent) |
-| \`fingerprints\` | \`{live, manifest}\` — sha256 hex of the normalised live state of the declared guilds and of the manifest without secrets; a saved plan is stale when either differs at apply time |
+| \`fingerprints\` | \`{live, manifest}\` — sha256 hex of the normalised live state of the declared guilds and of the manifest without secrets. \`apply PLAN.json\` refuses when the manifest fingerprint differs or any change's \`precondition\` no longer holds; the live fingerprint is informational (an unrelated change elsewhere in the guild does not make a plan stale) |
 | \`location\` | \`{file, line, column}\` in the manifest (1-based) |
 
 Every change has \`action\`, \`key\`, \`guildId\`, \`channelId\`, \`name\`, \`ownership\`
