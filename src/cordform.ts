@@ -4,8 +4,10 @@
  */
 import type { Dispatcher } from 'undici';
 import { resolveApiBase } from './discord/api-base.js';
+import type { DiscordApi } from './discord/api.js';
+import { resolveRequestTimeout } from './discord/request-timeout.js';
 import { DiscordRestClient } from './discord/rest-client.js';
-import { readLiveState } from './discord/read-live-state.js';
+import { readLiveState, readPermissionFacts } from './discord/read-live-state.js';
 import type { Manifest } from './manifest/types.js';
 import { buildPlan, type LiveState, type Plan, type PlanOptions } from './plan/index.js';
 import type { Redactor } from './redact.js';
@@ -17,17 +19,19 @@ export interface ClientOptions {
   dispatcher?: Dispatcher;
   /** Every secret the client will carry is registered here so no output can show it. */
   redactor?: Redactor;
+  /** Per-attempt deadline; default CORDFORM_HTTP_TIMEOUT_MS, else the client's 15 s. */
   timeoutMs?: number;
 }
 
 /** The REST client for a manifest's bot, its token registered with the redactor. */
 export function createClientFor(manifest: Manifest, options: ClientOptions): DiscordRestClient {
   options.redactor?.add(manifest.discord.token);
+  const timeoutMs = options.timeoutMs ?? resolveRequestTimeout(options.env);
   const client = new DiscordRestClient({
     apiBase: resolveApiBase(manifest, options.env),
     token: manifest.discord.token,
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
   });
   return client;
 }
@@ -37,16 +41,33 @@ export interface ComputedPlan {
   live: LiveState;
 }
 
-/** Reads live state (one list request per guild) and builds the plan. */
+/**
+ * Reads live state and builds the plan, in two phases so that a converged plan costs
+ * guilds + 1 requests: (1) `GET /users/@me` + one webhook list per guild, then a first plan;
+ * (2) only for guilds where that plan writes webhooks, the permission facts (guild roles and
+ * owner, the bot's member, the channels' overwrites), then the final plan — with
+ * `missing_permissions` blockers where the bot could not make the writes. Both plans come
+ * from the pure planner; only this function does I/O.
+ */
 export async function computePlan(
   manifest: Manifest,
-  api: DiscordRestClient,
+  api: DiscordApi,
   options: PlanOptions & { signal?: AbortSignal; redactor?: Redactor } = {},
 ): Promise<ComputedPlan> {
-  const live = await readLiveState(manifest, api, options.signal ? { signal: options.signal } : {});
+  const read = options.signal ? { signal: options.signal } : {};
+  const planOptions = options.targets ? { targets: options.targets } : {};
+  const live = await readLiveState(manifest, api, read);
   if (options.redactor) registerLiveSecrets(live, options.redactor);
-  const plan = buildPlan(manifest, live, options.targets ? { targets: options.targets } : {});
-  return { plan, live };
+  const first = buildPlan(manifest, live, planOptions);
+  const writing = guildsWithWebhookWrites(first);
+  if (writing.size === 0) return { plan: first, live };
+  const withPermissions = await readPermissionFacts(live, writing, api, read);
+  return { plan: buildPlan(manifest, withPermissions, planOptions), live: withPermissions };
+}
+
+/** Guilds where the plan creates, updates, moves, adopts or deletes a webhook. */
+export function guildsWithWebhookWrites(plan: Plan): Set<string> {
+  return new Set(plan.changes.filter((change) => change.action !== 'sync_commands').map((change) => change.guildId));
 }
 
 /** Webhook tokens come back in list responses; none of them may reach any output. */

@@ -1,6 +1,8 @@
-import type { Manifest } from '../manifest/types.js';
+import { CordformError } from '../errors.js';
+import type { GuildDeclaration, Manifest } from '../manifest/types.js';
 import type { LiveGuild, LiveState } from '../plan/live-state.js';
 import type { DiscordApi } from './api.js';
+import { DiscordApiError } from './discord-api-error.js';
 
 /**
  * Reads what the planner needs from Discord with as few requests as possible:
@@ -11,6 +13,9 @@ import type { DiscordApi } from './api.js';
  * - `GET /guilds/{id}/channels` only when a declared channel is not already proven to exist
  *   by a live webhook in it (the preflight for "channel does not exist" blockers);
  * - `GET /applications/{app}/guilds/{id}/commands` only when the guild declares commands.
+ *
+ * The permission facts (`readPermissionFacts`) are a second phase, read only for guilds
+ * whose first plan has webhook changes.
  */
 export interface ReadLiveStateOptions {
   signal?: AbortSignal;
@@ -26,7 +31,7 @@ export async function readLiveState(
   const applicationId = manifest.discord.applicationId ?? bot.id;
   const guilds = await Promise.all(
     manifest.guilds.map(async (guild): Promise<LiveGuild> => {
-      const webhooks = await api.getGuildWebhooks(guild.id, read);
+      const webhooks = await readGuildWebhooks(api, guild, read);
       const proven = new Set(webhooks.map((webhook) => webhook.channel_id));
       const needsChannels = guild.webhooks.some((declared) => !proven.has(declared.channel));
       const needsCommands = guild.commands.length > 0;
@@ -38,4 +43,78 @@ export async function readLiveState(
     }),
   );
   return { bot, applicationId, guilds };
+}
+
+/**
+ * Second phase: for the given guilds, what the bot's channel permissions are computed from —
+ * `GET /guilds/{id}` (owner, roles), `GET /guilds/{id}/members/{bot.id}` (the bot's roles)
+ * and `GET /guilds/{id}/channels` (overwrites) when the first phase did not read it.
+ * Returns a new LiveState; the given one is not mutated.
+ */
+export async function readPermissionFacts(
+  live: LiveState,
+  guildIds: ReadonlySet<string>,
+  api: DiscordApi,
+  options: ReadLiveStateOptions = {},
+): Promise<LiveState> {
+  const read = { signal: options.signal };
+  const guilds = await Promise.all(
+    live.guilds.map(async (liveGuild): Promise<LiveGuild> => {
+      if (!guildIds.has(liveGuild.guildId)) return liveGuild;
+      const [guild, member, channels] = await Promise.all([
+        api.getGuild(liveGuild.guildId, read),
+        api.getGuildMember(liveGuild.guildId, live.bot.id, read),
+        liveGuild.channels ?? api.getGuildChannels(liveGuild.guildId, read),
+      ]);
+      return {
+        ...liveGuild,
+        channels,
+        permissions: { guild: { id: guild.id, owner_id: guild.owner_id, roles: guild.roles }, member: { roles: member.roles } },
+      };
+    }),
+  );
+  return { ...live, guilds };
+}
+
+/** What an error about a guild names: its id, and its label and manifest line when declared. */
+export interface GuildRef {
+  id: string;
+  name?: string;
+  location?: GuildDeclaration['location'];
+}
+
+/** The one list request per guild; Discord's 403/404 become an error that names the guild and the fix. */
+export async function readGuildWebhooks(api: DiscordApi, guild: GuildRef, read: ReadLiveStateOptions = {}) {
+  try {
+    return await api.getGuildWebhooks(guild.id, read);
+  } catch (error) {
+    throw explainGuildReadError(error, guild) ?? error;
+  }
+}
+
+function explainGuildReadError(error: unknown, guild: GuildRef): CordformError | null {
+  if (!(error instanceof DiscordApiError)) return null;
+  const label = guild.name === undefined ? `guild ${guild.id}` : `guild ${guild.id} (${guild.name})`;
+  const options = {
+    fault: 'user' as const,
+    ...(guild.location === undefined ? {} : { location: guild.location }),
+    details: { guildId: guild.id, status: error.status, discordCode: error.discordCode ?? null },
+    cause: error,
+  };
+  if (error.status === 403 && error.discordCode === 50013) {
+    return new CordformError(
+      'guild_missing_permissions',
+      `cannot read the webhooks of ${label}: the bot lacks MANAGE_WEBHOOKS in that guild (Discord answered 403 50013 Missing Permissions). Give one of the bot's roles "Manage Webhooks", then try again.`,
+      options,
+    );
+  }
+  if (error.status === 403 || (error.status === 404 && error.discordCode === 10004)) {
+    const answer = [error.status, error.discordCode, error.discordMessage].filter((part) => part !== undefined).join(' ');
+    return new CordformError(
+      'guild_not_accessible',
+      `cannot read the webhooks of ${label}: the bot is not a member of that guild or cannot access it (Discord answered ${answer}). Invite the bot or fix the guild id.`,
+      options,
+    );
+  }
+  return null;
 }

@@ -3,6 +3,8 @@
  * the planner and the sandbox. Field names and nullability follow the Discord docs
  * (https://discord.com/developers/docs/resources/webhook#webhook-object and friends).
  */
+import { PERMISSION_BITS } from './permissions.js';
+
 export type Snowflake = string;
 
 export interface APIUser {
@@ -157,15 +159,18 @@ export interface APIApplicationCommand {
   version: Snowflake;
 }
 
-/** Permission bits cordform computes with (https://discord.com/developers/docs/topics/permissions). */
+/**
+ * Permission bits cordform computes with; the full name ↔ bit table and the permission
+ * algorithm live in permissions.ts (https://discord.com/developers/docs/topics/permissions).
+ */
 export const Permission = {
-  ADMINISTRATOR: 1n << 3n,
-  MANAGE_CHANNELS: 1n << 4n,
-  VIEW_CHANNEL: 1n << 10n,
-  SEND_MESSAGES: 1n << 11n,
-  MANAGE_MESSAGES: 1n << 13n,
-  MANAGE_ROLES: 1n << 28n,
-  MANAGE_WEBHOOKS: 1n << 29n,
+  ADMINISTRATOR: PERMISSION_BITS.ADMINISTRATOR,
+  MANAGE_CHANNELS: PERMISSION_BITS.MANAGE_CHANNELS,
+  VIEW_CHANNEL: PERMISSION_BITS.VIEW_CHANNEL,
+  SEND_MESSAGES: PERMISSION_BITS.SEND_MESSAGES,
+  MANAGE_MESSAGES: PERMISSION_BITS.MANAGE_MESSAGES,
+  MANAGE_ROLES: PERMISSION_BITS.MANAGE_ROLES,
+  MANAGE_WEBHOOKS: PERMISSION_BITS.MANAGE_WEBHOOKS,
 } as const;
 
 /** Gateway intents (https://discord.com/developers/docs/events/gateway#gateway-intents). */

@@ -23,7 +23,8 @@ export function formatManifestIssues(issues: ManifestIssue[], options: FormatIss
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
-function formatAnnotation(item: ManifestIssue): string {
+/** One GitHub Actions workflow command (`::error file=…,line=…,col=…,title=…::message`). */
+export function formatAnnotation(item: Pick<ManifestIssue, 'code' | 'message' | 'location' | 'severity'>): string {
   const props: string[] = [];
   if (item.location) {
     props.push(`file=${escapeProperty(item.location.file)}`);

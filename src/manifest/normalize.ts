@@ -18,6 +18,8 @@ export const DEFAULT_PREFIX = '!';
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_CHANNEL_TARGET = '{{channel_id}}';
 export const DEFAULT_THRESHOLDS = { minExisting: 10, updatePercent: 30, deletePercent: 30 } as const;
+/** `avatar: keep` leaves the live avatar alone (a file named keep is written `./keep`). */
+export const KEEP_AVATAR = 'keep';
 /** Discord keeps at most 512 characters of an X-Audit-Log-Reason. */
 export const MAX_AUDIT_REASON = 512;
 
@@ -103,7 +105,9 @@ async function normalizeWebhook(raw: RawWebhook, guildId: string, pointer: strin
     channel: raw.channel,
     location: ctx.map.locate(pointer),
   };
-  if (raw.avatar !== undefined) {
+  if (raw.avatar === KEEP_AVATAR) {
+    webhook.keepAvatar = true;
+  } else if (raw.avatar !== undefined) {
     const key = `${ctx.dir}\0${raw.avatar}`;
     let pending = ctx.avatars.get(key);
     if (!pending) {

@@ -72,6 +72,11 @@ export interface WebhookDeclaration {
   name: string;
   channel: string;
   avatar?: AvatarDeclaration;
+  /**
+   * `avatar: keep`: leave the live avatar as it is (never compared, uploaded or removed).
+   * Derived from the `avatar` key; `avatar` is then absent.
+   */
+  keepAvatar?: boolean;
   /** Adopt this existing webhook by id (may be one the bot did not create). */
   id?: string;
   /** Previous name: keeps the webhook (and its URL) across a rename. */

@@ -15,6 +15,7 @@
  * | file     | null          | update (upload)                                |
  * | file     | = file's MD5  | no change                                      |
  * | file     | ≠ file's MD5  | update (re-upload) + a note explaining why     |
+ * | keep     | anything      | no change (`avatar: keep`: never compared)     |
  *
  * Against Discord itself the hash may never equal the MD5, so an avatar may be re-uploaded
  * on every apply; that costs one PATCH and is visible, never silent.

@@ -30,9 +30,13 @@ export function canonicalFromLive(webhook: APIWebhook): CanonicalWebhook {
   return { name: webhook.name ?? '', channel_id: webhook.channel_id ?? '', avatar: webhook.avatar };
 }
 
-/** Field diffs from the live webhook to its declaration; the avatar shown as `md5:… (path)`. */
+/**
+ * Field diffs from the live webhook to its declaration; the avatar shown as `md5:… (path)`,
+ * and not compared at all for `avatar: keep`.
+ */
 export function diffWebhook(live: APIWebhook, declaration: WebhookDeclaration): FieldDiffs {
-  const diffs = diffFields(canonicalFromLive(live), canonicalFromDeclaration(declaration), WEBHOOK_FIELDS);
+  const fields = declaration.keepAvatar ? WEBHOOK_FIELDS.filter((field) => field !== 'avatar') : WEBHOOK_FIELDS;
+  const diffs = diffFields(canonicalFromLive(live), canonicalFromDeclaration(declaration), fields);
   if (diffs.avatar !== undefined) diffs.avatar = { from: live.avatar, to: avatarLabel(declaration.avatar) };
   return diffs;
 }

@@ -72,6 +72,8 @@ function normaliseDeclaration(webhook: WebhookDeclaration) {
     name: webhook.name,
     channel: webhook.channel,
     avatar: webhook.avatar === undefined ? null : { path: webhook.avatar.path, md5: webhook.avatar.md5.toLowerCase() },
+    // Only when set, so fingerprints of manifests without `avatar: keep` are unchanged.
+    ...(webhook.keepAvatar ? { keepAvatar: true } : {}),
     id: webhook.id ?? null,
     renamedFrom: webhook.renamedFrom ?? null,
     reason: webhook.reason ?? null,

@@ -4,7 +4,7 @@
  * `(plan, options) => string` and return text without a trailing newline (the sink adds it).
  */
 export { buildPlan, isEmptyPlan, summarise } from './build-plan.js';
-export type { LiveGuild, LiveState } from './live-state.js';
+export type { LiveGuild, LivePermissions, LiveState } from './live-state.js';
 export * from './plan-types.js';
 export { classifyWebhook, type Owner } from './ownership.js';
 export { commandsFingerprint } from './slash-commands.js';

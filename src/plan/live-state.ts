@@ -4,7 +4,7 @@
  * `GET /applications/{app}/guilds/{id}/commands` per declared guild) is the Discord client's
  * job; this file only defines the shape, so the planner stays free of I/O.
  */
-import type { APIApplicationCommand, APIChannel, APIUser, APIWebhook } from '../discord/types.js';
+import type { APIApplicationCommand, APIChannel, APIGuild, APIGuildMember, APIUser, APIWebhook } from '../discord/types.js';
 
 export interface LiveGuild {
   guildId: string;
@@ -14,6 +14,20 @@ export interface LiveGuild {
   channels: APIChannel[] | null;
   /** The application's guild commands; `null` = not read, so no command sync is planned. */
   commands: APIApplicationCommand[] | null;
+  /**
+   * What the bot's permissions are computed from (the MANAGE_WEBHOOKS / VIEW_CHANNEL
+   * preflight). Read only for guilds whose plan has webhook changes, so a converged plan
+   * stays at guilds + 1 requests; absent or `null` = not read, so no preflight. The
+   * preflight also needs `channels` (their permission overwrites).
+   */
+  permissions?: LivePermissions | null;
+}
+
+export interface LivePermissions {
+  /** `GET /guilds/{id}`: the owner and the roles with their permission bits. */
+  guild: Pick<APIGuild, 'id' | 'owner_id' | 'roles'>;
+  /** `GET /guilds/{id}/members/{bot.id}`: the bot's roles in the guild. */
+  member: Pick<APIGuildMember, 'roles'>;
 }
 
 export interface LiveState {

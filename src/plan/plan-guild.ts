@@ -8,6 +8,7 @@ import type { GuildDeclaration } from '../manifest/types.js';
 import { channelBlockers, limitBlockers } from './blockers.js';
 import type { LiveGuild } from './live-state.js';
 import { matchWebhooks } from './match-webhooks.js';
+import { permissionBlockers } from './permission-blockers.js';
 import { classifyWebhook, type Owner } from './ownership.js';
 import type { Blocker, Change, GuildThreshold, IgnoredWebhook, Warning, WebhookChange } from './plan-types.js';
 import { planCommandSync } from './slash-commands.js';
@@ -41,7 +42,12 @@ export function planGuild(guild: GuildDeclaration, live: LiveGuild, owner: Owner
   const creates = changes.filter((c) => c.action === 'create');
   return {
     changes,
-    blockers: [...channelBlockers(guild, live), ...match.blockers, ...limitBlockers(guild, live, changes)],
+    blockers: [
+      ...channelBlockers(guild, live),
+      ...match.blockers,
+      ...limitBlockers(guild, live, changes),
+      ...permissionBlockers(guild, live, changes, owner.botId),
+    ],
     warnings: [
       ...match.warnings,
       ...commands.warnings,

@@ -176,7 +176,9 @@ export type BlockerCode =
   | 'guild_limit'
   | 'pin_missing'
   | 'pin_untouchable'
-  | 'double_claim';
+  | 'double_claim'
+  /** The bot lacks MANAGE_WEBHOOKS or VIEW_CHANNEL in a channel the plan writes to. */
+  | 'missing_permissions';
 
 /** A reason apply must refuse to start. */
 export interface Blocker {

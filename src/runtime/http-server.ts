@@ -1,15 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { MAX_INTERACTION_BODY_BYTES, type InteractionAnswer, type InteractionRequest } from './interactions.js';
 
 /**
  * The runtime's own HTTP endpoints: `GET /healthz` (200 once the gateway is READY, else
- * 503), `GET /metrics` (Prometheus text) and `POST /interactions`, which answers 404 until
- * HTTP interactions are built.
+ * 503), `GET /metrics` (Prometheus text) and `POST /interactions` (interactions.ts; the raw
+ * body, at most 64 KiB, is what the signature covers).
  */
 export interface RuntimeHttpServerOptions {
   isReady(): boolean;
   registry: Registry;
+  /** Slash commands over HTTP; absent → 503. */
+  interactions?: (request: InteractionRequest) => InteractionAnswer;
 }
 
 export interface RuntimeHttpServer {
@@ -47,6 +50,7 @@ async function handle(options: RuntimeHttpServerOptions, req: IncomingMessage, r
     res.setHeader('allow', route.method);
     return json(res, 405, { message: 'method not allowed' });
   }
+  if (path === '/interactions') return handleInteraction(options, req, res);
   req.resume();
   switch (path) {
     case '/healthz': {
@@ -60,9 +64,45 @@ async function handle(options: RuntimeHttpServerOptions, req: IncomingMessage, r
       return;
     }
     default:
-      // POST /interactions: HTTP interactions are a later piece of issue 4.
-      return json(res, 404, { message: 'interactions are not enabled in this runtime' });
+      return json(res, 404, { message: 'not found' });
   }
+}
+
+async function handleInteraction(options: RuntimeHttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readCapped(req, MAX_INTERACTION_BODY_BYTES);
+  if (body === null) {
+    res.setHeader('connection', 'close');
+    return json(res, 413, { error: 'request body too large' });
+  }
+  if (!options.interactions) return json(res, 503, { error: 'interactions are not configured' });
+  const answer = options.interactions({ headers: req.headers, body });
+  // The deferred work starts once the deferral is on its way to Discord.
+  if (answer.after) res.once('finish', answer.after);
+  json(res, answer.status, answer.body);
+}
+
+/** The whole body, or null as soon as it exceeds `max` bytes (the rest is discarded). */
+function readCapped(req: IncomingMessage, max: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = Number.isFinite(declared) && declared > max;
+    if (over) resolve(null);
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > max) {
+        over = true;
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(over ? null : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 const ROUTES: Record<string, { method: 'GET' | 'POST' }> = {

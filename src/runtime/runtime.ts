@@ -10,6 +10,7 @@ import { DEFAULT_RETRY, errorMessage, type ActionContext, type RetryPolicy } fro
 import { DispatchQueue } from './dispatch-queue.js';
 import { GuildDirectory } from './guild-directory.js';
 import { startRuntimeHttpServer } from './http-server.js';
+import { createInteractionEndpoint } from './interactions.js';
 import { createRuntimeLogger, type RuntimeLogger } from './logger.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from './metrics.js';
 import { OutboundHttp } from './outbound-http.js';
@@ -123,6 +124,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     void work.finally(() => inFlight.delete(work));
   };
 
+  const track = (work: Promise<void>): void => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+  const interactions = createInteractionEndpoint({
+    publicKey: manifest.discord.publicKey,
+    guilds: manifest.guilds,
+    ctx,
+    isStopping: () => stopping,
+    track,
+  });
+
   const gateway = options.createGateway({
     token: manifest.discord.token,
     intents: Intent.GUILDS | Intent.GUILD_MESSAGES | Intent.MESSAGE_CONTENT,
@@ -131,7 +144,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     log: (level, message, fields) => logger[level](fields ?? {}, message),
   });
   const server = await startRuntimeHttpServer(
-    { isReady: () => !stopping && gateway.status().ready, registry: metrics.registry },
+    { isReady: () => !stopping && gateway.status().ready, registry: metrics.registry, interactions: interactions.handle },
     { port: options.port ?? manifest.runtime.port ?? 8080, host: options.host ?? '127.0.0.1' },
   );
   try {

@@ -7,8 +7,10 @@ import type { RateLimiter } from './rate-limit.js';
 import { maskWebhookToken, type RequestLog, type RequestLogEntry } from './request-log.js';
 import { Router } from './router.js';
 import { adminRoutes, type AdminRoute } from './routes/admin.js';
+import { applicationRoutes } from './routes/applications.js';
 import { channelRoutes } from './routes/channels.js';
 import { guildRoutes } from './routes/guilds.js';
+import { interactionAdminRoutes, interactionRoutes } from './routes/interactions.js';
 import { userRoutes } from './routes/users.js';
 import { webhookTokenRoutes } from './routes/webhook-token.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -20,7 +22,16 @@ import type { WorldBot } from './world.js';
  * route bucket (429) → handler. Nothing a client sends can crash the process: every failure
  * becomes a Discord-shaped error response.
  */
-export const API_ROUTES: ApiRoute[] = [...userRoutes, ...guildRoutes, ...channelRoutes, ...webhookRoutes, ...webhookTokenRoutes];
+// interactionRoutes sit before webhookTokenRoutes: an interaction token turns POST /webhooks/{id}/{token} into a follow-up.
+export const API_ROUTES: ApiRoute[] = [
+  ...userRoutes,
+  ...guildRoutes,
+  ...channelRoutes,
+  ...webhookRoutes,
+  ...applicationRoutes,
+  ...interactionRoutes,
+  ...webhookTokenRoutes,
+];
 export const ADMIN_PREFIX = '/__sandbox';
 const API_PREFIXES = ['/api/v10', '/api'];
 
@@ -31,7 +42,7 @@ export interface HandlerDeps {
 }
 
 const apiRouter = new Router(API_ROUTES);
-const adminRouter = new Router<AdminRoute>(adminRoutes);
+const adminRouter = new Router<AdminRoute>([...adminRoutes, ...interactionAdminRoutes]);
 
 export async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: HandlerDeps): Promise<void> {
   try {

@@ -68,6 +68,8 @@ export interface GatewayHub {
   requestHeartbeat(): void;
   /** Admin/test hook: the next `count` heartbeats on each open connection get no ACK (zombie simulation). */
   skipHeartbeatAcks(count?: number): void;
+  /** Fault-injection hook: send this exact text frame (garbage included) to every identified connection; returns how many got it. */
+  sendRawFrame(frame: string): number;
   stats(): GatewayStats;
   close(): Promise<void>;
 }
@@ -184,6 +186,9 @@ export function attachGateway(options: GatewayOptions): GatewayHub {
     },
     skipHeartbeatAcks(count = 1) {
       for (const connection of connections) connection.ackSkips += count;
+    },
+    sendRawFrame(frame) {
+      return identifiedConnections().filter((connection) => connection.sendFrame(frame)).length;
     },
     stats() {
       return { connections: connections.size, sessions: sessions.size, identified: identifiedConnections().length };

@@ -1,16 +1,22 @@
-import { Permission, type APIOverwrite } from '../discord/types.js';
+import type { APIOverwrite } from '../discord/types.js';
+import {
+  ALL_PERMISSIONS,
+  computeBasePermissions as computeBase,
+  computePermissions,
+  hasPermissions,
+  PERMISSION_BITS,
+  type GuildPermissionFacts,
+  type PermissionMember,
+} from '../discord/permissions.js';
 
 /**
- * Discord's permission computation (https://discord.com/developers/docs/topics/permissions#permission-overwrites):
- * base = @everyone | member roles (ADMINISTRATOR or guild owner → everything), then in a
- * channel: @everyone overwrite, role overwrites (deny then allow), member overwrite.
+ * The sandbox's view of Discord's permission algorithm: a thin adapter over
+ * src/discord/permissions.ts (the one implementation, shared with the planner's preflight
+ * and the runtime), so the sandbox's 403 50013 answers and `cordform plan` agree.
  */
-export const ALL_PERMISSIONS = (1n << 53n) - 1n;
+export { ALL_PERMISSIONS };
 
-const READ_MESSAGE_HISTORY = 1n << 16n;
-const EMBED_LINKS = 1n << 14n;
-const ATTACH_FILES = 1n << 15n;
-const ADD_REACTIONS = 1n << 6n;
+const P = PERMISSION_BITS;
 
 /**
  * What @everyone may do when a seed does not declare the @everyone role. Deliberately
@@ -18,17 +24,18 @@ const ADD_REACTIONS = 1n << 6n;
  * with `lacks_manage_webhooks` or by declaring roles.
  */
 export const DEFAULT_EVERYONE_PERMISSIONS =
-  Permission.VIEW_CHANNEL |
-  Permission.SEND_MESSAGES |
-  READ_MESSAGE_HISTORY |
-  EMBED_LINKS |
-  ATTACH_FILES |
-  ADD_REACTIONS |
-  Permission.MANAGE_WEBHOOKS;
+  P.VIEW_CHANNEL | P.SEND_MESSAGES | P.READ_MESSAGE_HISTORY | P.EMBED_LINKS | P.ATTACH_FILES | P.ADD_REACTIONS | P.MANAGE_WEBHOOKS;
 
+/** The bits the sandbox's routes check. */
 export const Perm = {
-  ...Permission,
-  READ_MESSAGE_HISTORY,
+  ADMINISTRATOR: P.ADMINISTRATOR,
+  MANAGE_CHANNELS: P.MANAGE_CHANNELS,
+  VIEW_CHANNEL: P.VIEW_CHANNEL,
+  SEND_MESSAGES: P.SEND_MESSAGES,
+  MANAGE_MESSAGES: P.MANAGE_MESSAGES,
+  MANAGE_ROLES: P.MANAGE_ROLES,
+  MANAGE_WEBHOOKS: P.MANAGE_WEBHOOKS,
+  READ_MESSAGE_HISTORY: P.READ_MESSAGE_HISTORY,
 } as const;
 
 export interface PermissionInput {
@@ -41,35 +48,21 @@ export interface PermissionInput {
   overwrites?: readonly APIOverwrite[];
 }
 
+function split(input: PermissionInput): [GuildPermissionFacts, PermissionMember] {
+  return [
+    { guildId: input.guildId, ownerId: input.ownerId, rolePermissions: input.rolePermissions },
+    { userId: input.memberId, roles: input.memberRoles },
+  ];
+}
+
 export function computeBasePermissions(input: PermissionInput): bigint {
-  if (input.memberId === input.ownerId) return ALL_PERMISSIONS;
-  let permissions = input.rolePermissions.get(input.guildId) ?? 0n;
-  for (const role of input.memberRoles) permissions |= input.rolePermissions.get(role) ?? 0n;
-  if ((permissions & Permission.ADMINISTRATOR) !== 0n) return ALL_PERMISSIONS;
-  return permissions;
+  return computeBase(...split(input));
 }
 
 export function computeChannelPermissions(input: PermissionInput): bigint {
-  let permissions = computeBasePermissions(input);
-  // Owners and administrators are not subject to overwrites.
-  if (permissions === ALL_PERMISSIONS) return ALL_PERMISSIONS;
-  const overwrites = input.overwrites ?? [];
-  const everyone = overwrites.find((ow) => ow.type === 0 && ow.id === input.guildId);
-  if (everyone) permissions = (permissions & ~BigInt(everyone.deny)) | BigInt(everyone.allow);
-  let allow = 0n;
-  let deny = 0n;
-  for (const ow of overwrites) {
-    if (ow.type === 0 && ow.id !== input.guildId && input.memberRoles.includes(ow.id)) {
-      allow |= BigInt(ow.allow);
-      deny |= BigInt(ow.deny);
-    }
-  }
-  permissions = (permissions & ~deny) | allow;
-  const member = overwrites.find((ow) => ow.type === 1 && ow.id === input.memberId);
-  if (member) permissions = (permissions & ~BigInt(member.deny)) | BigInt(member.allow);
-  return permissions;
+  return computePermissions(...split(input), input.overwrites ?? []);
 }
 
 export function hasPermission(permissions: bigint, bit: bigint): boolean {
-  return (permissions & bit) === bit;
+  return hasPermissions(permissions, bit);
 }

@@ -31,6 +31,8 @@ export const BUCKET_NAMES = [
   'channel-messages-create',
   'webhook',
   'webhook-token',
+  'application-commands',
+  'interaction-callback',
 ] as const;
 
 export type BucketName = (typeof BUCKET_NAMES)[number];
@@ -65,6 +67,8 @@ export const DISCORD_RATE_LIMITS: ResolvedRateLimitProfile = {
     'channel-messages-create': per(5, 5000), // POST /channels/{channel.id}/messages
     webhook: per(5, 2000), // GET, PATCH, DELETE /webhooks/{webhook.id}
     'webhook-token': per(5, 2000), // GET, PATCH, DELETE, POST (execute) /webhooks/{webhook.id}/{webhook.token}
+    'application-commands': per(5, 5000), // GET, PUT, POST /applications/{application.id}/guilds/{guild.id}/commands
+    'interaction-callback': per(5, 5000), // POST /interactions/{interaction.id}/{interaction.token}/callback (not under the global limit)
   },
 };
 

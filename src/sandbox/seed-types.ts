@@ -17,6 +17,10 @@ export interface SeedBot {
   application_id?: Snowflake;
   /** Whether the privileged MESSAGE_CONTENT intent is allowed (default true). */
   message_content?: boolean;
+  /**
+   * The sandbox signs interactions with a key derived from the application id (see
+   * GET /__sandbox/applications); a different key here makes POST /__sandbox/interactions refuse.
+   */
   public_key?: string;
   avatar?: string | null;
 }

@@ -6,6 +6,7 @@ import { handleRequest } from './api-handler.js';
 import type { SandboxCore } from './context.js';
 import { attachGateway, GATEWAY_PATH, type GatewayHub } from './gateway.js';
 import { postMessageAsUser } from './routes/admin.js';
+import { resetApplicationData } from './interaction-store.js';
 import { loadStateFile, StatePersister } from './persistence.js';
 import { RateLimiter } from './rate-limit.js';
 import { resolveRateLimits, type RateLimitProfile } from './rate-limit-profile.js';
@@ -144,6 +145,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     postMessage: (input) => postMessageAsUser(core, input),
     reset: () => {
       state.reset();
+      resetApplicationData(state);
       requests.clear();
     },
     requests: () => requests.list(),

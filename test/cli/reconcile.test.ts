@@ -136,6 +136,8 @@ describe('plan and apply through the CLI against the sandbox', () => {
     const plan = await h.cli(['plan', '-f', file]);
     expect(plan.code).toBe(1);
     expect(plan.stdout).toMatch(/cordform\.yaml:\d+:\d+/);
+    const annotated = await h.cli(['plan', '-f', file], { env: { GITHUB_ACTIONS: 'true' } });
+    expect(annotated.stdout).toMatch(/::error file=cordform\.yaml,line=\d+,col=\d+,title=cordform channel_missing::/);
     const apply = await h.cli(['apply', '-f', file, '--auto-approve']);
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain('blocker');

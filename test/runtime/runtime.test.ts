@@ -348,7 +348,7 @@ describe('THIRD_PARTY_MESSAGE', () => {
 });
 
 describe('runtime HTTP server', () => {
-  it('serves /healthz by gateway readiness, /metrics, and 404 on /interactions for now', async () => {
+  it('serves /healthz by gateway readiness, /metrics, and 503 on /interactions without discord.public_key', async () => {
     const h = await start([]);
     const base = `http://127.0.0.1:${h.runtime.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
@@ -357,7 +357,7 @@ describe('runtime HTTP server', () => {
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(await metrics.text()).toContain('# TYPE cordform_actions_total counter');
-    expect((await fetch(`${base}/interactions`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await fetch(`${base}/interactions`, { method: 'POST', body: '{}' })).status).toBe(503);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
 });

@@ -6,6 +6,7 @@ import { parseChoice, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
 import { createSavedPlan } from '../../apply/saved-plan.js';
+import { formatAnnotation } from '../../manifest/format-issues.js';
 
 const HELP = `Usage: cordform plan [-f FILE]... [options]
 
@@ -54,7 +55,10 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
       io.out(renderPlan(plan, format, { color: io.color, verbose: values.verbose ?? false }));
       if (values.out && format === 'text') io.out(`\nSaved the plan to ${values.out}; apply it with \`cordform apply ${values.out}\`.\n`);
     }
-    if (plan.blockers.length > 0) return 1;
+    if (plan.blockers.length > 0) {
+      if (io.env.GITHUB_ACTIONS === 'true') io.out(blockerAnnotations(plan));
+      return 1;
+    }
     const detailed = values['detailed-exitcode'] || values.check;
     return detailed && !isEmptyPlan(plan) ? 2 : 0;
   } finally {
@@ -84,4 +88,14 @@ export function checkSummary(plan: Plan): string {
   const { create, update, move, delete: del, adopt, commands } = plan.summary;
   const lines = plan.changes.map((change) => `  ${change.action.padEnd(13)} ${change.key}`);
   return `Drift detected: ${create} to create, ${update} to update, ${move} to move, ${del} to delete, ${adopt} to adopt, ${commands} command syncs.\n${lines.join('\n')}`;
+}
+
+/** Blockers as GitHub Actions annotations on the manifest lines they name. */
+function blockerAnnotations(plan: Plan): string {
+  return plan.blockers
+    .map((blocker) => {
+      const issue = { code: blocker.code, message: blocker.message, severity: 'error' as const };
+      return `${formatAnnotation(blocker.location ? { ...issue, location: blocker.location } : issue)}\n`;
+    })
+    .join('');
 }

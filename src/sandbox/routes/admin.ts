@@ -1,6 +1,7 @@
 import type { SandboxCore, RouteResult } from '../context.js';
 import { FieldErrors, FormErrors, unknownChannel, unknownMember, unknownUser } from '../errors.js';
 import { createUserMessage, type SandboxMessage } from '../messages.js';
+import { resetApplicationData } from '../interaction-store.js';
 import type { RequestLog } from '../request-log.js';
 import { toApiWebhook } from '../serialize.js';
 import { isSnowflake } from '../snowflake.js';
@@ -80,6 +81,7 @@ export const adminRoutes: AdminRoute[] = [
     path: '/reset',
     handle: (ctx) => {
       ctx.core.state.reset();
+      resetApplicationData(ctx.core.state);
       ctx.requests.clear();
       return { status: 204 };
     },

@@ -1,0 +1,146 @@
+import type { ApiRoute, RouteContext } from '../context.js';
+import { invalidWebhookToken, notFound, unknownWebhook } from '../errors.js';
+import { sendInteraction, settleDelivery } from '../interaction-delivery.js';
+import { applyCallback, createFollowup, editResponse, findResponse, unknownInteraction } from '../interaction-responses.js';
+import { applicationSigningKeys } from '../interaction-signing.js';
+import { applicationData, type StoredInteraction } from '../interaction-store.js';
+import type { AdminRoute } from './admin.js';
+import { queryFlag, webhookTokenRoutes } from './webhook-token.js';
+
+/**
+ * Interaction routes (https://discord.com/developers/docs/interactions/receiving-and-responding#endpoints):
+ * the callback, and the follow-up webhook `/webhooks/{application.id}/{interaction.token}`
+ * with `@original`. None needs an Authorization header and none counts against the
+ * global rate limit. Follow-ups share the `webhook-token` bucket with ordinary webhooks
+ * ("Interactions webhooks share the same rate limit properties as normal webhooks"); the
+ * callback has its own `interaction-callback` bucket per interaction.
+ */
+const tokenMajor = (params: Record<string, string>) => `${params.webhook_id ?? ''}:${params.webhook_token ?? ''}`;
+
+/** The interaction behind a webhook path, or null when the token is not an interaction's. */
+function interactionForToken(ctx: RouteContext): StoredInteraction | null {
+  const { interactions } = applicationData(ctx.core.state);
+  const record = interactions.byTokenValue(ctx.params.webhook_token ?? '');
+  if (!record) return null;
+  if (record.application_id !== ctx.params.webhook_id || interactions.tokenExpired(record)) throw invalidWebhookToken();
+  return record;
+}
+
+async function requireInteractionToken(ctx: RouteContext): Promise<StoredInteraction> {
+  const record = interactionForToken(ctx);
+  if (!record) {
+    // An ordinary webhook's messages are not modelled by the sandbox.
+    if (ctx.core.state.webhooks.get(ctx.params.webhook_id ?? '')) throw notFound();
+    throw unknownWebhook();
+  }
+  await settleDelivery(record);
+  return record;
+}
+
+const executeWebhook = webhookTokenRoutes.find((route) => route.method === 'POST');
+if (!executeWebhook) throw new Error('sandbox: the execute-webhook route is missing');
+
+export const interactionRoutes: ApiRoute[] = [
+  {
+    method: 'POST',
+    path: '/interactions/:interaction_id/:interaction_token/callback',
+    bucket: 'interaction-callback',
+    auth: 'webhook-token',
+    major: (params) => params.interaction_id ?? '',
+    handle: async (ctx) => {
+      const record = applicationData(ctx.core.state).interactions.get(ctx.params.interaction_id!);
+      if (!record || record.token !== ctx.params.interaction_token) throw unknownInteraction();
+      const { message } = applyCallback(ctx.core, record, await ctx.body());
+      if (!queryFlag(ctx.request.query.get('with_response'))) return { status: 204 };
+      return {
+        status: 200,
+        body: {
+          interaction: {
+            id: record.id,
+            type: record.type,
+            response_message_id: message?.id,
+            response_message_loading: record.response === 5,
+            response_message_ephemeral: record.ephemeral,
+          },
+          resource: { type: record.response, ...(record.response === 4 ? { message } : {}) },
+        },
+      };
+    },
+  },
+  {
+    // Same path, bucket and major as executing an ordinary webhook: an interaction token
+    // makes it a follow-up, anything else is handed to the webhook route.
+    method: 'POST',
+    path: '/webhooks/:webhook_id/:webhook_token',
+    bucket: 'webhook-token',
+    auth: 'webhook-token',
+    major: tokenMajor,
+    handle: async (ctx) => {
+      const record = interactionForToken(ctx);
+      if (!record) return executeWebhook.handle(ctx);
+      await settleDelivery(record);
+      return { status: 200, body: createFollowup(ctx.core, record, await ctx.body()) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
+    bucket: 'webhook-token',
+    auth: 'webhook-token',
+    major: tokenMajor,
+    handle: async (ctx) => ({ status: 200, body: findResponse(await requireInteractionToken(ctx), ctx.params.message_id!) }),
+  },
+  {
+    method: 'PATCH',
+    path: '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
+    bucket: 'webhook-token',
+    auth: 'webhook-token',
+    major: tokenMajor,
+    handle: async (ctx) => {
+      const message = findResponse(await requireInteractionToken(ctx), ctx.params.message_id!);
+      return { status: 200, body: editResponse(ctx.core, message, await ctx.body()) };
+    },
+  },
+];
+
+function describeApplications(ctx: { core: RouteContext['core'] }) {
+  return [...ctx.core.state.world.bots.values()].map((bot) => ({
+    id: bot.application_id,
+    bot_id: bot.id,
+    name: bot.username,
+    public_key: applicationSigningKeys(bot.application_id).publicKey,
+  }));
+}
+
+/** Admin routes (no auth, no limits): send interactions, inspect them, read public keys. */
+export const interactionAdminRoutes: AdminRoute[] = [
+  {
+    method: 'POST',
+    path: '/interactions',
+    handle: async (ctx) => ({ status: 200, body: await sendInteraction(ctx.core, await ctx.body()) }),
+  },
+  {
+    method: 'GET',
+    path: '/interactions/:interaction_id',
+    handle: (ctx) => {
+      const record = applicationData(ctx.core.state).interactions.get(ctx.params.interaction_id!);
+      if (!record) throw unknownInteraction();
+      const { delivery: _delivery, sent, ...rest } = record;
+      return { status: 200, body: { ...rest, sent: { url: sent.url, timestamp: sent.timestamp } } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/applications',
+    handle: (ctx) => ({ status: 200, body: describeApplications(ctx) }),
+  },
+  {
+    method: 'GET',
+    path: '/applications/:application_id',
+    handle: (ctx) => {
+      const found = describeApplications(ctx).find((application) => application.id === ctx.params.application_id);
+      if (!found) return { status: 404, body: { message: 'Unknown Application', code: 10002 } };
+      return { status: 200, body: found };
+    },
+  },
+];
