@@ -1,5 +1,6 @@
 import { assertNever } from '../errors.js';
 import type { DiscordApi } from '../discord/api.js';
+import { backoffDelay, type BackoffOptions } from '../discord/retry.js';
 import type { APIWebhook } from '../discord/types.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Change, CreateChange, ModifyRequest } from '../plan/plan-types.js';
@@ -94,11 +95,31 @@ async function createWebhook(
       return { webhook: await ctx.api.createWebhook(change.channelId, body, write) };
     } catch (error) {
       if (!isOutcomeUnknown(error) || attempt >= maxAttempts) throw error;
+      // Back off (with jitter) before re-reading: Discord is struggling, and a create still
+      // being processed has a chance to show up in the list instead of being duplicated.
+      await sleep(backoffDelay(attempt, CREATE_BACKOFF), ctx.signal);
       const existing = await ctx.api.getChannelWebhooks(change.channelId, { signal: ctx.signal });
       const ours = existing.find((w) => w.name === change.name && w.user?.id === ctx.botId);
       if (ours) return { webhook: ours, alreadyDone: true };
     }
   }
+}
+
+const CREATE_BACKOFF: BackoffOptions = { baseMs: 250, maxMs: 2000 };
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function isOutcomeUnknown(error: unknown): boolean {

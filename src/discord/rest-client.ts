@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Agent, type Dispatcher } from 'undici';
 import { CordformError } from '../errors.js';
 import { Redactor } from '../redact.js';
@@ -150,6 +151,8 @@ export class DiscordRestClient implements DiscordApi {
         bodyTimeout: this.timeoutMs,
       });
     this.scheduler = new RateLimitScheduler({ globalLimitPerSecond: options.globalLimitPerSecond ?? 50 });
+    // Every attempt in flight listens on the stop signal (see the note in request()).
+    setMaxListeners(0, this.fatalController.signal);
   }
 
   stats(): RestClientStats {
@@ -288,6 +291,11 @@ export class DiscordRestClient implements DiscordApi {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers = this.headersFor(route, body !== undefined, options.reason);
     const seq = this.nextSeq++;
+    // One caller signal (the CLI's SIGINT signal) commonly covers every request of an apply,
+    // each of which listens on it while queued and in flight: dozens of listeners by design,
+    // which Node would otherwise report as a leak (MaxListenersExceededWarning on stderr).
+    // The listeners are removed when each attempt ends.
+    if (options.signal) setMaxListeners(0, options.signal);
     let notBefore = 0;
     for (;;) {
       const permit = await this.acquire(route, seq, notBefore, options.signal);
@@ -355,7 +363,7 @@ export class DiscordRestClient implements DiscordApi {
     const parsed = parseJson(result.text);
     if (result.status >= 200 && result.status < 300) {
       if (parsed.ok) return { kind: 'done', value: parsed.value as T };
-      return { kind: 'throw', error: badResponse(route, 'response is not valid JSON') };
+      return this.decideBrokenBody(context);
     }
     const apiError = this.apiError(context, result.status, parsed.ok ? parsed.value : undefined);
     if (result.status === 429) {
@@ -396,6 +404,23 @@ export class DiscordRestClient implements DiscordApi {
       kind: 'throw',
       error: new DiscordNetworkError(route.method, route.redactedPath, what, context.attempt, result.error),
     };
+  }
+
+  /**
+   * A 2xx whose JSON is cut off (a proxy or connection dropped mid-body): Discord did the
+   * work, we just cannot read the result. A POST's outcome is then unknown — the caller
+   * re-reads instead of failing (or blindly re-creating); an idempotent request is simply
+   * asked again.
+   */
+  private decideBrokenBody<T>(context: RequestContext): Decision<T> {
+    const { route } = context;
+    const error = badResponse(route, 'response is not valid JSON');
+    if (!isIdempotent(route.method)) {
+      const reason = 'the answer was 2xx but its body was not valid JSON';
+      return { kind: 'throw', error: new DiscordRequestOutcomeUnknown(route.method, route.redactedPath, reason, error) };
+    }
+    if (context.retries >= this.maxRetries) return { kind: 'throw', error };
+    return { kind: 'retry', delayMs: this.backoffFor(context), counts: true };
   }
 
   private backoffFor(context: RequestContext): number {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeAuditReason } from './audit-log.js';
 import type { ApiRoute, RouteContext, RouteResult, SandboxCore } from './context.js';
+import type { FaultInjector } from './faults.js';
 import { internalError, notFound, methodNotAllowed, SandboxHttpError, unauthorized } from './errors.js';
 import { parseBody, readBody, sendJson } from './http.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -39,6 +40,8 @@ export interface HandlerDeps {
   core: SandboxCore;
   limiter: RateLimiter;
   requests: RequestLog;
+  /** Fault injection (faults.ts); absent = none. */
+  faults?: FaultInjector;
 }
 
 const apiRouter = new Router(API_ROUTES);
@@ -95,6 +98,7 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, de
   }
   entry.status = result.status;
   deps.requests.add(entry);
+  if (deps.faults?.deliver(req, res, result, headers)) return;
   sendJson(res, result.status, result.body, headers);
 }
 
@@ -114,6 +118,8 @@ async function routeApi(
   const { route, params } = match;
   entry.route = `${route.method} ${route.path}`;
   const rawBody = await readBody(req);
+  const injected = await deps.faults?.before(req, route, entry, headers);
+  if (injected) return injected;
 
   let bot: WorldBot | null = null;
   if (route.auth === 'bot') {
@@ -165,6 +171,7 @@ async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL, 
   const result = await match.route.handle({
     core: deps.core,
     requests: deps.requests,
+    ...(deps.faults ? { faults: deps.faults } : {}),
     params: match.params,
     body: () => (parsed ??= parseBody(rawBody, req.headers['content-type'])),
   });

@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { APIMessage } from '../discord/types.js';
 import { CordformError } from '../errors.js';
-import { handleRequest } from './api-handler.js';
+import { API_ROUTES, handleRequest } from './api-handler.js';
 import type { SandboxCore } from './context.js';
+import { FaultInjector, type FaultSet, type FaultSpec } from './faults.js';
 import { attachGateway, GATEWAY_PATH, type GatewayHub } from './gateway.js';
 import { postMessageAsUser } from './routes/admin.js';
 import { resetApplicationData } from './interaction-store.js';
@@ -19,6 +20,7 @@ import { SandboxState } from './state.js';
 export { DEFAULT_SEED } from './seed-types.js';
 export { parseSeed, readSeedFile } from './seed.js';
 export type { SandboxSeed } from './seed-types.js';
+export { readFaultFile, type FaultSet, type FaultSpec, type FaultsSnapshot } from './faults.js';
 export { DISCORD_RATE_LIMITS, readRateLimitProfile, type RateLimitProfile } from './rate-limit-profile.js';
 
 export interface SandboxOptions {
@@ -34,6 +36,8 @@ export interface SandboxOptions {
   rateLimits?: 'discord' | 'off' | RateLimitProfile;
   /** Gateway HELLO heartbeat_interval; default 41250 ms as Discord. */
   gatewayHeartbeatMs?: number;
+  /** Fault injection from the start (README "Fault injection"); also settable via /__sandbox/faults. */
+  faults?: FaultSpec[] | FaultSet;
 }
 
 export interface Sandbox {
@@ -48,6 +52,8 @@ export interface Sandbox {
   /** The live data (world, webhooks, messages, audit log); for tests and tools in-process. */
   state: SandboxState;
   hub: GatewayHub;
+  /** The fault injector behind /__sandbox/faults (replace, clear, snapshot). */
+  faults: FaultInjector;
   /** Same as POST /__sandbox/messages. */
   postMessage(input: { channel_id: string; author_id: string; content: string }): APIMessage;
   /** Same as POST /__sandbox/reset. */
@@ -61,6 +67,7 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed === undefined ? DEFAULT_SEED : assertSeed(options.seed, 'seed');
+  const faults = new FaultInjector(API_ROUTES, options.faults);
   const profile = resolveRateLimits(options.rateLimits);
   const restored = options.statePath ? await loadStateFile(options.statePath) : null;
   const state = new SandboxState(structuredClone(restored?.seed ?? seed), restored ?? undefined);
@@ -108,7 +115,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     gatewayUrl: () => `${urls.ws}${GATEWAY_PATH}`,
   };
   const requests = new RequestLog();
-  const deps = { core, limiter: new RateLimiter(profile), requests };
+  const deps = { core, limiter: new RateLimiter(profile), requests, faults };
 
   let port: number;
   try {
@@ -142,6 +149,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     state,
     hub,
+    faults,
     postMessage: (input) => postMessageAsUser(core, input),
     reset: () => {
       state.reset();

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CordformError } from '../../errors.js';
+import { readFaultFile } from '../../sandbox/faults.js';
 import { readRateLimitProfile, type RateLimitProfile } from '../../sandbox/rate-limit-profile.js';
 import { readSeedFile } from '../../sandbox/seed.js';
 import { startSandbox, type SandboxOptions } from '../../sandbox/server.js';
@@ -20,6 +21,7 @@ Options:
   --rate-limits discord|off|FILE
                                rate-limit profile (default discord)
   --gateway-heartbeat-ms N     gateway heartbeat interval (default 41250)
+  --faults FILE                YAML/JSON fault injection set (see README "Fault injection")
 `;
 
 /** `cordform sandbox`: parse flags, start the server, wait for the abort signal, close cleanly. */
@@ -48,6 +50,7 @@ interface SandboxFlags {
   state?: string;
   'rate-limits'?: string;
   'gateway-heartbeat-ms'?: string;
+  faults?: string;
 }
 
 function parseFlags(args: string[]): SandboxFlags {
@@ -64,6 +67,7 @@ function parseFlags(args: string[]): SandboxFlags {
         state: { type: 'string' },
         'rate-limits': { type: 'string' },
         'gateway-heartbeat-ms': { type: 'string' },
+        faults: { type: 'string' },
       },
     }).values;
   } catch (error) {
@@ -78,6 +82,7 @@ async function buildOptions(flags: SandboxFlags, cwd: string): Promise<SandboxOp
   if (flags.host !== undefined) options.host = flags.host;
   if (flags.seed !== undefined) options.seed = await readSeedFile(resolve(cwd, flags.seed));
   if (flags.state !== undefined) options.statePath = resolve(cwd, flags.state);
+  if (flags.faults !== undefined) options.faults = await readFaultFile(resolve(cwd, flags.faults));
   if (flags['gateway-heartbeat-ms'] !== undefined) {
     options.gatewayHeartbeatMs = integerFlag('--gateway-heartbeat-ms', flags['gateway-heartbeat-ms'], 3_600_000, 1);
   }

@@ -1,9 +1,11 @@
 import type { SandboxCore, RouteResult } from '../context.js';
 import { FieldErrors, FormErrors, unknownChannel, unknownMember, unknownUser } from '../errors.js';
 import { createUserMessage, type SandboxMessage } from '../messages.js';
+import type { FaultInjector } from '../faults.js';
 import { resetApplicationData } from '../interaction-store.js';
 import type { RequestLog } from '../request-log.js';
 import { toApiWebhook } from '../serialize.js';
+import { faultAdminRoutes } from './faults-admin.js';
 import { isSnowflake } from '../snowflake.js';
 import { checkMessageBody, requireObject } from '../validation.js';
 
@@ -14,6 +16,8 @@ import { checkMessageBody, requireObject } from '../validation.js';
 export interface AdminContext {
   core: SandboxCore;
   requests: RequestLog;
+  /** Fault injection (routes/faults-admin.ts). */
+  faults?: FaultInjector;
   params: Record<string, string>;
   body(): Promise<unknown>;
 }
@@ -47,6 +51,7 @@ async function optionalObject(ctx: AdminContext): Promise<Record<string, unknown
 }
 
 export const adminRoutes: AdminRoute[] = [
+  ...faultAdminRoutes,
   {
     method: 'POST',
     path: '/messages',
