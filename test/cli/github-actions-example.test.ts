@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { cliWorkspace, writes, type CliWorkspace } from './support/sandbox-cli.js';
+import { cliWorkspace, writes, type CliWorkspace } from '../support/cli-harness.js';
 
 /**
  * examples/github-actions/cordform.yml is valid YAML, and every `cordform …` command it runs

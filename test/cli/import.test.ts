@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { cliWorkspace, writes, type CliWorkspace } from './support/sandbox-cli.js';
+import { cliWorkspace, writes, type CliWorkspace } from '../support/cli-harness.js';
 
 /**
  * Import round trip (issue 5): a guild with owned and foreign webhooks → `cordform import`

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PERMISSION_BITS as P } from '../../src/discord/permissions.js';
 import { DEFAULT_SEED, startSandbox, type Sandbox, type SandboxSeed } from '../../src/sandbox/server.js';
-import { cliWorkspace, writes, type CliWorkspace } from './support/sandbox-cli.js';
+import { cliWorkspace, writes, type CliWorkspace } from '../support/cli-harness.js';
 
 /**
  * Permission preflight (issue 5): the plan computes the bot's MANAGE_WEBHOOKS and

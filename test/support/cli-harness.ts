@@ -56,31 +56,62 @@ export function channelId(index: number): string {
   return `1000000000000001${String(index).padStart(2, '0')}`;
 }
 
+export interface CliWorkspace {
+  dir: string;
+  env: Record<string, string>;
+  write(name: string, text: string): Promise<string>;
+  run(args: string[], extraEnv?: Record<string, string>): Promise<CliRun>;
+  cleanup(): Promise<void>;
+}
+
+/** A temp directory and an environment pointing the CLI at `sandbox`, for in-process runs. */
+export async function cliWorkspace(sandbox: Sandbox, token = BOT_TOKEN): Promise<CliWorkspace> {
+  const dir = await mkdtemp(join(tmpdir(), 'cordform-cli-'));
+  const env = { DISCORD_BOT_TOKEN: token, CORDFORM_API_BASE: sandbox.apiBase, CI: 'true' };
+  return {
+    dir,
+    env,
+    write: async (name, text) => {
+      const path = join(dir, name);
+      await writeFile(path, text);
+      return path;
+    },
+    run: (args, extraEnv = {}) => runInProcess(args, { cwd: dir, env: { ...env, ...extraEnv } }),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+async function runInProcess(
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; interactive?: boolean; answer?: boolean },
+): Promise<CliRun> {
+  const io = createMemoryIo(options);
+  const code = await runCli(args, io);
+  return { code, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+/** API requests (not the admin API) that wrote something. */
+export function writes(sandbox: Sandbox) {
+  return sandbox.requests().filter((r) => r.method !== 'GET' && !r.path.startsWith('/__sandbox'));
+}
+
 export async function startHarness(options: SandboxOptions = {}): Promise<Harness> {
   const sandbox = await startSandbox({ rateLimits: 'off', ...options });
-  const dir = await mkdtemp(join(tmpdir(), 'cordform-e2e-'));
-  const env = { DISCORD_BOT_TOKEN: BOT_TOKEN, CORDFORM_API_BASE: sandbox.apiBase, CI: 'true' };
+  const workspace = await cliWorkspace(sandbox);
   let since = 0;
   const requests = () => sandbox.requests().slice(since).filter((r) => !r.path.startsWith('/__sandbox'));
   return {
     sandbox,
-    dir,
-    env,
-    async manifest(yaml, name = 'cordform.yaml') {
-      const path = join(dir, name);
-      await writeFile(path, yaml);
-      return path;
-    },
-    async cli(args, opts = {}) {
-      const io = createMemoryIo({
-        cwd: dir,
-        env: { ...env, ...opts.env },
+    dir: workspace.dir,
+    env: workspace.env,
+    manifest: (yaml, name = 'cordform.yaml') => workspace.write(name, yaml),
+    cli: (args, opts = {}) =>
+      runInProcess(args, {
+        cwd: workspace.dir,
+        env: { ...workspace.env, ...opts.env },
         interactive: opts.interactive ?? false,
         answer: opts.answer ?? false,
-      });
-      const code = await runCli(args, io);
-      return { code, stdout: io.stdout(), stderr: io.stderr() };
-    },
+      }),
     async webhooks() {
       const response = await fetch(`${sandbox.url}/__sandbox/webhooks`);
       return (await response.json()) as APIWebhook[];
@@ -101,7 +132,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
     },
     async close() {
       await sandbox.close();
-      await rm(dir, { recursive: true, force: true });
+      await workspace.cleanup();
     },
   };
 }
