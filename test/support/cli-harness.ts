@@ -10,13 +10,16 @@ import { createMemoryIo } from '../../src/cli/io.js';
 import type { APIWebhook } from '../../src/discord/types.js';
 import { DEFAULT_SEED, startSandbox, type Sandbox, type SandboxOptions, type SandboxSeed } from '../../src/sandbox/server.js';
 
-export const BOT_TOKEN = 'sandbox-bot-token';
-export const OTHER_BOT_TOKEN = 'sandbox-other-bot-token';
-export const BOT_ID = '100000000000000010';
-export const OTHER_BOT_ID = '100000000000000030';
-export const GUILD = '100000000000000001';
-export const GENERAL = '100000000000000002';
-export const DEPLOYS = '100000000000000003';
+export {
+  DEFAULT_BOT_TOKEN as BOT_TOKEN,
+  OTHER_BOT_TOKEN,
+  DEFAULT_BOT_ID as BOT_ID,
+  OTHER_BOT_ID,
+  DEFAULT_GUILD_ID as GUILD,
+  GENERAL_CHANNEL_ID as GENERAL,
+  DEPLOYS_CHANNEL_ID as DEPLOYS,
+} from '../../src/sandbox/seed-types.js';
+import { DEFAULT_BOT_TOKEN as BOT_TOKEN, DEFAULT_GUILD_ID as GUILD } from '../../src/sandbox/seed-types.js';
 
 export interface CliRun {
   code: number;
