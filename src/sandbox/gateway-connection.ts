@@ -1,6 +1,6 @@
 import type { WebSocket as WsSocket, RawData } from 'ws';
 import { Intent } from '../discord/types.js';
-import { GatewayCloseCode, GatewayOpcode, isResumableCloseCode } from '../discord/gateway-client.js';
+import { GatewayCloseCode, GatewayOpcode, isResumableCloseCode } from '../discord/gateway-protocol.js';
 import type { GatewayBotIdentity, GatewayOptions } from './gateway.js';
 import type { GatewaySession } from './gateway-session.js';
 

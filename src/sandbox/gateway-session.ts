@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { APIMessage } from '../discord/types.js';
 import { Intent } from '../discord/types.js';
-import { GatewayOpcode } from '../discord/gateway-client.js';
+import { GatewayOpcode } from '../discord/gateway-protocol.js';
 import type { GatewayBotIdentity } from './gateway.js';
 
 /**

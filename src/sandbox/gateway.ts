@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { APIMessage, APIUser } from '../discord/types.js';
 import { Intent } from '../discord/types.js';
-import { GatewayCloseCode, GatewayOpcode } from '../discord/gateway-client.js';
+import { GatewayCloseCode, GatewayOpcode } from '../discord/gateway-protocol.js';
 import { GatewayConnection, type GatewayContext } from './gateway-connection.js';
 import { GatewaySession, messageForSession } from './gateway-session.js';
 
