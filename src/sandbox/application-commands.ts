@@ -238,7 +238,26 @@ const keyOf = (command: { type: number; name: string }) => `${command.type}:${co
 export class ApplicationCommandStore {
   private readonly byGuild = new Map<string, StoredCommand[]>();
 
-  constructor(private readonly snowflakes: SnowflakeGenerator) {}
+  constructor(
+    private readonly snowflakes: SnowflakeGenerator,
+    /** Called after every change (persistence). */
+    private readonly onChange: () => void = () => {},
+  ) {}
+
+  /** Every stored command (for `--state FILE`). */
+  all(): StoredCommand[] {
+    return [...this.byGuild.values()].flat().map((command) => structuredClone(command));
+  }
+
+  /** Restores commands saved by `all()`. */
+  load(commands: StoredCommand[]): void {
+    for (const command of commands) {
+      const key = `${command.application_id}:${command.guild_id}`;
+      this.byGuild.set(key, [...(this.byGuild.get(key) ?? []), structuredClone(command)]);
+      this.snowflakes.observe(command.id);
+      this.snowflakes.observe(command.version);
+    }
+  }
 
   list(applicationId: string, guildId: string): StoredCommand[] {
     return (this.byGuild.get(`${applicationId}:${guildId}`) ?? []).map((command) => structuredClone(command));
@@ -250,6 +269,7 @@ export class ApplicationCommandStore {
     const existing = new Map(this.raw(applicationId, guildId).map((command) => [keyOf(command), command]));
     const next = inputs.map((input) => this.stored(applicationId, guildId, input, existing.get(keyOf(input))));
     this.byGuild.set(`${applicationId}:${guildId}`, next);
+    this.onChange();
     return next.map((command) => structuredClone(command));
   }
 
@@ -263,6 +283,7 @@ export class ApplicationCommandStore {
     if (index === -1) next.push(command);
     else next[index] = command;
     this.byGuild.set(`${applicationId}:${guildId}`, next);
+    this.onChange();
     return { command: structuredClone(command), created: index === -1 };
   }
 

@@ -12,7 +12,7 @@ import {
 } from './errors.js';
 import { applyCallback } from './interaction-responses.js';
 import { applicationSigningKeys, forgerSigningKeys, signInteraction } from './interaction-signing.js';
-import { ACK_WINDOW_MS, applicationData, type StoredInteraction } from './interaction-store.js';
+import { ACK_WINDOW_MS, type StoredInteraction } from './interaction-store.js';
 import { toApiChannel, toApiMember } from './serialize.js';
 import { isSnowflake } from './snowflake.js';
 import { requireObject } from './validation.js';
@@ -72,7 +72,7 @@ export async function sendInteraction(core: SandboxCore, raw: unknown): Promise<
       message: `bot ${bot.id} is seeded with public_key ${bot.public_key}, but the sandbox signs with ${keys.publicKey} (GET /__sandbox/applications); remove public_key from the seed`,
     });
   }
-  const { interactions } = applicationData(core.state);
+  const { interactions } = core.state;
   const id = core.state.snowflakes.next();
   const record = request.type === 1 ? interactions.create(id, pingInit(bot)) : interactions.create(id, commandInit(core, bot, request));
   const payload = request.type === 1 ? pingPayload(record) : commandPayload(core, bot, record, request);
@@ -87,7 +87,7 @@ export async function sendInteraction(core: SandboxCore, raw: unknown): Promise<
 }
 
 async function replayInteraction(core: SandboxCore, body: Record<string, unknown>): Promise<DeliveryResult> {
-  const record = typeof body.replay === 'string' ? applicationData(core.state).interactions.get(body.replay) : undefined;
+  const record = typeof body.replay === 'string' ? core.state.interactions.get(body.replay) : undefined;
   if (!record) throw new SandboxHttpError(404, { code: 10062, message: 'Unknown interaction' });
   return deliver(core, record, JSON.parse(record.sent.body) as Record<string, unknown>);
 }
@@ -210,7 +210,7 @@ function resolveApplication(core: SandboxCore, request: SendRequest): WorldBot {
   const bots = [...core.state.world.bots.values()];
   let applicationId = request.applicationId;
   if (applicationId === null && request.type === 2) {
-    const candidates = applicationData(core.state).commands.applicationsWith(request.guildId!, request.command!);
+    const candidates = core.state.commands.applicationsWith(request.guildId!, request.command!);
     applicationId = bots.find((bot) => candidates.includes(bot.application_id))?.application_id ?? null;
   }
   const bot = applicationId === null ? bots[0] : bots.find((candidate) => candidate.application_id === applicationId);
@@ -236,7 +236,7 @@ function requireWhere(core: SandboxCore, bot: WorldBot, request: SendRequest): {
 
 function commandInit(core: SandboxCore, bot: WorldBot, request: SendRequest) {
   const { guild, channel } = requireWhere(core, bot, request);
-  const command = applicationData(core.state).commands.find(bot.application_id, guild.id, (c) => c.type === 1 && c.name === request.command);
+  const command = core.state.commands.find(bot.application_id, guild.id, (c) => c.type === 1 && c.name === request.command);
   if (!command) throw new SandboxHttpError(404, { code: 10063, message: 'Unknown application command' });
   return {
     application_id: bot.application_id,
@@ -258,7 +258,7 @@ function commandPayload(core: SandboxCore, bot: WorldBot, record: StoredInteract
   const { guild, channel } = requireWhere(core, bot, request);
   const user = world.users.get(record.user_id!)!;
   const member = guild.members.get(user.id)!;
-  const command = applicationData(core.state).commands.find(bot.application_id, guild.id, (c) => c.id === record.command!.id)!;
+  const command = core.state.commands.find(bot.application_id, guild.id, (c) => c.id === record.command!.id)!;
   const options = commandOptions(request.options, command.options ?? []);
   const appPermissions = (world.channelPermissions(bot.id, channel) ?? 0n).toString();
   return {

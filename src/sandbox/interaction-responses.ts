@@ -4,7 +4,7 @@ import { emptyMessage, FieldErrors, FormErrors, SandboxHttpError, unknownMessage
 import { publishMessage, type SandboxMessage } from './messages.js';
 import { toApiUser } from './serialize.js';
 import { discordTimestamp, snowflakeTime } from './snowflake.js';
-import { CallbackType, applicationData, type StoredInteraction } from './interaction-store.js';
+import { CallbackType, type StoredInteraction } from './interaction-store.js';
 import { MAX_CONTENT_LENGTH, MAX_EMBEDS, requireObject } from './validation.js';
 
 /**
@@ -107,7 +107,7 @@ function publish(core: SandboxCore, message: SandboxMessage): SandboxMessage {
  * an HTTP answer to a PING, never a callback a bot may send.
  */
 export function applyCallback(core: SandboxCore, record: StoredInteraction, raw: unknown): { message: SandboxMessage | null } {
-  const { interactions } = applicationData(core.state);
+  const { interactions } = core.state;
   if (interactions.ackExpired(record) || record.type === 1) throw unknownInteraction();
   if (record.response !== null) throw alreadyAcknowledged();
   const body = requireObject(raw);

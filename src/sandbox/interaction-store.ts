@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApplicationCommandStore } from './application-commands.js';
 import type { SandboxMessage } from './messages.js';
-import type { SandboxState } from './state.js';
 
 /**
  * Interactions the sandbox has sent (POST /__sandbox/interactions), and the rules of their
@@ -111,31 +109,4 @@ export class InteractionStore {
 /** Like Discord's: base64url of `interaction:ID:random`, long and unguessable. */
 function interactionToken(id: string): string {
   return Buffer.from(`interaction:${id}:${randomBytes(48).toString('base64url')}`).toString('base64url');
-}
-
-export interface ApplicationData {
-  commands: ApplicationCommandStore;
-  interactions: InteractionStore;
-}
-
-const perState = new WeakMap<SandboxState, ApplicationData>();
-
-/**
- * The application commands and interactions of one sandbox. Kept beside SandboxState (not
- * in it) and in memory only: they are not written to `--state FILE`.
- */
-export function applicationData(state: SandboxState): ApplicationData {
-  let data = perState.get(state);
-  if (!data) {
-    data = { commands: new ApplicationCommandStore(state.snowflakes), interactions: new InteractionStore() };
-    perState.set(state, data);
-  }
-  return data;
-}
-
-/** Back to nothing (POST /__sandbox/reset). */
-export function resetApplicationData(state: SandboxState): void {
-  const data = perState.get(state);
-  data?.commands.clear();
-  data?.interactions.clear();
 }

@@ -7,7 +7,6 @@ import type { SandboxCore } from './context.js';
 import { FaultInjector, type FaultSet, type FaultSpec } from './faults.js';
 import { attachGateway, GATEWAY_PATH, type GatewayHub } from './gateway.js';
 import { postMessageAsUser } from './routes/admin.js';
-import { resetApplicationData } from './interaction-store.js';
 import { loadStateFile, StatePersister } from './persistence.js';
 import { RateLimiter } from './rate-limit.js';
 import { resolveRateLimits, type RateLimitProfile } from './rate-limit-profile.js';
@@ -153,7 +152,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     postMessage: (input) => postMessageAsUser(core, input),
     reset: () => {
       state.reset();
-      resetApplicationData(state);
       requests.clear();
     },
     requests: () => requests.list(),

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { APIMessage } from '../discord/types.js';
+import { ApplicationCommandStore, type StoredCommand } from './application-commands.js';
 import type { AuditLogEntry } from './audit-log.js';
+import { InteractionStore } from './interaction-store.js';
 import { MessageStore } from './message-store.js';
 import type { SandboxSeed, SeedWebhook } from './seed-types.js';
 import { SnowflakeGenerator } from './snowflake.js';
@@ -20,17 +22,22 @@ export interface PersistedState {
   webhooks: StoredWebhook[];
   messages: Record<string, APIMessage[]>;
   audit_log: AuditLogEntry[];
+  /** Guild application commands (absent in files written before they existed). */
+  commands?: StoredCommand[];
 }
 
 /**
- * All sandbox data: the fixed world from the seed, and the webhooks, messages and audit
- * log that change. Every mutation goes through here and calls `onChange` (persistence).
+ * All sandbox data: the fixed world from the seed, and the webhooks, messages, application
+ * commands and audit log that change. Every mutation goes through here and calls `onChange` (persistence).
  */
 export class SandboxState {
   readonly world: World;
   readonly webhooks = new WebhookStore();
   readonly messages = new MessageStore();
   readonly snowflakes = new SnowflakeGenerator();
+  readonly commands = new ApplicationCommandStore(this.snowflakes, () => this.changed());
+  /** Interactions live 15 minutes (their tokens' lifetime) and are not persisted. */
+  readonly interactions = new InteractionStore();
   private auditLog: AuditLogEntry[] = [];
   onChange: () => void = () => {};
 
@@ -47,6 +54,8 @@ export class SandboxState {
   reset(): void {
     this.webhooks.clear();
     this.messages.clear();
+    this.commands.clear();
+    this.interactions.clear();
     this.auditLog = [];
     this.loadSeedWebhooks();
     this.changed();
@@ -86,6 +95,7 @@ export class SandboxState {
       webhooks: this.webhooks.all(),
       messages: Object.fromEntries(this.messages.entries()),
       audit_log: this.auditLog,
+      commands: this.commands.all(),
     };
   }
 
@@ -100,6 +110,7 @@ export class SandboxState {
         this.snowflakes.observe(message.id);
       }
     }
+    this.commands.load(state.commands ?? []);
     this.auditLog = [...state.audit_log];
     for (const entry of this.auditLog) this.snowflakes.observe(entry.id);
   }

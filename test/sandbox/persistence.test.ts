@@ -38,6 +38,25 @@ describe('--state FILE', () => {
     }
   });
 
+  it('persists guild application commands (the slash-command sync of apply) across a restart', async () => {
+    const statePath = join(dir, 'commands.json');
+    const path = `/applications/100000000000000010/guilds/100000000000000001/commands`;
+    const first = await startTestSandbox({ statePath });
+    const put = await first.api.request('PUT', path, { body: [{ name: 'deploy', description: 'Start a deploy' }] });
+    expect(put.status).toBe(200);
+    await first.sandbox.close();
+
+    const second = await startTestSandbox({ statePath });
+    try {
+      const listed = await second.api.get(path);
+      expect(listed.body).toEqual(put.body);
+      await second.api.admin('POST', '/reset');
+      expect((await second.api.get(path)).body).toEqual([]);
+    } finally {
+      await second.sandbox.close();
+    }
+  });
+
   it('never loses an acknowledged write on a clean shutdown, even in a burst', async () => {
     const statePath = join(dir, 'burst.json');
     const { sandbox, api } = await startTestSandbox({ statePath });

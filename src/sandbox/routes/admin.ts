@@ -2,7 +2,6 @@ import type { SandboxCore, RouteResult } from '../context.js';
 import { FieldErrors, FormErrors, unknownChannel, unknownMember, unknownUser } from '../errors.js';
 import { createUserMessage, type SandboxMessage } from '../messages.js';
 import type { FaultInjector } from '../faults.js';
-import { resetApplicationData } from '../interaction-store.js';
 import type { RequestLog } from '../request-log.js';
 import { toApiWebhook } from '../serialize.js';
 import { faultAdminRoutes } from './faults-admin.js';
@@ -86,7 +85,6 @@ export const adminRoutes: AdminRoute[] = [
     path: '/reset',
     handle: (ctx) => {
       ctx.core.state.reset();
-      resetApplicationData(ctx.core.state);
       ctx.requests.clear();
       return { status: 204 };
     },

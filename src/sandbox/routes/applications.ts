@@ -1,7 +1,6 @@
 import { checkCommand } from '../application-commands.js';
 import type { ApiRoute, RouteContext } from '../context.js';
 import { FieldErrors, FormErrors, SandboxHttpError } from '../errors.js';
-import { applicationData } from '../interaction-store.js';
 import type { WorldBot } from '../world.js';
 import { requireGuild } from './access.js';
 
@@ -37,7 +36,7 @@ export const applicationRoutes: ApiRoute[] = [
     major,
     handle: (ctx) => {
       const { applicationId, guildId } = requireScope(ctx);
-      return { status: 200, body: applicationData(ctx.core.state).commands.list(applicationId, guildId) };
+      return { status: 200, body: ctx.core.state.commands.list(applicationId, guildId) };
     },
   },
   {
@@ -56,7 +55,7 @@ export const applicationRoutes: ApiRoute[] = [
       }
       const inputs = (body as unknown[]).map((item, index) => checkCommand(item, [index], errors));
       errors.throwIfAny();
-      const commands = applicationData(ctx.core.state).commands.overwrite(
+      const commands = ctx.core.state.commands.overwrite(
         applicationId,
         guildId,
         inputs.filter((input) => input !== null),
@@ -75,7 +74,7 @@ export const applicationRoutes: ApiRoute[] = [
       const errors = new FormErrors();
       const input = checkCommand(await ctx.body(), [], errors);
       errors.throwIfAny();
-      const { command, created } = applicationData(ctx.core.state).commands.upsert(applicationId, guildId, input!);
+      const { command, created } = ctx.core.state.commands.upsert(applicationId, guildId, input!);
       return { status: created ? 201 : 200, body: command };
     },
   },

@@ -3,7 +3,7 @@ import { invalidWebhookToken, notFound, unknownWebhook } from '../errors.js';
 import { sendInteraction, settleDelivery } from '../interaction-delivery.js';
 import { applyCallback, createFollowup, editResponse, findResponse, unknownInteraction } from '../interaction-responses.js';
 import { applicationSigningKeys } from '../interaction-signing.js';
-import { applicationData, type StoredInteraction } from '../interaction-store.js';
+import type { StoredInteraction } from '../interaction-store.js';
 import type { AdminRoute } from './admin.js';
 import { queryFlag, webhookTokenRoutes } from './webhook-token.js';
 
@@ -19,7 +19,7 @@ const tokenMajor = (params: Record<string, string>) => `${params.webhook_id ?? '
 
 /** The interaction behind a webhook path, or null when the token is not an interaction's. */
 function interactionForToken(ctx: RouteContext): StoredInteraction | null {
-  const { interactions } = applicationData(ctx.core.state);
+  const { interactions } = ctx.core.state;
   const record = interactions.byTokenValue(ctx.params.webhook_token ?? '');
   if (!record) return null;
   if (record.application_id !== ctx.params.webhook_id || interactions.tokenExpired(record)) throw invalidWebhookToken();
@@ -48,7 +48,7 @@ export const interactionRoutes: ApiRoute[] = [
     auth: 'webhook-token',
     major: (params) => params.interaction_id ?? '',
     handle: async (ctx) => {
-      const record = applicationData(ctx.core.state).interactions.get(ctx.params.interaction_id!);
+      const record = ctx.core.state.interactions.get(ctx.params.interaction_id!);
       if (!record || record.token !== ctx.params.interaction_token) throw unknownInteraction();
       const { message } = applyCallback(ctx.core, record, await ctx.body());
       if (!queryFlag(ctx.request.query.get('with_response'))) return { status: 204 };
@@ -123,7 +123,7 @@ export const interactionAdminRoutes: AdminRoute[] = [
     method: 'GET',
     path: '/interactions/:interaction_id',
     handle: (ctx) => {
-      const record = applicationData(ctx.core.state).interactions.get(ctx.params.interaction_id!);
+      const record = ctx.core.state.interactions.get(ctx.params.interaction_id!);
       if (!record) throw unknownInteraction();
       const { delivery: _delivery, sent, ...rest } = record;
       return { status: 200, body: { ...rest, sent: { url: sent.url, timestamp: sent.timestamp } } };
