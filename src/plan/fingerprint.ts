@@ -4,11 +4,12 @@
  * tokens and URLs, the bot token, action tokens, signing secrets and header values are
  * left out before hashing, and so are source positions (moving a line is not a change).
  */
+import { createHash } from 'node:crypto';
 import type { APIWebhook } from '../discord/types.js';
 import type { GuildDeclaration, Manifest, WebhookDeclaration } from '../manifest/types.js';
 import { canonicalFromLive } from './canonical-command.js';
-import { sha256Json } from './hash.js';
-import type { LiveGuild, LiveState } from './live-state.js';
+import { stableStringify } from './stable-json.js';
+import type { LiveState } from './live-state.js';
 import type { PlanFingerprints } from './plan-types.js';
 import { compareSnowflakes, sortBy } from './sort.js';
 
@@ -16,29 +17,42 @@ export function planFingerprints(manifest: Manifest, live: LiveState): PlanFinge
   return { live: liveFingerprint(manifest, live), manifest: manifestFingerprint(manifest) };
 }
 
-/** sha256 of the live state of the manifest's guilds only (other guilds may change freely). */
+/**
+ * sha256 of the live state of the manifest's guilds only (other guilds may change freely).
+ * One line per record: it covers every webhook of every declared guild, and each normalised
+ * record is built with a fixed key order, so plain JSON is canonical (no key sorting).
+ */
 export function liveFingerprint(manifest: Manifest, live: LiveState): string {
   const declared = new Set(manifest.guilds.map((g) => g.id));
-  const guilds = sortBy(live.guilds.filter((g) => declared.has(g.guildId)), (g) => g.guildId).map(normaliseLiveGuild);
-  return sha256Json({ bot: live.bot.id, applicationId: live.applicationId, guilds });
+  const lines = [JSON.stringify({ bot: live.bot.id, applicationId: live.applicationId })];
+  for (const guild of sortBy(live.guilds.filter((g) => declared.has(g.guildId)), (g) => g.guildId)) {
+    lines.push(`guild ${JSON.stringify(guild.guildId)}`);
+    for (const webhook of [...guild.webhooks].sort((a, b) => compareSnowflakes(a.id, b.id))) {
+      lines.push(`webhook ${JSON.stringify(normaliseWebhook(webhook))}`);
+    }
+    const channels = guild.channels === null ? null : sortBy(guild.channels, (c) => c.id).map((c) => ({ id: c.id, type: c.type }));
+    lines.push(`channels ${JSON.stringify(channels)}`);
+    lines.push(`commands ${guild.commands === null ? 'null' : stableStringify(canonicalFromLive(guild.commands))}`);
+  }
+  return sha256Lines(lines);
 }
 
+/** sha256 of the manifest without secrets or source positions, one line per record as above. */
 export function manifestFingerprint(manifest: Manifest): string {
-  return sha256Json({
-    version: manifest.version,
-    apiBase: manifest.discord.apiBase ?? null,
-    applicationId: manifest.discord.applicationId ?? null,
-    guilds: sortBy(manifest.guilds, (g) => g.id).map(normaliseGuild),
-  });
-}
-
-function normaliseLiveGuild(guild: LiveGuild) {
-  return {
-    guildId: guild.guildId,
-    webhooks: [...guild.webhooks].sort((a, b) => compareSnowflakes(a.id, b.id)).map(normaliseWebhook),
-    channels: guild.channels === null ? null : sortBy(guild.channels, (c) => c.id).map((c) => ({ id: c.id, type: c.type })),
-    commands: guild.commands === null ? null : canonicalFromLive(guild.commands),
-  };
+  const lines = [
+    JSON.stringify({
+      version: manifest.version,
+      apiBase: manifest.discord.apiBase ?? null,
+      applicationId: manifest.discord.applicationId ?? null,
+    }),
+  ];
+  for (const guild of sortBy(manifest.guilds, (g) => g.id)) {
+    const { webhooks, commands, ...settings } = normaliseGuild(guild);
+    lines.push(`guild ${stableStringify(settings)}`);
+    for (const webhook of webhooks) lines.push(`webhook ${JSON.stringify(webhook)}`);
+    lines.push(`commands ${stableStringify(commands)}`);
+  }
+  return sha256Lines(lines);
 }
 
 /** Only what the planner reads: never `token` or `url`. */
@@ -92,4 +106,8 @@ function withoutSecrets(value: unknown): unknown {
     copy[key] = key === 'headers' && item !== null && typeof item === 'object' ? Object.keys(item).sort() : withoutSecrets(item);
   }
   return copy;
+}
+
+function sha256Lines(lines: string[]): string {
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
 }

@@ -113,13 +113,26 @@ function matchPins(state: MatchState): void {
   }
 }
 
+/** Indexed by (channel, name): a guild may hold 1000 webhooks, so no scan per declaration. */
 function matchExact(state: MatchState): void {
-  for (const declaration of [...state.pending]) {
-    const webhook = state.free.find(
-      (w) => isManaged(state, w) && w.channel_id === declaration.channel && w.name === declaration.name,
-    );
-    if (webhook !== undefined) claim(state, declaration, webhook, 'exact');
+  const index = new Map<string, APIWebhook>();
+  for (const webhook of state.free) {
+    const key = `${webhook.channel_id}\u0000${webhook.name}`;
+    if (!index.has(key) && isManaged(state, webhook)) index.set(key, webhook);
   }
+  const claimed = new Set<APIWebhook>();
+  const matched = new Set<WebhookDeclaration>();
+  for (const declaration of state.pending) {
+    const key = `${declaration.channel}\u0000${declaration.name}`;
+    const webhook = index.get(key);
+    if (webhook === undefined) continue;
+    index.delete(key);
+    claimed.add(webhook);
+    matched.add(declaration);
+    state.matches.push({ declaration, webhook, via: 'exact', webhookClass: classifyWebhook(webhook, state.owner) });
+  }
+  state.pending = state.pending.filter((d) => !matched.has(d));
+  state.free = state.free.filter((w) => !claimed.has(w));
 }
 
 function matchRenames(state: MatchState): void {
