@@ -5,7 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { resolveApiBase } from './discord/api-base.js';
 import type { DiscordApi } from './discord/api.js';
-import { resolveRequestTimeout } from './discord/request-timeout.js';
+import { resolveGlobalRateLimit, resolveRequestTimeout } from './discord/client-settings.js';
 import { DiscordRestClient } from './discord/rest-client.js';
 import { readLiveState, readPermissionFacts } from './discord/read-live-state.js';
 import type { Manifest } from './manifest/types.js';
@@ -27,13 +27,14 @@ export interface ClientOptions {
 export function createClientFor(manifest: Manifest, options: ClientOptions): DiscordRestClient {
   options.redactor?.add(manifest.discord.token);
   const timeoutMs = options.timeoutMs ?? resolveRequestTimeout(options.env);
-  const client = new DiscordRestClient({
+  const globalLimitPerSecond = resolveGlobalRateLimit(options.env);
+  return new DiscordRestClient({
     apiBase: resolveApiBase(manifest, options.env),
     token: manifest.discord.token,
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
+    ...(globalLimitPerSecond ? { globalLimitPerSecond } : {}),
   });
-  return client;
 }
 
 export interface ComputedPlan {

@@ -16,3 +16,21 @@ export function resolveRequestTimeout(env: Record<string, string | undefined>): 
   }
   return value;
 }
+
+/**
+ * The proactive global limit of bot requests per second, from CORDFORM_GLOBAL_RATE_LIMIT:
+ * Discord's documented 50/s by default; a bot Discord has granted more can say so, and
+ * `off` disables it for endpoints without a global limit (the sandbox with
+ * `--rate-limits off`). Per-route buckets are honoured either way.
+ */
+export const GLOBAL_LIMIT_ENV = 'CORDFORM_GLOBAL_RATE_LIMIT';
+
+export function resolveGlobalRateLimit(env: Record<string, string | undefined>): number | undefined {
+  const raw = env[GLOBAL_LIMIT_ENV]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'off') return Number.POSITIVE_INFINITY;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+    throw new CordformError('config_invalid', `${GLOBAL_LIMIT_ENV} must be a whole number of requests per second or "off", got "${raw}"`);
+  }
+  return Number(raw);
+}

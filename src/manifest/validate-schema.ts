@@ -1,26 +1,20 @@
-import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { loadManifestSchema } from './manifest-schema.js';
-
-// ajv and ajv-formats are CommonJS with `exports.default`; under NodeNext the default import is the module object.
-const Ajv2020 = Ajv2020Module.default;
-const addFormats = addFormatsModule.default;
-
-let validator: ValidateFunction | undefined;
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { MANIFEST_VALIDATOR, prepareValidator, type ValidatorSource } from '../schema-validators.js';
+import { loadManifestSchemaText } from './manifest-schema.js';
 
 /**
- * The compiled manifest validator (compiled once per process). `allErrors` so the user sees
- * every problem at once; `verbose` so each error carries the data and its parent schema
- * (titles for messages, property lists for "did you mean"); `discriminator` so an action's
- * `type` selects one branch instead of a wall of `oneOf` errors.
+ * The manifest validator: the module precompiled at build time (dist/manifest/
+ * manifest-validator.generated.js, see src/schema-validators.ts) when it matches the schema
+ * file, else ajv compiling schema/manifest.schema.json on first use (under vitest, which runs
+ * src/). Options (allErrors, verbose, discriminator, …) are MANIFEST_VALIDATOR's either way.
  */
+const prepared = await prepareValidator(MANIFEST_VALIDATOR, loadManifestSchemaText());
+
+/** Which validator this process uses (`precompiled` from dist/, `runtime` under vitest). */
+export const manifestValidatorSource: ValidatorSource = prepared.source;
+
 export function manifestValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    addFormats(ajv, ['uri']);
-    validator = ajv.compile(loadManifestSchema());
-  }
-  return validator as ValidateFunction;
+  return prepared.get();
 }
 
 /** Raw ajv errors for one file's data (empty when valid). */

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { ACTION_VALIDATOR, prepareValidator } from '../schema-validators.js';
 import type { APIEmbed } from '../discord/types.js';
 import { assertNever } from '../errors.js';
 import type { GuildDeclaration, ThirdPartyMessageAction, WebhookDeclaration } from '../manifest/types.js';
@@ -25,9 +24,8 @@ export type ParsedReply =
   | { ok: true; reply: ReplyAction }
   | { ok: false; reason: 'invalid_json' | 'invalid_action'; errors: string[] };
 
-const schema: unknown = JSON.parse(readFileSync(new URL('../../schema/action.schema.json', import.meta.url), 'utf8'));
-const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false });
-const validate = ajv.compile<ReplyAction>(schema as object);
+// schema/action.schema.json: precompiled at build time when dist/ has it, else compiled by ajv (src/schema-validators.ts).
+const validate = (await prepareValidator<ReplyAction>(ACTION_VALIDATOR)).get();
 
 /** Parses and validates a reply body. Never throws. */
 export function parseReplyAction(body: string): ParsedReply {

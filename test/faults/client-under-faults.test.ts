@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DiscordRequestOutcomeUnknown } from '../../src/discord/discord-api-error.js';
-import { resolveRequestTimeout } from '../../src/discord/request-timeout.js';
+import { resolveRequestTimeout } from '../../src/discord/client-settings.js';
 import { DiscordRestClient } from '../../src/discord/rest-client.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { BOT, GENERAL } from '../sandbox/helpers.js';

@@ -1,0 +1,124 @@
+// Benchmark 2 — apply at the rate limit: 200 creates over 20 channels against the sandbox's
+// default (`discord`) rate limits, a fresh sandbox per run. cordform's applyPlan against the
+// minimum the buckets allow (computed from the profile) and against @discordjs/rest doing the
+// same 200 creates. See BENCHMARKS.md for what each figure means.
+import { REST } from '@discordjs/rest';
+import { dist, scratchDir } from './lib/paths.mjs';
+import { spawnSandbox } from './lib/processes.mjs';
+import { median, round, sleep, timed } from './lib/stats.mjs';
+import { fmt, verdict } from './lib/table.mjs';
+import { BOT_TOKEN, channelId, guildId, seedWorld, writeAndReadManifest } from './lib/world.mjs';
+
+const CREATES = 200;
+const CHANNELS = 20;
+const RUNS = 3;
+
+const declared = Array.from({ length: CREATES }, (_, i) => ({ name: `hook-${i}`, channel: channelId(0, i % CHANNELS) }));
+
+/**
+ * The least wall time any client can take, from the profile: creates share the per-channel
+ * `channel-webhooks` bucket (limit per window) and the bot's global window. Windows are fixed
+ * and open with their first request, so k windows' worth of requests needs (k − 1) full
+ * windows before the last one may be sent. The answer to that last request adds one round
+ * trip, which we leave out (it makes the minimum slightly easier to meet, not harder).
+ */
+export function minimumMs(profile, creates = CREATES, channels = CHANNELS) {
+  const bucket = profile.buckets['channel-webhooks'];
+  const perChannel = Math.ceil(creates / channels);
+  const channelBound = bucket ? (Math.ceil(perChannel / bucket.limit) - 1) * bucket.window_ms : 0;
+  const globalBound = profile.global ? (Math.ceil(creates / profile.global.limit) - 1) * profile.global.window_ms : 0;
+  return { minMs: Math.max(channelBound, globalBound), channelBound, globalBound };
+}
+
+async function cordformRun(manifest) {
+  const { createClientFor, computePlan } = await dist('cordform.js');
+  const { applyPlan } = await dist('apply/apply-plan.js');
+  const sandbox = await spawnSandbox({ seed: seedWorld({ guilds: 1, channels: CHANNELS }), rateLimits: 'discord' });
+  const client = createClientFor(manifest, { env: { CORDFORM_API_BASE: sandbox.apiBase } });
+  try {
+    const { plan, live } = await computePlan(manifest, client);
+    const creates = plan.changes.filter((change) => change.action === 'create').length;
+    if (creates !== CREATES || plan.blockers.length > 0) throw new Error(`apply-rate: expected ${CREATES} creates, got ${creates} (${plan.blockers.length} blockers)`);
+    // Let the plan's reads leave the global window (the sandbox's and the client's) so that
+    // only the creates are timed.
+    await sleep(1100);
+    await sandbox.clearRequests();
+    const before = client.stats();
+    const { ms, value: result } = await timed(() =>
+      applyPlan(plan.changes, { api: client, manifest, botId: live.bot.id, defaultReason: 'cordform bench', progress: { mode: 'silent', write: () => {} } }),
+    );
+    if (result.counts.done !== CREATES) throw new Error(`apply-rate: ${result.counts.done} of ${CREATES} creates done`);
+    const log = await sandbox.requests();
+    const after = client.stats();
+    return { ms, responses429: Math.max(log.filter((entry) => entry.status === 429).length, after.responses429 - before.responses429), requests: log.length };
+  } finally {
+    await client.close();
+    await sandbox.close();
+  }
+}
+
+async function discordjsRun() {
+  const sandbox = await spawnSandbox({ seed: seedWorld({ guilds: 1, channels: CHANNELS }), rateLimits: 'discord' });
+  const rest = new REST({ api: `${sandbox.url}/api`, version: '10' }).setToken(BOT_TOKEN);
+  try {
+    const { ms } = await timed(() =>
+      Promise.all(declared.map((webhook) => rest.post(`/channels/${webhook.channel}/webhooks`, { body: { name: webhook.name }, reason: 'discord.js bench' }))),
+    );
+    const log = await sandbox.requests();
+    return { ms, responses429: log.filter((entry) => entry.status === 429).length, requests: log.length };
+  } finally {
+    rest.clearHashSweeper?.();
+    rest.clearHandlerSweeper?.();
+    await sandbox.close();
+  }
+}
+
+export async function runApplyRate(log = () => {}) {
+  const { DISCORD_RATE_LIMITS } = await dist('sandbox/rate-limit-profile.js');
+  const scratch = scratchDir('apply');
+  try {
+    const manifest = await writeAndReadManifest(scratch.dir, { version: 1, discord: { token: '${DISCORD_BOT_TOKEN}' }, guilds: [{ id: guildId(0), webhooks: declared }] });
+    const { minMs, channelBound, globalBound } = minimumMs(DISCORD_RATE_LIMITS);
+    const walls = [];
+    const djsWalls = [];
+    let responses429 = 0;
+    let djs429 = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const ours = await cordformRun(manifest);
+      walls.push(ours.ms);
+      responses429 = Math.max(responses429, ours.responses429);
+      const theirs = await discordjsRun();
+      djsWalls.push(theirs.ms);
+      djs429 = Math.max(djs429, theirs.responses429);
+      log(`  apply-rate run ${run + 1}/${RUNS}: cordform ${round(ours.ms)} ms (${ours.requests} requests, ${ours.responses429} × 429), @discordjs/rest ${round(theirs.ms)} ms (${theirs.requests} requests, ${theirs.responses429} × 429)`);
+    }
+    const result = {
+      creates: CREATES,
+      wall_ms: round(median(walls)),
+      min_ms: minMs,
+      responses_429: responses429,
+      discordjs_rest_wall_ms: round(median(djsWalls)),
+    };
+    const ok429 = responses429 === 0;
+    const okMin = result.wall_ms <= 1.2 * minMs;
+    const okDjs = result.wall_ms <= result.discordjs_rest_wall_ms;
+    return {
+      key: 'apply_rate',
+      result,
+      pass: ok429 && okMin && okDjs,
+      extra: { channel_bound_ms: channelBound, global_bound_ms: globalBound, discordjs_429: djs429 },
+      rows: [
+        { bench: 'apply at rate limit', figure: `429s received (${CREATES} creates / ${CHANNELS} channels)`, value: String(responses429), baseline: `@discordjs/rest: ${djs429}`, target: '= 0', result: verdict(ok429) },
+        { bench: '', figure: 'applyPlan wall (median)', value: fmt(result.wall_ms), baseline: `bucket minimum ${fmt(minMs)}`, target: `≤ 1.2 × min (${fmt(1.2 * minMs)})`, result: verdict(okMin) },
+        { bench: '', figure: '', value: fmt(result.wall_ms), baseline: `@discordjs/rest ${fmt(result.discordjs_rest_wall_ms)}`, target: '≤ @discordjs/rest', result: verdict(okDjs) },
+      ],
+    };
+  } finally {
+    scratch.remove();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const outcome = await runApplyRate(console.log);
+  console.log(JSON.stringify(outcome, null, 2));
+}
