@@ -32,6 +32,8 @@ export interface GatewayOptions {
   authenticate(token: string): GatewayBotIdentity | null;
   /** Full guild objects (with `channels`) the bot is in, for READY + GUILD_CREATE. */
   guildsFor(botUserId: string): Array<Record<string, unknown> & { id: string }>;
+  /** Cheap membership test for dispatch (default: search `guildsFor`, which builds full guild objects). */
+  isMember?(botUserId: string, guildId: string): boolean;
   /** ws://HOST:PORT — the base for `resume_gateway_url`. */
   publicUrl(): string;
   /** Default 41250 ms, as Discord; tests use less. */
@@ -165,7 +167,9 @@ export function attachGateway(options: GatewayOptions): GatewayHub {
     dispatchMessageCreate(message) {
       for (const session of [...sessions.values()]) {
         if (!session.has(Intent.GUILD_MESSAGES) || !session.handlesGuild(message.guild_id)) continue;
-        const inGuild = options.guildsFor(session.bot.user.id).some((guild) => guild.id === message.guild_id);
+        const inGuild = options.isMember
+          ? options.isMember(session.bot.user.id, message.guild_id)
+          : options.guildsFor(session.bot.user.id).some((guild) => guild.id === message.guild_id);
         if (!inGuild) continue;
         // Buffered even while disconnected, so a RESUME replays it.
         session.dispatch('MESSAGE_CREATE', messageForSession(message, session));

@@ -104,6 +104,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return { user: toApiUser(bot), messageContentAllowed: bot.message_content, applicationId: bot.application_id };
     },
     guildsFor: (botUserId) => state.world.guildsOf(botUserId).map((guild) => toGatewayGuild(state.world, guild)),
+    isMember: (botUserId, guildId) => state.world.guilds.get(guildId)?.members.has(botUserId) ?? false,
     publicUrl: () => urls.ws,
     ...(options.gatewayHeartbeatMs !== undefined ? { heartbeatIntervalMs: options.gatewayHeartbeatMs } : {}),
   });

@@ -65,9 +65,38 @@ export interface ActionResult {
   detail?: Record<string, unknown>;
 }
 
-/** The deadline signal for work that must also stop on a hard stop. */
-export function deadline(ctx: Pick<ActionContext, 'hardStop'>, ms: number): AbortSignal {
-  return AbortSignal.any([AbortSignal.timeout(ms), ctx.hardStop]);
+/**
+ * A deadline for work that must also stop on a hard stop. `clear()` when the work is done:
+ * unlike AbortSignal.timeout, nothing fires (or allocates) later for work that finished in
+ * time, which at hundreds of events per second is a measurable share of the runtime's CPU.
+ */
+export function deadline(ctx: Pick<ActionContext, 'hardStop'>, ms: number): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const stop = () => controller.abort(ctx.hardStop.reason);
+  if (ctx.hardStop.aborted) stop();
+  else ctx.hardStop.addEventListener('abort', stop, { once: true });
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      ctx.hardStop.removeEventListener('abort', stop);
+    },
+  };
+}
+
+/** Runs `work` under a deadline and clears it afterwards, however the work ends. */
+export async function withDeadline<T>(
+  ctx: Pick<ActionContext, 'hardStop'>,
+  ms: number,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const limit = deadline(ctx, ms);
+  try {
+    return await work(limit.signal);
+  } finally {
+    limit.clear();
+  }
 }
 
 export function errorMessage(error: unknown): string {

@@ -24,7 +24,7 @@ export async function executeDeclaredWebhook(
   if (!live) return { outcome: 'error', detail: { ...detail, error: 'webhook does not exist (run cordform apply)' } };
   const content = action.content === undefined ? undefined : truncateContent(action.content);
   if (!content && !action.embeds?.length) return { outcome: 'nothing', detail: { ...detail, reason: 'empty message' } };
-  const signal = deadline(ctx, DISCORD_ACTION_DEADLINE_MS);
+  const { signal, clear } = deadline(ctx, DISCORD_ACTION_DEADLINE_MS);
   try {
     await ctx.queue.run(
       `discord:webhook:${live.id}`,
@@ -48,5 +48,7 @@ export async function executeDeclaredWebhook(
     // The webhook may have been deleted or its token reset: look it up again next time.
     ctx.directory.forgetWebhooks(action.webhook.guildId);
     return { outcome: 'error', detail: { ...detail, error: errorMessage(error) } };
+  } finally {
+    clear();
   }
 }

@@ -4,7 +4,7 @@ import { QueueFullError } from '../dispatch-queue.js';
 import { OutboundHttpError, failureOutcome } from '../outbound-http.js';
 import { parseReplyAction, type ReplyAction } from '../reply-actions.js';
 import { signatureHeaders } from '../signing.js';
-import { deadline, errorMessage, type ActionContext, type ActionResult, type CommandEvent } from './context.js';
+import { errorMessage, withDeadline, type ActionContext, type ActionResult, type CommandEvent } from './context.js';
 
 /**
  * HTTP_POST, after CloudCord's contract (../shared/seeds/cloudcord-http-post-action.md):
@@ -44,9 +44,8 @@ export async function postToTarget(ctx: ActionContext, event: CommandEvent, acti
     body,
     timestamp: Math.floor(Date.now() / 1000),
   });
-  const signal = deadline(ctx, action.timeoutMs);
   const started = performance.now();
-  const result = await send(ctx, action, { body, headers, signal });
+  const result = await withDeadline(ctx, action.timeoutMs, (signal) => send(ctx, action, { body, headers, signal }));
   ctx.metrics.httpPostDuration.observe({ outcome: result.outcome }, (performance.now() - started) / 1000);
   return result;
 }

@@ -35,7 +35,7 @@ export async function sendChannelMessage(
     allowed_mentions: allowedMentions(event.command),
   };
   if (body.content === '') return { outcome: 'nothing', detail: { reason: 'empty message' } };
-  const signal = deadline(ctx, DISCORD_ACTION_DEADLINE_MS);
+  const { signal, clear } = deadline(ctx, DISCORD_ACTION_DEADLINE_MS);
   try {
     await ctx.queue.run(
       `discord:channel:${action.channelId}`,
@@ -46,6 +46,8 @@ export async function sendChannelMessage(
   } catch (error) {
     if (error instanceof QueueFullError) return { outcome: 'dropped', detail: { channel_id: action.channelId } };
     return { outcome: 'error', detail: { channel_id: action.channelId, error: errorMessage(error) } };
+  } finally {
+    clear();
   }
 }
 

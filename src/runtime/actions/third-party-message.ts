@@ -3,7 +3,7 @@ import { userAgent } from '../../version.js';
 import { codeLabel } from '../metrics.js';
 import { QueueFullError } from '../dispatch-queue.js';
 import { OutboundHttpError, failureOutcome, type OutboundResponse } from '../outbound-http.js';
-import { deadline, errorMessage, type ActionContext, type ActionResult, type ResolvedAction } from './context.js';
+import { errorMessage, withDeadline, type ActionContext, type ActionResult, type ResolvedAction } from './context.js';
 import { targetKey } from './http-post.js';
 
 /**
@@ -43,9 +43,18 @@ export async function sendThirdPartyMessage(ctx: ActionContext, action: ThirdPar
   return last;
 }
 
-async function attemptOnce(ctx: ActionContext, action: ThirdPartyAction, body: string, timeoutMs: number): Promise<Attempt> {
+function attemptOnce(ctx: ActionContext, action: ThirdPartyAction, body: string, timeoutMs: number): Promise<Attempt> {
+  return withDeadline(ctx, timeoutMs, (signal) => attemptWithin(ctx, action, body, timeoutMs, signal));
+}
+
+async function attemptWithin(
+  ctx: ActionContext,
+  action: ThirdPartyAction,
+  body: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<Attempt> {
   const target = targetKey(action.url);
-  const signal = deadline(ctx, timeoutMs);
   let response: OutboundResponse;
   try {
     response = await ctx.queue.run(
