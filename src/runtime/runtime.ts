@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { registerManifestSecrets } from '../manifest/manifest-secrets.js';
 import { DEFAULT_API_BASE } from '../discord/api-base.js';
@@ -76,6 +77,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const bot = await api.getCurrentUser();
   const node = options.node ?? `${hostname()}-${process.pid}`;
   const hardStop = new AbortController();
+  // Every in-flight action's deadline listens to the hard stop: hundreds at once is normal.
+  setMaxListeners(0, hardStop.signal);
   const http = new OutboundHttp({
     connectionsPerTarget: options.concurrencyPerTarget ?? 8,
     blockPrivateAddresses: manifest.runtime.blockPrivateAddresses,
