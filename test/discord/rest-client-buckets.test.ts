@@ -32,8 +32,8 @@ describe('rate-limit buckets', () => {
     expect(first?.concurrent).toBe(0);
     // Nothing else went out before the first answer (60 ms latency)…
     for (const r of rest) expect(r.at - (first?.at ?? 0)).toBeGreaterThanOrEqual(55);
-    // …and then the remaining four went out together.
-    expect(Math.max(...rest.map((r) => r.at)) - Math.min(...rest.map((r) => r.at))).toBeLessThan(50);
+    // …and then the remaining four went out together (one at a time would spread them ≥ 180 ms).
+    expect(Math.max(...rest.map((r) => r.at)) - Math.min(...rest.map((r) => r.at))).toBeLessThan(120);
     expect(peer.count429()).toBe(0);
   });
 
@@ -79,9 +79,9 @@ describe('rate-limit buckets', () => {
     await Promise.all(CH.flatMap((ch) => [api.getChannelWebhooks(ch), api.getChannelWebhooks(ch)]));
     const elapsed = performance.now() - started;
     expect(peer.count429()).toBe(0);
-    // Serially that would be 5 windows (1000 ms); per channel it is 1 window.
+    // Serially that would be 5 windows (1000 ms); per channel it is 1 window (200 ms).
     expect(elapsed).toBeGreaterThanOrEqual(200);
-    expect(elapsed).toBeLessThan(400);
+    expect(elapsed).toBeLessThan(700);
     const firsts = CH.map((ch) => peer?.requests.find((r) => r.path.includes(ch))?.at ?? 0);
     expect(Math.max(...firsts) - Math.min(...firsts)).toBeLessThan(60);
   });
@@ -120,7 +120,8 @@ describe('rate-limit buckets', () => {
     const api = connect(peer, { globalLimitPerSecond: 10 });
     const started = performance.now();
     await Promise.all(Array.from({ length: 10 }, (_, i) => api.executeWebhook(String(900 + i), `tok-${i}-abcdef`, { content: 'x' })));
-    expect(performance.now() - started).toBeLessThan(300);
+    // Under the 10/s global limit these would need a second window (≥ 1 s).
+    expect(performance.now() - started).toBeLessThan(800);
     await Promise.all(Array.from({ length: 15 }, (_, i) => api.getWebhook(String(100 + i))));
     const bot = peer.requests.filter((r) => r.headers.authorization !== undefined).map((r) => r.at);
     expect(bot).toHaveLength(15);

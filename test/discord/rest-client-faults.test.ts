@@ -73,7 +73,7 @@ describe('429 handling', () => {
           return {
             status: 429,
             headers: { 'x-ratelimit-scope': 'shared', 'retry-after': '1' },
-            body: { message: 'The resource is being rate limited.', retry_after: 0.15, global: false },
+            body: { message: 'The resource is being rate limited.', retry_after: 0.5, global: false },
           };
         }
         return undefined;
@@ -86,8 +86,9 @@ describe('429 handling', () => {
     ]);
     const retries = peer.requests.filter((r) => r.path.includes(CH1));
     expect(retries).toHaveLength(2);
-    expect((retries[1]?.at ?? 0) - (retries[0]?.at ?? 0)).toBeGreaterThanOrEqual(148);
-    expect(other).toBeLessThan(100);
+    expect((retries[1]?.at ?? 0) - (retries[0]?.at ?? 0)).toBeGreaterThanOrEqual(495);
+    // The other bucket is not paused (with margin for a loaded CI machine).
+    expect(other).toBeLessThan(400);
   });
 
   it('gives up after max429Retries with a DiscordApiError 429', async () => {

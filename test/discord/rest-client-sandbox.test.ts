@@ -92,9 +92,10 @@ describe('DiscordRestClient against the sandbox', () => {
     const creates = log.filter((e) => e.method === 'POST' && /\/channels\/\d+\/webhooks$/.test(e.path));
     expect(creates).toHaveLength(30);
     expect(log.filter((e) => e.status === 429)).toHaveLength(0);
-    // 10 per channel at 5 per 2 s: the buckets allow it in one reset (≈2 s); stay within 1.2×.
+    // 10 per channel at 5 per 2 s: the buckets allow it in one reset (≈2 s); a client that
+    // wasted a window would need two (≈4 s). The exact figure belongs to bench/apply-rate.
     expect(elapsed).toBeGreaterThanOrEqual(1990);
-    expect(elapsed).toBeLessThan(2000 * 1.2);
+    expect(elapsed).toBeLessThan(3500);
     await Promise.all(created.map((w) => api.deleteWebhook(w.id)));
     expect(api.stats().responses429).toBe(0);
   }, 20_000);
