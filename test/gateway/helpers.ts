@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { attachGateway, GATEWAY_PATH, type GatewayBotIdentity, type GatewayHub, type GatewayOptions } from '../../src/sandbox/gateway.js';
 import type { APIGatewayBotInfo, APIMessage, APIUser } from '../../src/discord/types.js';
+import { messageObject } from '../support/messages.js';
 
 /** Fixtures shaped like the sandbox's default seed, without depending on the REST sandbox. */
 export const GUILD_ID = '100000000000000001';
@@ -89,25 +90,16 @@ export function makeMessage(
   overrides: Partial<APIMessage> & { guild_id?: string } = {},
 ): APIMessage & { guild_id: string } {
   messageCounter += 1;
-  return {
+  return messageObject({
     id: String(200000000000000000n + BigInt(messageCounter)),
-    type: 0,
     channel_id: CHANNEL_ID,
     guild_id: GUILD_ID,
     author: HUMAN,
     member: { roles: [], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false },
     content,
     timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
     ...overrides,
-  };
+  });
 }
 
 export interface Frame {

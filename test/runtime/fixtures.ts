@@ -12,6 +12,7 @@ import type {
 } from '../../src/manifest/types.js';
 import type { GatewayMessage } from '../../src/runtime/router.js';
 import type { GatewayConnection } from '../../src/runtime/runtime.js';
+import { messageObject } from '../support/messages.js';
 
 /** Small builders for runtime tests: manifests, messages, a DiscordApi double, HTTP targets. */
 export const BOT_ID = '100000000000000010';
@@ -88,25 +89,15 @@ let nextId = 200000000000000000n;
 
 export function message(content: string, extra: Partial<GatewayMessage> = {}): GatewayMessage {
   nextId += 1n;
-  return {
+  return messageObject({
     id: String(nextId),
-    type: 0,
     channel_id: GENERAL,
     guild_id: GUILD_ID,
     author: { id: HUMAN_ID, username: 'human', discriminator: '0', avatar: null },
     member: { roles: [], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false },
     content,
-    timestamp: '2024-01-01T00:00:00.000Z',
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
     ...extra,
-  };
+  });
 }
 
 /** A DiscordApi double recording the calls the runtime makes. */
@@ -174,22 +165,12 @@ function unsupported(): never {
 }
 
 function fakeMessage(channelId: string, content: string): APIMessage {
-  return {
+  return messageObject({
     id: '1',
-    type: 0,
     channel_id: channelId,
     author: { id: BOT_ID, username: 'bot', discriminator: '0', avatar: null, bot: true },
     content,
-    timestamp: '2024-01-01T00:00:00.000Z',
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
-  };
+  });
 }
 
 /** A gateway double: READY at once; tests push dispatches through `emit`. */
