@@ -33,7 +33,7 @@ export async function expandManifestPaths(
     const absolute = path.resolve(cwd, input);
     const info = await stat(absolute).catch(() => undefined);
     if (!info) {
-      issues.push(issue('manifest_not_found', `manifest file not found: ${displayPath(absolute, cwd)}`, undefined));
+      issues.push(issue('manifest_not_found', `manifest file not found: ${displayPath(absolute, cwd)} (pass -f FILE, or see examples/basic.yaml)`, undefined));
       continue;
     }
     if (!info.isDirectory()) {
