@@ -1,4 +1,5 @@
 import { Listr, type ListrTask } from 'listr2';
+import { actionSign, changeTitle } from '../plan/render-shared.js';
 import type { Change } from '../plan/plan-types.js';
 import { assertNever } from '../errors.js';
 import { maskWebhookUrl } from '../redact.js';
@@ -168,26 +169,9 @@ function outcomeBase(change: Change): Omit<ChangeOutcome, 'status'> {
   return base;
 }
 
-/** One line naming the change, in the plan's sign vocabulary. */
+/** One line naming the change, exactly as the plan shows it (`+ create "X" in channel 1`). */
 export function describeChange(change: Change): string {
-  switch (change.action) {
-    case 'create':
-      return `+ create "${change.name}" in channel ${change.channelId}`;
-    case 'update':
-      return `~ update "${change.name}" (${Object.keys(change.fields).join(', ')})`;
-    case 'move': {
-      const from = change.fields.channel_id?.from;
-      return `→ move "${change.name}" from channel ${String(from)} to ${change.channelId}`;
-    }
-    case 'adopt':
-      return `± adopt "${change.name}" (webhook ${change.webhookId})`;
-    case 'delete':
-      return `- delete "${change.name}" in channel ${change.channelId}`;
-    case 'sync_commands':
-      return `~ sync slash commands of guild ${change.guildId}`;
-    default:
-      return assertNever(change, 'change');
-  }
+  return `${actionSign(change.action)} ${changeTitle(change)}`;
 }
 
 /**
