@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { assertNever } from '../errors.js';
 import type { DiscordApi } from '../discord/api.js';
 import { backoffDelay, type BackoffOptions } from '../discord/retry.js';
@@ -97,7 +98,7 @@ async function createWebhook(
       if (!isOutcomeUnknown(error) || attempt >= maxAttempts) throw error;
       // Back off (with jitter) before re-reading: Discord is struggling, and a create still
       // being processed has a chance to show up in the list instead of being duplicated.
-      await sleep(backoffDelay(attempt, CREATE_BACKOFF), ctx.signal);
+      await sleep(backoffDelay(attempt, CREATE_BACKOFF), undefined, ctx.signal ? { signal: ctx.signal } : {});
       const existing = await ctx.api.getChannelWebhooks(change.channelId, { signal: ctx.signal });
       const ours = existing.find((w) => w.name === change.name && w.user?.id === ctx.botId);
       if (ours) return { webhook: ours, alreadyDone: true };
@@ -106,21 +107,6 @@ async function createWebhook(
 }
 
 const CREATE_BACKOFF: BackoffOptions = { baseMs: 250, maxMs: 2000 };
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function isOutcomeUnknown(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'discord_outcome_unknown';

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Redactor } from '../redact.js';
 
 /**
@@ -77,11 +78,18 @@ export function createMemoryIo(options: {
     interactive: options.interactive ?? false,
     color: false,
     redactor,
-    signal: options.signal ?? new AbortController().signal,
+    signal: options.signal ?? unlimitedSignal(),
     out: (text) => void (out += redactor.redact(text)),
     err: (text) => void (err += redactor.redact(text)),
     confirm: async () => options.answer ?? false,
     stdout: () => out,
     stderr: () => err,
   };
+}
+
+/** Like the process io's signal: many concurrent operations listen on it by design. */
+function unlimitedSignal(): AbortSignal {
+  const { signal } = new AbortController();
+  setMaxListeners(0, signal);
+  return signal;
 }

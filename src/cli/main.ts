@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { CordformError, formatLocation } from '../errors.js';
 import { formatManifestIssues } from '../manifest/format-issues.js';
 import { ManifestError } from '../manifest/issues.js';
@@ -104,6 +105,9 @@ export function reportError(error: unknown, io: CliIo, debug: boolean): void {
 /** The process entry point used by bin/cordform. */
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
+  // One signal for the whole invocation: every queued request and action of an apply or a
+  // running runtime listens on it at once, by design.
+  setMaxListeners(0, controller.signal);
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

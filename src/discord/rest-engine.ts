@@ -110,6 +110,7 @@ export class RestEngine {
   private readonly fatalController = new AbortController();
   private fatal: DiscordApiError | undefined;
   private nextSeq = 0;
+  private readonly relays = new WeakMap<AbortSignal, AbortSignal>();
   private readonly counters: RestClientStats = { requests: 0, responses429: 0, retries: 0 };
 
   constructor(options: DiscordRestClientOptions) {
@@ -160,14 +161,10 @@ export class RestEngine {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers = this.headersFor(route, body !== undefined, options.reason);
     const seq = this.nextSeq++;
-    // One caller signal (the CLI's SIGINT signal) commonly covers every request of an apply,
-    // each of which listens on it while queued and in flight: dozens of listeners by design,
-    // which Node would otherwise report as a leak (MaxListenersExceededWarning on stderr).
-    // The listeners are removed when each attempt ends.
-    if (options.signal) setMaxListeners(0, options.signal);
+    const signal = options.signal ? this.relay(options.signal) : undefined;
     let notBefore = 0;
     for (;;) {
-      const permit = await this.acquire(route, seq, notBefore, options.signal);
+      const permit = await this.acquire(route, seq, notBefore, signal);
       context.attempt += 1;
       this.counters.requests += 1;
       if (context.attempt > 1) this.counters.retries += 1;
@@ -180,16 +177,35 @@ export class RestEngine {
         dispatcher: this.dispatcher,
         timeoutMs: this.timeoutMs,
         maxResponseBytes: this.maxResponseBytes,
-        signal: options.signal,
+        signal: signal,
         stop: this.fatalController.signal,
       });
       this.record(context, permit, result, started);
-      const decision = this.decide<T>(context, result, options.signal);
+      const decision = this.decide<T>(context, result, signal);
       if (decision.kind === 'done') return decision.value;
       if (decision.kind === 'throw') throw decision.error;
       if (decision.counts) context.retries += 1;
       notBefore = performance.now() + decision.delayMs;
     }
+  }
+
+  /**
+   * One caller signal (the CLI's SIGINT signal) commonly covers every request of an apply,
+   * each listening on it while queued and in flight: dozens of listeners by design. Rather
+   * than raise the caller's listener limit, each caller signal gets one listener that
+   * relays to an internal signal without a limit.
+   */
+  private relay(callerSignal: AbortSignal): AbortSignal {
+    let relayed = this.relays.get(callerSignal);
+    if (relayed === undefined) {
+      const controller = new AbortController();
+      setMaxListeners(0, controller.signal);
+      if (callerSignal.aborted) controller.abort(callerSignal.reason);
+      else callerSignal.addEventListener('abort', () => controller.abort(callerSignal.reason), { once: true });
+      relayed = controller.signal;
+      this.relays.set(callerSignal, relayed);
+    }
+    return relayed;
   }
 
   private async acquire(route: RouteInfo, seq: number, notBefore: number, signal?: AbortSignal): Promise<Permit> {
