@@ -17,6 +17,13 @@ const view = (ctx: RouteContext, webhook: StoredWebhook) =>
 
 const botOf = (ctx: RouteContext) => ctx.bot!;
 
+/** The webhook in the path, which the bot must be allowed to manage (MANAGE_WEBHOOKS). */
+function requireManageableWebhook(ctx: RouteContext): StoredWebhook {
+  const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
+  if (!canManageWebhook(ctx.core, botOf(ctx), webhook)) throw missingPermissions();
+  return webhook;
+}
+
 export const webhookRoutes: ApiRoute[] = [
   {
     method: 'POST',
@@ -80,8 +87,7 @@ export const webhookRoutes: ApiRoute[] = [
     major: majorParam('webhook_id'),
     handle: async (ctx) => {
       const bot = botOf(ctx);
-      const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
-      if (!canManageWebhook(ctx.core, bot, webhook)) throw missingPermissions();
+      const webhook = requireManageableWebhook(ctx);
       const patch = parseWebhookPatch(await ctx.body(), true);
       let target = null;
       if (patch.channelId !== undefined && patch.channelId !== webhook.channel_id) {
@@ -102,10 +108,7 @@ export const webhookRoutes: ApiRoute[] = [
     auth: 'bot',
     major: majorParam('webhook_id'),
     handle: (ctx) => {
-      const bot = botOf(ctx);
-      const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
-      if (!canManageWebhook(ctx.core, bot, webhook)) throw missingPermissions();
-      deleteWebhook(ctx.core, webhook, { userId: bot.id, reason: ctx.reason });
+      deleteWebhook(ctx.core, requireManageableWebhook(ctx), { userId: botOf(ctx).id, reason: ctx.reason });
       return { status: 204 };
     },
   },
