@@ -4,8 +4,8 @@ import type { DiscordApi } from '../discord/api.js';
 import type { APIWebhook } from '../discord/types.js';
 import type { Manifest } from '../manifest/types.js';
 import {
-  buildPlan,
   commandsFingerprint,
+  manifestFingerprint,
   PLAN_FORMAT_VERSION,
   type Change,
   type LiveState,
@@ -32,7 +32,7 @@ export interface SavedPlan {
   plan: Plan;
 }
 
-export function createSavedPlan(plan: Plan, _manifest: Manifest): SavedPlan {
+export function createSavedPlan(plan: Plan): SavedPlan {
   return { kind: 'cordform-plan', format_version: PLAN_FORMAT_VERSION, cordform_version: VERSION, plan };
 }
 
@@ -59,8 +59,7 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
 /** Every reason the saved plan no longer describes reality; empty = safe to apply. */
 export function findStaleness(saved: SavedPlan, manifest: Manifest, live: LiveState): string[] {
   const reasons: string[] = [];
-  const fresh = buildPlan(manifest, live, { targets: saved.plan.targets });
-  if (fresh.fingerprints.manifest !== saved.plan.fingerprints.manifest) {
+  if (manifestFingerprint(manifest) !== saved.plan.fingerprints.manifest) {
     reasons.push('the manifest changed since the plan was saved');
   }
   const webhooks = new Map<string, APIWebhook>();

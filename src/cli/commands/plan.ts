@@ -46,7 +46,7 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
     const targets = values.target ?? [];
     const { plan } = await computePlan(manifest, client, { targets, signal: io.signal, redactor: io.redactor });
     if (values.out) {
-      const saved = createSavedPlan(plan, manifest);
+      const saved = createSavedPlan(plan);
       await writeFile(resolve(io.cwd, values.out), `${JSON.stringify(saved, null, 2)}\n`);
     }
     if (values.check) {
