@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
+import { eventuallyValue as eventually } from '../support/eventually.js';
 import { BOT_TOKEN, GENERAL, GUILD, DEPLOYS, startHarness, type Harness } from '../support/cli-harness.js';
 
 /**
@@ -126,13 +127,3 @@ guilds:
     }
   }, 60_000);
 });
-
-async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

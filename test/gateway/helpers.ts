@@ -184,10 +184,4 @@ export class RawGatewayClient {
 }
 
 /** Polls until `check` is true (or throws after `timeoutMs`). */
-export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export { eventually as waitFor } from '../support/eventually.js';

@@ -252,10 +252,4 @@ export function replyJson(res: ServerResponse, status: number, body: unknown): v
 }
 
 /** Polls until `check` is true (for effects that happen after a response). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { eventually } from '../support/eventually.js';
