@@ -3,7 +3,7 @@ import { decodeAuditReason } from './audit-log.js';
 import type { ApiRoute, RouteContext, RouteResult, SandboxCore } from './context.js';
 import type { FaultInjector } from './faults.js';
 import { internalError, notFound, methodNotAllowed, SandboxHttpError, unauthorized } from './errors.js';
-import { parseBody, readBody, sendJson } from './http.js';
+import { parseBody, parseRequestTarget, readBody, sendJson } from './http.js';
 import type { RateLimiter } from './rate-limit.js';
 import { maskWebhookToken, type RequestLog, type RequestLogEntry } from './request-log.js';
 import { Router } from './router.js';
@@ -49,7 +49,8 @@ const adminRouter = new Router<AdminRoute>([...adminRoutes, ...interactionAdminR
 
 export async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: HandlerDeps): Promise<void> {
   try {
-    const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    const url = parseRequestTarget(req.url);
+    if (!url) throw notFound();
     if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
       await handleAdmin(req, res, url, deps);
     } else {

@@ -6,6 +6,7 @@ import { Intent } from '../discord/types.js';
 import { GatewayCloseCode, GatewayOpcode } from '../discord/gateway-protocol.js';
 import { GatewayConnection, type GatewayContext } from './gateway-connection.js';
 import { GatewaySession, messageForSession } from './gateway-session.js';
+import { parseRequestTarget } from './http.js';
 
 /**
  * The sandbox's gateway (Discord's WebSocket API, v10, JSON encoding), served by `ws` on
@@ -127,7 +128,7 @@ export function attachGateway(options: GatewayOptions): GatewayHub {
   };
 
   wss.on('connection', (ws, request: IncomingMessage) => {
-    const query = new URL(request.url ?? '/', 'http://sandbox').searchParams;
+    const query = parseRequestTarget(request.url)?.searchParams ?? new URLSearchParams();
     const version = query.get('v');
     const encoding = query.get('encoding');
     const connection = new GatewayConnection(ws, ctx, version === '9' ? 9 : 10);
@@ -144,7 +145,7 @@ export function attachGateway(options: GatewayOptions): GatewayHub {
   });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const pathname = new URL(request.url ?? '/', 'http://sandbox').pathname;
+    const pathname = parseRequestTarget(request.url)?.pathname;
     if (pathname !== GATEWAY_PATH && pathname !== `${GATEWAY_PATH}/`) {
       // Someone else may serve other upgrade paths; if nobody does, refuse instead of hanging.
       if (options.server.listenerCount('upgrade') === 1) {

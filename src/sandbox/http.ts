@@ -5,6 +5,19 @@ import { invalidJson, requestTooLarge } from './errors.js';
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /** Reads the whole body, refusing more than `max` bytes (413 40005). */
+/**
+ * The request target as a URL. `new URL(target, base)` would read `//x` as a host (and throw on
+ * `//`), so origin-form targets are appended to the base instead; anything unparsable is `null`.
+ */
+export function parseRequestTarget(target: string | undefined): URL | null {
+  const raw = target ?? '/';
+  try {
+    return raw.startsWith('/') ? new URL(`http://sandbox.invalid${raw}`) : new URL(raw);
+  } catch {
+    return null;
+  }
+}
+
 export async function readBody(req: IncomingMessage, max = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) throw requestTooLarge();

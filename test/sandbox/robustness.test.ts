@@ -59,16 +59,33 @@ describe('bad input never crashes the sandbox', () => {
   });
 
   it('a malformed HTTP request gets 400 and the server keeps serving', async () => {
-    const reply = await new Promise<string>((resolve, reject) => {
-      const socket = connect(sandbox.port, '127.0.0.1', () => {
-        socket.write('POST /api/v10/users/@me HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n');
-      });
-      let data = '';
-      socket.on('data', (chunk) => (data += chunk));
-      socket.on('close', () => resolve(data));
-      socket.on('error', reject);
-    });
+    const reply = await rawRequest('POST /api/v10/users/@me HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n');
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
     expect((await api.get('/users/@me')).status).toBe(200);
   });
+
+  // fetch() normalises `/__sandbox/..//` to `//`, which `new URL(target, base)` reads as an empty host.
+  it.each(['//', '//x/api/v10/users/@me', '*', '/__sandbox//'])(
+    'request target %j gets a Discord-shaped 404, over HTTP and as a gateway upgrade',
+    async (target) => {
+      const plain = await rawRequest(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(plain).toMatch(/^HTTP\/1\.1 404 /);
+      expect(JSON.parse(plain.slice(plain.indexOf('\r\n\r\n') + 4))).toEqual({ message: '404: Not Found', code: 0 });
+      const upgrade = await rawRequest(
+        `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      );
+      expect(upgrade).toMatch(/^HTTP\/1\.1 404 /);
+      expect((await api.get('/users/@me')).status).toBe(200);
+    },
+  );
 });
+
+function rawRequest(text: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect(sandbox.port, '127.0.0.1', () => socket.write(text));
+    let data = '';
+    socket.on('data', (chunk) => (data += chunk));
+    socket.on('close', () => resolve(data));
+    socket.on('error', reject);
+  });
+}
