@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { MAX_AGE_SECONDS, publicKeyFromHex, verifyInteractionRequest } from '../../src/runtime/interaction-verify.js';
+import { fuzzRuns } from '../support/fuzz.js';
 
 /**
  * Hostile input through the real CLI: YAML alias bombs and oversized manifests are refused
@@ -129,7 +130,7 @@ describe('interaction signature verifier (fast-check)', () => {
         expect(verdict.ok).toBe(false);
         if (!verdict.ok) expect(REASONS).toContain(verdict.reason);
       }),
-      { numRuns: 300, seed: 6 },
+      { numRuns: fuzzRuns(300), seed: 6 },
     );
   });
 
@@ -138,7 +139,7 @@ describe('interaction signature verifier (fast-check)', () => {
       fc.property(freshTimestamp, body, (timestamp, raw) => {
         expect(verifyInteractionRequest(publicKey, { signature: signed(timestamp, raw), timestamp, body: raw }, NOW)).toEqual({ ok: true });
       }),
-      { numRuns: 100, seed: 6 },
+      { numRuns: fuzzRuns(100), seed: 6 },
     );
   });
 
@@ -156,7 +157,7 @@ describe('interaction signature verifier (fast-check)', () => {
         const verdict = verifyInteractionRequest(publicKey, { signature: sigBytes.toString('hex'), timestamp, body: raw }, NOW);
         expect(verdict).toEqual({ ok: false, reason: 'bad_signature' });
       }),
-      { numRuns: 100, seed: 6 },
+      { numRuns: fuzzRuns(100), seed: 6 },
     );
   });
 
@@ -168,7 +169,7 @@ describe('interaction signature verifier (fast-check)', () => {
         const verdict = verifyInteractionRequest(publicKey, { signature: signed(timestamp, raw), timestamp, body: raw }, NOW);
         expect(verdict).toEqual({ ok: false, reason: past ? 'stale' : 'future' });
       }),
-      { numRuns: 100, seed: 6 },
+      { numRuns: fuzzRuns(100), seed: 6 },
     );
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadManifest, type LoadManifestResult } from '../../src/manifest/read-manifest.js';
 import { ENV, writeTree } from './helpers.js';
+import { fuzzRuns } from '../support/fuzz.js';
 
 const dir = writeTree({});
 let counter = 0;
@@ -69,7 +70,7 @@ describe('the loader never throws (fast-check)', () => {
       fc.asyncProperty(fc.oneof(fc.string({ maxLength: 300 }), fc.array(fragment, { maxLength: 60 }).map((parts) => parts.join(''))), async (text) => {
         expectWellFormed(await loadText(text));
       }),
-      { numRuns: 300, interruptAfterTimeLimit: 20_000 },
+      { numRuns: fuzzRuns(300), interruptAfterTimeLimit: 20_000 },
     );
   });
 
@@ -78,7 +79,7 @@ describe('the loader never throws (fast-check)', () => {
       fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (bytes) => {
         expectWellFormed(await loadText(bytes));
       }),
-      { numRuns: 200, interruptAfterTimeLimit: 10_000 },
+      { numRuns: fuzzRuns(200), interruptAfterTimeLimit: 10_000 },
     );
   });
 
@@ -89,7 +90,7 @@ describe('the loader never throws (fast-check)', () => {
         expectWellFormed(result);
         if (result.manifest) expect(result.manifest.guilds.length).toBeLessThanOrEqual(shape.guilds?.length ?? 0);
       }),
-      { numRuns: 300, interruptAfterTimeLimit: 20_000 },
+      { numRuns: fuzzRuns(300), interruptAfterTimeLimit: 20_000 },
     );
   });
 });

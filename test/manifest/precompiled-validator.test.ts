@@ -17,6 +17,7 @@ import {
   type ValidatorSpec,
 } from '../../src/schema-validators.js';
 import { HEADER } from './helpers.js';
+import { fuzzRuns } from '../support/fuzz.js';
 
 /**
  * `npm run build` precompiles the schemas with ajv's standalone code generation
@@ -166,7 +167,7 @@ describe('precompiled schema validators', () => {
       },
       { requiredKeys: [] },
     );
-    fc.assert(fc.property(fc.oneof(manifest, fc.anything()), (data) => expectSameVerdict(runtime.manifest, precompiled.manifest, data)), { numRuns: 300 });
+    fc.assert(fc.property(fc.oneof(manifest, fc.anything()), (data) => expectSameVerdict(runtime.manifest, precompiled.manifest, data)), { numRuns: fuzzRuns(300) });
   });
 
   it('the reply-action validator agrees too', () => {
@@ -177,7 +178,7 @@ describe('precompiled schema validators', () => {
       },
       { requiredKeys: [] },
     );
-    fc.assert(fc.property(fc.oneof(reply, fc.anything()), (data) => expectSameVerdict(runtime.action, precompiled.action, data)), { numRuns: 300 });
+    fc.assert(fc.property(fc.oneof(reply, fc.anything()), (data) => expectSameVerdict(runtime.action, precompiled.action, data)), { numRuns: fuzzRuns(300) });
   });
 
   it('loadManifest reports exactly the same issues with either validator', async () => {

@@ -7,6 +7,7 @@ import type { LiveState } from '../../src/plan/live-state.js';
 import { renderMarkdown } from '../../src/plan/render-markdown.js';
 import { renderText } from '../../src/plan/render-text.js';
 import { APP_ID, BOT_ID, avatar, liveBuilder, liveFrom, manifestBuilder } from './builders.js';
+import { fuzzRuns } from '../support/fuzz.js';
 
 const GUILDS = ['1000', '1001'];
 const CHANNELS = ['2001', '2002', '2003'];
@@ -126,7 +127,7 @@ describe('planner properties', () => {
         expect(plan.blockers).toEqual([]);
         expect(renderText(plan)).toBe('No changes. Discord matches the manifest.');
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 
@@ -139,7 +140,7 @@ describe('planner properties', () => {
         expect(renderMarkdown(plan).length).toBeLessThanOrEqual(65_000);
         expect(JSON.stringify(plan)).not.toContain('TOKEN-');
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 
@@ -161,7 +162,7 @@ describe('planner properties', () => {
         expect(other.ignored).toStrictEqual(plan.ignored);
         expect(other.fingerprints).toStrictEqual(plan.fingerprints);
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 
@@ -174,7 +175,7 @@ describe('planner properties', () => {
         const next = buildPlan(manifest, after);
         expect(next.changes.filter((c) => c.action !== 'sync_commands')).toEqual([]);
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 });

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { publicKeyFromHex, ReplayGuard, verifyInteractionRequest } from '../../src/runtime/interaction-verify.js';
 import { optionValues, parseInteraction } from '../../src/runtime/interactions.js';
+import { fuzzRuns } from '../support/fuzz.js';
 
 /** The interaction verifier and its replay guard, without any network. */
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -54,7 +55,7 @@ describe('verifyInteractionRequest', () => {
         );
         expect(verdict.ok).toBe(false);
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { authoriseReplyAction, parseReplyAction, type ReplyAction } from '../../src/runtime/reply-actions.js';
 import { DEPLOYS, GENERAL, GUILD_ID, OTHER_GUILD_CHANNEL, command, guild, thirdParty, webhook } from './fixtures.js';
+import { fuzzRuns } from '../support/fuzz.js';
 
 const SINK = 'https://im.example.com/webhookUrl';
 const g = guild([command('ticket', [thirdParty(SINK, 'im-token-123456')])], {
@@ -46,7 +47,7 @@ describe('parseReplyAction', () => {
         const parsed = parseReplyAction(body);
         expect(typeof parsed.ok).toBe('boolean');
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 });

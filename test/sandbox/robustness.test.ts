@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { Api, createWebhook, GENERAL, startTestSandbox } from './helpers.js';
+import { fuzzRuns } from '../support/fuzz.js';
 
 let sandbox: Sandbox;
 let api: Api;
@@ -53,7 +54,7 @@ describe('bad input never crashes the sandbox', () => {
         const answer = await response.text();
         if (response.status >= 400) expect(typeof JSON.parse(answer).code).toBe('number');
       }),
-      { numRuns: 300 },
+      { numRuns: fuzzRuns(300) },
     );
     expect((await api.get('/users/@me')).status).toBe(200);
   });
