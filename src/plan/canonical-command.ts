@@ -6,6 +6,7 @@
  */
 import type { APIApplicationCommand, APIApplicationCommandOption } from '../discord/types.js';
 import type { CommandDeclaration, SlashOption } from '../manifest/types.js';
+import { permissionBits } from '../discord/permissions.js';
 import { assertNever } from '../errors.js';
 import { compareText } from './sort.js';
 
@@ -26,6 +27,10 @@ export interface CanonicalCommand {
   name: string;
   description: string;
   options: CanonicalOption[];
+  /** Who sees the command before any server override: a permission bitfield string, or null for everyone. */
+  default_member_permissions: string | null;
+  /** Age-restricted: only usable in NSFW channels. */
+  nsfw: boolean;
 }
 
 /** Declared commands with `slash:`, sorted by name. */
@@ -34,15 +39,42 @@ export function canonicalFromDeclarations(commands: readonly CommandDeclaration[
     commands.flatMap((command) =>
       command.slash === undefined
         ? []
-        : [{ type: CHAT_INPUT, name: command.name, description: command.slash.description, options: command.slash.options.map(declaredOption) }],
+        : [
+            {
+              type: CHAT_INPUT,
+              name: command.name,
+              description: command.slash.description,
+              options: command.slash.options.map(declaredOption),
+              default_member_permissions: defaultMemberPermissions(command.inhibitors.permissions),
+              nsfw: command.inhibitors.nsfw,
+            },
+          ],
     ),
   );
 }
 
 export function canonicalFromLive(commands: readonly APIApplicationCommand[]): CanonicalCommand[] {
   return sortCommands(
-    commands.map((c) => ({ type: c.type, name: c.name, description: c.description, options: (c.options ?? []).map(liveOption) })),
+    commands.map((c) => ({
+      type: c.type,
+      name: c.name,
+      description: c.description,
+      options: (c.options ?? []).map(liveOption),
+      default_member_permissions: c.default_member_permissions ?? null,
+      nsfw: c.nsfw ?? false,
+    })),
   );
+}
+
+/**
+ * The `permissions` inhibitor becomes Discord's `default_member_permissions`, so members who
+ * could never pass it do not see the command in the picker (the runtime still checks it:
+ * server admins can override command permissions). No inhibitor → null (everyone). The
+ * schema only admits known names; an unknown one would give "0" (administrators only), failing closed.
+ */
+function defaultMemberPermissions(names: readonly string[]): string | null {
+  if (names.length === 0) return null;
+  return (permissionBits(names) ?? 0n).toString();
 }
 
 /** `NAME`, or `NAME (type N)` for user/message commands, so the two never collide. */
@@ -56,12 +88,25 @@ export interface CommandWrite {
   name: string;
   description: string;
   options?: APIApplicationCommandOption[];
+  default_member_permissions: string | null;
+  nsfw: boolean;
 }
 
-/** The bulk-overwrite body: Discord's shape with empty defaults left out. */
+/**
+ * The bulk-overwrite body: Discord's shape with empty option lists left out. The permission
+ * and nsfw fields are always sent, so the overwrite sets them rather than relying on what
+ * Discord keeps for a field a body omits.
+ */
 export function commandBody(command: CanonicalCommand): CommandWrite {
   const options = command.options.map(optionBody);
-  return { type: command.type, name: command.name, description: command.description, ...(options.length > 0 ? { options } : {}) };
+  return {
+    type: command.type,
+    name: command.name,
+    description: command.description,
+    ...(options.length > 0 ? { options } : {}),
+    default_member_permissions: command.default_member_permissions,
+    nsfw: command.nsfw,
+  };
 }
 
 function optionBody(option: CanonicalOption): APIApplicationCommandOption {

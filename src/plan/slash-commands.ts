@@ -27,7 +27,7 @@ export function commandsFingerprint(commands: readonly APIApplicationCommand[]):
   return sha256Json(canonicalFromLive(commands));
 }
 
-const COMMAND_FIELDS = ['type', 'description', 'options'] as const;
+const COMMAND_FIELDS = ['type', 'description', 'options', 'default_member_permissions', 'nsfw'] as const;
 
 export interface CommandSyncResult {
   change: SyncCommandsChange | null;

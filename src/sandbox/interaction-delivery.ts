@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hasPermissions, PERMISSION_BITS } from '../discord/permissions.js';
 import type { SandboxCore } from './context.js';
 import {
   FieldErrors,
@@ -12,6 +13,7 @@ import {
 } from './errors.js';
 import { applyCallback } from './interaction-responses.js';
 import { applicationSigningKeys, forgerSigningKeys, signInteraction } from './interaction-signing.js';
+import type { StoredCommand } from './application-commands.js';
 import { ACK_WINDOW_MS, type StoredInteraction } from './interaction-store.js';
 import { toApiChannel, toApiMember } from './serialize.js';
 import { isSnowflake } from './snowflake.js';
@@ -238,6 +240,7 @@ function commandInit(core: SandboxCore, bot: WorldBot, request: SendRequest) {
   const { guild, channel } = requireWhere(core, bot, request);
   const command = core.state.commands.find(bot.application_id, guild.id, (c) => c.type === 1 && c.name === request.command);
   if (!command) throw new SandboxHttpError(404, { code: 10063, message: 'Unknown application command' });
+  refuseUnavailableCommand(core, command, channel, request.userId!);
   return {
     application_id: bot.application_id,
     type: 2,
@@ -246,6 +249,28 @@ function commandInit(core: SandboxCore, bot: WorldBot, request: SendRequest) {
     user_id: request.userId,
     command: { id: command.id, name: command.name },
   };
+}
+
+/**
+ * Discord offers a command only where its own fields allow it, so no interaction is sent for
+ * one the member could not pick: `default_member_permissions` (all of those bits in the
+ * channel; "0" = administrators only) and `nsfw` (age-restricted channels only).
+ * https://discord.com/developers/docs/interactions/application-commands#permissions
+ */
+function refuseUnavailableCommand(core: SandboxCore, command: StoredCommand, channel: WorldChannel, userId: string): void {
+  if (command.nsfw && !channel.nsfw) {
+    throw new SandboxHttpError(403, { code: 50013, message: `Missing Permissions: /${command.name} is age-restricted and #${channel.name} is not NSFW` });
+  }
+  if (command.default_member_permissions === null) return;
+  const required = BigInt(command.default_member_permissions);
+  const permissions = core.state.world.channelPermissions(userId, channel) ?? 0n;
+  const allowed = required === 0n ? hasPermissions(permissions, PERMISSION_BITS.ADMINISTRATOR) : hasPermissions(permissions, required);
+  if (!allowed) {
+    throw new SandboxHttpError(403, {
+      code: 50013,
+      message: `Missing Permissions: user ${userId} lacks /${command.name}'s default_member_permissions (${command.default_member_permissions}) in #${channel.name}`,
+    });
+  }
 }
 
 function pingPayload(record: StoredInteraction): Record<string, unknown> {

@@ -14,12 +14,14 @@ import type {
   ActionDeclaration,
   AvatarDeclaration,
   CommandDeclaration,
+  CommandInhibitors,
   GuildDeclaration,
   Manifest,
   SafetyThresholds,
   SlashDeclaration,
   WebhookDeclaration,
 } from '../../src/manifest/types.js';
+import { permissionBits } from '../../src/discord/permissions.js';
 import type { LiveGuild, LiveState } from '../../src/plan/live-state.js';
 
 export const BOT_ID = '900000000000000001';
@@ -46,6 +48,13 @@ interface GuildOptions {
 interface CommandOptions {
   slash?: SlashDeclaration;
   actions?: ActionDeclaration[];
+  inhibitors?: Partial<CommandInhibitors>;
+}
+
+/** What a live command carries besides name, description and options. */
+export interface LiveCommandAccess {
+  default_member_permissions?: string | null;
+  nsfw?: boolean;
 }
 
 export class ManifestBuilder {
@@ -83,7 +92,7 @@ export class ManifestBuilder {
     const command: CommandDeclaration = {
       name,
       prefix: true,
-      inhibitors: { permissions: [], roles: [], channels: [], nsfw: false },
+      inhibitors: { permissions: [], roles: [], channels: [], nsfw: false, ...options.inhibitors },
       allowMentions: false,
       actions: options.actions ?? [],
       location: this.nextLocation(),
@@ -219,12 +228,17 @@ export function liveFrom(manifest: Manifest): LiveState {
       }),
     ),
     channels: [...new Set(guild.webhooks.map((w) => w.channel))].map((id) => channel(id, guild.id)),
-    commands: guild.commands.flatMap((c) => (c.slash === undefined ? [] : [liveCommand(guild.id, c.name, c.slash, next++)])),
+    commands: guild.commands.flatMap((c) => (c.slash === undefined ? [] : [liveCommand(guild.id, c.name, c.slash, next++, commandAccess(c.inhibitors))])),
   }));
   return { bot: user(BOT_ID, 'cordform-bot', true), applicationId: APP_ID, guilds };
 }
 
-export function liveCommand(guildId: string, name: string, slash: SlashDeclaration, n = 0): APIApplicationCommand {
+function commandAccess(inhibitors: CommandInhibitors): LiveCommandAccess {
+  const bits = permissionBits(inhibitors.permissions);
+  return { default_member_permissions: inhibitors.permissions.length === 0 || bits === null ? null : bits.toString(), nsfw: inhibitors.nsfw };
+}
+
+export function liveCommand(guildId: string, name: string, slash: SlashDeclaration, n = 0, access: LiveCommandAccess = {}): APIApplicationCommand {
   const types = { string: 3, integer: 4, boolean: 5, user: 6, channel: 7, role: 8, number: 10 } as const;
   const options: APIApplicationCommandOption[] = slash.options.map((o) => ({
     type: types[o.type],
@@ -241,7 +255,8 @@ export function liveCommand(guildId: string, name: string, slash: SlashDeclarati
     name,
     description: slash.description,
     ...(options.length > 0 ? { options } : {}),
-    default_member_permissions: null,
+    default_member_permissions: access.default_member_permissions ?? null,
+    ...(access.nsfw === undefined ? {} : { nsfw: access.nsfw }),
     version: snowflake(6, n),
   };
 }

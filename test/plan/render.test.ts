@@ -260,14 +260,18 @@ describe('renderMarkdown', () => {
       +     "type": 1,
       +     "name": "ping",
       +     "description": "Replies pong",
-      +     "options": []
+      +     "options": [],
+      +     "default_member_permissions": null,
+      +     "nsfw": false
       +   }
         old:
       -   {
       -     "type": 1,
       -     "name": "old",
       -     "description": "Gone soon",
-      -     "options": []
+      -     "options": [],
+      -     "default_member_permissions": null,
+      -     "nsfw": false
       -   }
       \`\`\`
 

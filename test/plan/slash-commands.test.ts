@@ -53,6 +53,30 @@ describe('slash command sync', () => {
     expect(Object.keys(change?.fields ?? {})).toEqual(['echo.options']);
   });
 
+  it('the permissions and nsfw inhibitors become default_member_permissions and nsfw, and are compared', () => {
+    const manifest = manifestBuilder()
+      .guild(G)
+      .command('purge', { slash: ping, inhibitors: { permissions: ['MANAGE_MESSAGES', 'kick_members'], nsfw: true } })
+      .command('ping', { slash: ping })
+      .build();
+    const open = liveCommand(G, 'purge', ping);
+    const [change] = syncOf(manifest, [open, liveCommand(G, 'ping', ping, 1)]);
+    // MANAGE_MESSAGES is 1 << 13 and KICK_MEMBERS 1 << 1: 8192 + 2.
+    expect(change?.fields).toEqual({
+      'purge.default_member_permissions': { from: null, to: '8194' },
+      'purge.nsfw': { from: false, to: true },
+    });
+    expect(change?.request.body).toEqual([
+      { type: 1, name: 'ping', description: 'Replies pong', default_member_permissions: null, nsfw: false },
+      { type: 1, name: 'purge', description: 'Replies pong', default_member_permissions: '8194', nsfw: true },
+    ]);
+    const restricted = liveCommand(G, 'purge', ping, 0, { default_member_permissions: '8194', nsfw: true });
+    expect(syncOf(manifest, [restricted, liveCommand(G, 'ping', ping, 1)])).toEqual([]);
+    // Another tool cleared it through the API → the next apply puts the manifest's value back.
+    const widened = liveCommand(G, 'purge', ping, 0, { default_member_permissions: null, nsfw: true });
+    expect(Object.keys(syncOf(manifest, [widened, liveCommand(G, 'ping', ping, 1)])[0]?.fields ?? {})).toEqual(['purge.default_member_permissions']);
+  });
+
   it('commands not read → no sync planned, and a warning when slash commands are declared', () => {
     const manifest = manifestBuilder().guild(G).command('ping', { slash: ping }).build();
     const plan = buildPlan(manifest, liveBuilder().guild(G, { commands: null }).build());

@@ -143,6 +143,12 @@ describe('slash commands through the sandbox and the runtime', () => {
           '      - name: mods',
           '        slash: { description: Moderators only }',
           '        actions: [{ type: SEND_MESSAGE_TO_CHANNEL, message: "x" }]',
+          '      - name: purge',
+          '        prefix: false',
+          '        slash: { description: Delete messages }',
+          '        permissions: [MANAGE_MESSAGES, KICK_MEMBERS]',
+          '        nsfw: true',
+          '        actions: [{ type: SEND_MESSAGE_TO_CHANNEL, message: "x" }]',
           '',
         ].join('\n'),
       );
@@ -157,7 +163,10 @@ describe('slash commands through the sandbox and the runtime', () => {
       await rm(dir, { recursive: true, force: true });
     }
     const live = await api.getGuildCommands(BOT_ID, GUILD_ID);
-    expect(live.map((c) => c.name).sort()).toEqual(['echo', 'elsewhere', 'hello', 'mods']);
+    expect(live.map((c) => c.name).sort()).toEqual(['echo', 'elsewhere', 'hello', 'mods', 'purge']);
+    // The inhibitors also limit who Discord offers the command to: MANAGE_MESSAGES | KICK_MEMBERS.
+    expect(live.find((c) => c.name === 'purge')).toMatchObject({ default_member_permissions: '8194', nsfw: true });
+    expect(live.find((c) => c.name === 'hello')).toMatchObject({ default_member_permissions: null, nsfw: false });
     // A command the manifest does not declare (registered by hand) to test "Unknown command".
     await sandboxCommand('ghost');
   });

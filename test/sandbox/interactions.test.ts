@@ -263,3 +263,76 @@ describe('responding: callback, @original, follow-ups', () => {
     }
   });
 });
+
+describe('POST /__sandbox/interactions offers a command only to whom Discord would', () => {
+  const OWNER = '200000000000000001';
+  const MODERATOR = '200000000000000002';
+  const MEMBER = '200000000000000003';
+  const ADMIN = '200000000000000004';
+  const ADULT = '200000000000000010';
+
+  it('default_member_permissions ("0" = administrators only) and nsfw decide, before anything is sent', async () => {
+    const seeded = await startSandbox({
+      rateLimits: 'off',
+      seed: {
+        bots: [{ id: BOT.id, username: 'bot', token: BOT.token }],
+        users: [OWNER, MODERATOR, MEMBER, ADMIN].map((id) => ({ id, username: `u${id.slice(-1)}` })),
+        guilds: [
+          {
+            id: GUILD_ID,
+            name: 'G',
+            owner_id: OWNER,
+            roles: [
+              { id: '300000000000000001', name: 'mods', permissions: String(1n << 13n) }, // MANAGE_MESSAGES
+              { id: '300000000000000002', name: 'admins', permissions: String(1n << 3n) }, // ADMINISTRATOR
+            ],
+            members: [
+              OWNER,
+              BOT.id,
+              MEMBER,
+              { user_id: MODERATOR, roles: ['300000000000000001'] },
+              { user_id: ADMIN, roles: ['300000000000000002'] },
+            ],
+            channels: [
+              { id: GENERAL, name: 'general' },
+              { id: ADULT, name: 'adult', nsfw: true },
+            ],
+          },
+        ],
+      },
+    });
+    try {
+      const seededApi = new Api(seeded);
+      const put = await seededApi.request('PUT', `/applications/${BOT.id}/guilds/${GUILD_ID}/commands`, {
+        body: [
+          { name: 'purge', description: 'Purge', default_member_permissions: String(1n << 13n) },
+          { name: 'lockdown', description: 'Admins only', default_member_permissions: '0' },
+          { name: 'spicy', description: 'Age-restricted', nsfw: true },
+        ],
+      });
+      expect(put.status).toBe(200);
+      answer = (_body, res) => json(res, 200, { type: 5 });
+      const invoke = async (command: string, user: string, channel = GENERAL) =>
+        (await seededApi.admin('POST', '/interactions', { url, guild_id: GUILD_ID, channel_id: channel, user_id: user, command })).status;
+
+      received.length = 0;
+      expect(await invoke('purge', MEMBER)).toBe(403);
+      expect(await invoke('lockdown', MODERATOR)).toBe(403);
+      expect(await invoke('spicy', OWNER, GENERAL)).toBe(403);
+      expect(received).toHaveLength(0);
+      expect((await seededApi.admin('POST', '/interactions', { url, guild_id: GUILD_ID, channel_id: GENERAL, user_id: MEMBER, command: 'purge' })).body).toMatchObject({
+        code: 50013,
+        message: expect.stringContaining('default_member_permissions'),
+      });
+
+      expect(await invoke('purge', MODERATOR)).toBe(200);
+      expect(await invoke('purge', ADMIN)).toBe(200);
+      expect(await invoke('lockdown', ADMIN)).toBe(200);
+      expect(await invoke('lockdown', OWNER)).toBe(200);
+      expect(await invoke('spicy', MEMBER, ADULT)).toBe(200);
+      expect(received).toHaveLength(5);
+    } finally {
+      await seeded.close();
+    }
+  });
+});
