@@ -63,6 +63,8 @@ export interface InteractionAnswer {
 export interface InteractionEndpointOptions {
   /** Hex Ed25519 public key (manifest `discord.public_key`); absent → 503. */
   publicKey: string | undefined;
+  /** The application this runtime serves (`discord.application_id`, else the bot user's id). */
+  applicationId: string;
   guilds: readonly GuildDeclaration[];
   ctx: ActionContext;
   isStopping(): boolean;
@@ -128,6 +130,16 @@ export function createInteractionEndpoint(options: InteractionEndpointOptions): 
     if (!interaction) {
       count('invalid');
       return { status: 400, body: { error: 'not an interaction object' } };
+    }
+    if (interaction.application_id !== options.applicationId) {
+      // Signed with our key but addressed to another application: public_key and
+      // application_id in the manifest belong to different applications.
+      count('rejected');
+      ctx.logger.warn(
+        { interaction_id: interaction.id, application_id: interaction.application_id, expected: options.applicationId },
+        'interaction rejected: it is for another application; check that discord.public_key and discord.application_id are from the same application',
+      );
+      return { status: 401, body: { error: 'interaction is for another application' } };
     }
     if (replays.check(interaction.id, now())) {
       count('replayed');

@@ -133,6 +133,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   const interactions = createInteractionEndpoint({
     publicKey: manifest.discord.publicKey,
+    applicationId: manifest.discord.applicationId ?? bot.id,
     guilds: manifest.guilds,
     ctx,
     isStopping: () => stopping,

@@ -297,6 +297,31 @@ describe('slash commands through the sandbox and the runtime', () => {
     }
   });
 
+  it('a correctly signed interaction for another application id → 401 with a log that names the mismatch', async () => {
+    const mismatchIo = createMemoryIo({ cwd: process.cwd() });
+    const client = new DiscordRestClient({ apiBase: sandbox.apiBase, token: TOKEN });
+    const misconfigured = await startRuntime({
+      manifest: testManifest({ applicationId: '999999999999999999' }),
+      api: client,
+      createGateway: (options) => new GatewayClient(options),
+      port: 0,
+      io: mismatchIo,
+    });
+    try {
+      const before = target.received.length;
+      const url = `http://127.0.0.1:${misconfigured.port}/interactions`;
+      const result = await sendInteraction({ url, guild_id: GUILD_ID, channel_id: GENERAL, user_id: HUMAN_ID, command: 'hello' });
+      expect(result.response.status).toBe(401);
+      expect(mismatchIo.stdout()).toContain('discord.public_key and discord.application_id are from the same application');
+      expect(mismatchIo.stdout()).toContain('"expected":"999999999999999999"');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(target.received.length).toBe(before);
+    } finally {
+      await misconfigured.stop();
+      await client.close();
+    }
+  });
+
   it('refuses bodies over 64 KiB with 413', async () => {
     const res = await fetch(`http://127.0.0.1:${runtime.port}/interactions`, {
       method: 'POST',
