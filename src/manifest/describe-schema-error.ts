@@ -86,6 +86,10 @@ function describeOne(error: ErrorObject, context: DescribeContext): ManifestIssu
       if (schemaName === '#/$defs/executeWebhookAction') {
         return at('execute_webhook_empty', `${where}: EXECUTE_WEBHOOK needs \`content\` or \`embeds\` (or both)`);
       }
+      {
+        const shapes = describeBranches(error.schema);
+        if (shapes) return at('schema_type', `${where}: expected ${shapes}, found ${found()}`);
+      }
       return at('schema_invalid', `${where}: ${found()} does not match any allowed shape`);
     case 'discriminator': {
       if (params.error === 'mapping') {
@@ -193,8 +197,8 @@ function describeFound(data: unknown, node: Node | undefined, context: DescribeC
   }
   if (typeof data === 'boolean') return `the boolean ${String(data)}`;
   if (data === null || data === undefined) return 'nothing (null)';
-  if (Array.isArray(data)) return 'a list';
-  return 'a mapping';
+  if (Array.isArray(data)) return data.length === 0 ? 'an empty list' : 'a list';
+  return Object.keys(data).length === 0 ? 'an empty mapping' : 'a mapping';
 }
 
 function describeType(type: unknown): string {
@@ -209,6 +213,19 @@ function describeType(type: unknown): string {
   };
   const types = Array.isArray(type) ? type : [type];
   return types.map((item) => names[String(item)] ?? String(item)).join(' or ');
+}
+
+/** `a non-empty string or a mapping with at least one key` for an anyOf of plain typed branches; null otherwise. */
+function describeBranches(branches: unknown): string | null {
+  if (!Array.isArray(branches)) return null;
+  const described = branches.map((branch: { type?: unknown; minLength?: number; minProperties?: number; minItems?: number }) => {
+    if (typeof branch?.type !== 'string') return null;
+    if (branch.type === 'string' && (branch.minLength ?? 0) >= 1) return 'a non-empty string';
+    if (branch.type === 'object' && (branch.minProperties ?? 0) >= 1) return 'a mapping with at least one key';
+    if (branch.type === 'array' && (branch.minItems ?? 0) >= 1) return 'a non-empty list';
+    return describeType(branch.type);
+  });
+  return described.every((text) => text !== null) ? described.join(' or ') : null;
 }
 
 function describeFormat(format: string): string {

@@ -202,7 +202,7 @@ function normalizeAction(raw: RawAction, pointer: string, ctx: NormalizeContext)
         url: raw.url,
         token: raw.token,
         userId: raw.user_id,
-        message: raw.message,
+        message: typeof raw.message === 'string' ? raw.message : structuredClone(raw.message),
         timeoutMs: raw.timeout_ms ?? DEFAULT_TIMEOUT_MS,
         location,
       };

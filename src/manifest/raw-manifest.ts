@@ -54,4 +54,4 @@ export type RawAction =
   | { type: 'SEND_MESSAGE_TO_CHANNEL'; channel_id?: string; message: string }
   | { type: 'SEND_EMBED_TO_CHANNEL'; channel_id?: string; embed: Record<string, unknown> }
   | { type: 'EXECUTE_WEBHOOK'; webhook: string; content?: string; username?: string; embeds?: Record<string, unknown>[] }
-  | { type: 'THIRD_PARTY_MESSAGE'; url: string; token: string; user_id: string; message: string; timeout_ms?: number };
+  | { type: 'THIRD_PARTY_MESSAGE'; url: string; token: string; user_id: string; message: string | Record<string, unknown>; timeout_ms?: number };

@@ -164,12 +164,18 @@ export interface ExecuteWebhookAction {
   location: SourceLocation;
 }
 
+/**
+ * The contract's `message` is an "IMMsg object" whose fields it does not define: an object is
+ * sent as written; a string is sent as a JSON string, for sinks that take plain text.
+ */
+export type ThirdPartyMessageBody = string | Record<string, unknown>;
+
 export interface ThirdPartyMessageAction {
   type: 'THIRD_PARTY_MESSAGE';
   url: string;
   token: string;
   userId: string;
-  message: string;
+  message: ThirdPartyMessageBody;
   timeoutMs: number;
   location: SourceLocation;
 }

@@ -1,7 +1,7 @@
 import { ACTION_VALIDATOR, prepareValidator } from '../schema-validators.js';
 import type { APIEmbed } from '../discord/types.js';
 import { assertNever } from '../errors.js';
-import type { GuildDeclaration, ThirdPartyMessageAction, WebhookDeclaration } from '../manifest/types.js';
+import type { GuildDeclaration, ThirdPartyMessageAction, ThirdPartyMessageBody, WebhookDeclaration } from '../manifest/types.js';
 import type { ResolvedAction } from './actions/context.js';
 
 /**
@@ -18,7 +18,7 @@ export type ReplyAction =
       action: 'EXECUTE_WEBHOOK';
       parameters: { webhook: string; content?: string; username?: string; embeds?: APIEmbed[] };
     }
-  | { action: 'THIRD_PARTY_MESSAGE'; parameters: { sink?: string; url?: string; user_id: string; message: string } };
+  | { action: 'THIRD_PARTY_MESSAGE'; parameters: { sink?: string; url?: string; user_id: string; message: ThirdPartyMessageBody } };
 
 export type ParsedReply =
   | { ok: true; reply: ReplyAction }

@@ -112,7 +112,7 @@ export function resolveDeclaredAction(
           token: action.token,
           timeoutMs: action.timeoutMs,
           userId: renderTemplate(action.userId, t),
-          message: renderTemplate(action.message, t),
+          message: renderTemplateDeep(action.message, t),
         },
       };
     default:

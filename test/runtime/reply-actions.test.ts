@@ -86,4 +86,13 @@ describe('authoriseReplyAction', () => {
     });
     expect(none).toMatchObject({ ok: false });
   });
+
+  it("takes the contract's IMMsg object as message, forwarded as given; empty or non-object messages are refused", () => {
+    const imMsg = { type: 'card', title: 'Deploy', fields: [{ k: 'env', v: 'prod' }] };
+    const reply = valid({ action: 'THIRD_PARTY_MESSAGE', parameters: { user_id: 'u1', message: imMsg } });
+    expect(authoriseReplyAction(reply, scope)).toMatchObject({ ok: true, action: { url: SINK, userId: 'u1', message: imMsg } });
+    for (const message of [{}, [], 42, '', null]) {
+      expect(parseReplyAction(JSON.stringify({ action: 'THIRD_PARTY_MESSAGE', parameters: { user_id: 'u1', message } }))).toMatchObject({ ok: false });
+    }
+  });
 });

@@ -338,6 +338,19 @@ describe('THIRD_PARTY_MESSAGE', () => {
     expect(h.io.stdout()).not.toContain(IM_TOKEN);
   });
 
+  it("sends an object message (the contract's IMMsg) as an object, with templates rendered in every string", async () => {
+    const message_ = { type: 'text', text: 'deploy by {{author.username}}: {{args}}', meta: { channel: '{{channel_id}}', priority: 2, tags: ['{{guild_id}}', true] } };
+    const h = await start([command('notify', [thirdParty(sink.url, IM_TOKEN, { message: message_ })])]);
+    const before = sink.received.length;
+    h.gateway.emit(message('>notify api v2'));
+    await eventually(() => sink.received.length === before + 1);
+    expect(JSON.parse(sink.received.at(-1)!.body)).toEqual({
+      userId: '100000000000000020',
+      message: { type: 'text', text: 'deploy by human: api v2', meta: { channel: GENERAL, priority: 2, tags: [GUILD_ID, true] } },
+    });
+    await eventually(async () => (await h.metric('cordform_actions_total', 'action="THIRD_PARTY_MESSAGE",outcome="ok"')) === 1);
+  });
+
   it('gives up within the retry budget when the sink keeps failing', async () => {
     const down = await target((_req, res) => replyJson(res, 503, { code: -1 }));
     const h = await start([command('ticket', [thirdParty(down.url, IM_TOKEN)])]);

@@ -1,6 +1,6 @@
 import type { DiscordApi } from '../../discord/api.js';
 import type { APIEmbed } from '../../discord/types.js';
-import type { CommandDeclaration, GuildDeclaration, WebhookDeclaration } from '../../manifest/types.js';
+import type { CommandDeclaration, GuildDeclaration, ThirdPartyMessageBody, WebhookDeclaration } from '../../manifest/types.js';
 import type { DispatchQueue } from '../dispatch-queue.js';
 import type { GuildDirectory } from '../guild-directory.js';
 import type { RuntimeLogger } from '../logger.js';
@@ -56,7 +56,7 @@ export type ResolvedAction =
   | { type: 'SEND_MESSAGE_TO_CHANNEL'; channelId: string; message: string }
   | { type: 'SEND_EMBED_TO_CHANNEL'; channelId: string; embed: APIEmbed }
   | { type: 'EXECUTE_WEBHOOK'; webhook: WebhookDeclaration; content?: string; username?: string; embeds?: APIEmbed[] }
-  | { type: 'THIRD_PARTY_MESSAGE'; url: string; token: string; userId: string; message: string; timeoutMs: number };
+  | { type: 'THIRD_PARTY_MESSAGE'; url: string; token: string; userId: string; message: ThirdPartyMessageBody; timeoutMs: number };
 
 /** What an executor reports; the runner logs and counts it. */
 export interface ActionResult {
