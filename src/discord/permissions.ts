@@ -87,6 +87,14 @@ export function hasPermissions(permissions: bigint, required: bigint): boolean {
   return (permissions & required) === required;
 }
 
+/** The names of the bits set in `permissions`, in bit order; unknown bits are left out. */
+export function permissionNames(permissions: bigint): PermissionName[] {
+  return (Object.entries(PERMISSION_BITS) as [PermissionName, bigint][])
+    .filter(([, bit]) => (permissions & bit) !== 0n)
+    .sort(([, a], [, b]) => (a < b ? -1 : 1))
+    .map(([name]) => name);
+}
+
 /** The names (from `wanted`) whose bits `permissions` lacks, in the order given. */
 export function missingPermissionNames(permissions: bigint, wanted: readonly PermissionName[]): PermissionName[] {
   return wanted.filter((name) => !hasPermissions(permissions, PERMISSION_BITS[name]));

@@ -65,7 +65,7 @@ function detailsSection(changes: readonly Change[], budget: number): string {
 }
 
 function detailsBlock(change: Change): string {
-  const lines = Object.entries(change.fields).flatMap(([field, diff]) => fieldDiffLines(field, diff));
+  const lines = Object.entries(change.fields).flatMap(([field, diff]) => fieldDiffLines(change, field, diff));
   const body = lines.map((l) => `${l.sign} ${l.text}`).join('\n');
   const fenceMark = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
   const note = 'note' in change && change.note !== undefined ? `\n> ${inline(change.note)}\n` : '';

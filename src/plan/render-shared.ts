@@ -3,6 +3,7 @@
  * field values as diff lines. Pure string functions.
  */
 import { diffLines, diffWords } from 'diff';
+import { permissionNames } from '../discord/permissions.js';
 import { assertNever, formatLocation, type SourceLocation } from '../errors.js';
 import type { Change, ChangeAction, FieldDiff, Plan } from './plan-types.js';
 
@@ -57,6 +58,19 @@ export function formatValue(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
+/**
+ * `formatValue`, plus a reading of values that are opaque as data: a slash command's
+ * `default_member_permissions` bitfield gets its permission names.
+ */
+export function formatFieldValue(field: string, value: unknown): string {
+  const written = formatValue(value);
+  if (!field.endsWith('.default_member_permissions')) return written;
+  if (value === null) return `${written} (everyone)`;
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) return written;
+  if (value === '0') return `${written} (administrators only)`;
+  return `${written} (${permissionNames(BigInt(value)).join(', ')})`;
+}
+
 /** Long prose (words separated by spaces), where a word diff reads better than two whole values; never hashes. */
 export function isLongText(diff: FieldDiff): diff is { from: string; to: string } {
   if (typeof diff.from !== 'string' || typeof diff.to !== 'string') return false;
@@ -74,12 +88,23 @@ export interface DiffLine {
   text: string;
 }
 
+/**
+ * True when `field` describes something that appears or disappears as a whole (a webhook
+ * created or deleted, a slash command added or removed): its null side means "absent".
+ * Otherwise null is a value, e.g. `default_member_permissions` changing to null.
+ */
+export function isWholeAddOrRemove(change: Change, field: string): boolean {
+  if (change.action === 'create' || change.action === 'delete') return true;
+  return change.action === 'sync_commands' && (change.commands.create.includes(field) || change.commands.delete.includes(field));
+}
+
 /** A field as unified-diff lines: `- name: "old"` / `+ name: "new"`; structured values line by line. */
-export function fieldDiffLines(field: string, diff: FieldDiff): DiffLine[] {
+export function fieldDiffLines(change: Change, field: string, diff: FieldDiff): DiffLine[] {
   if (isStructured(diff.from) || isStructured(diff.to)) return structuredDiffLines(field, diff);
+  const whole = isWholeAddOrRemove(change, field);
   const lines: DiffLine[] = [];
-  if (diff.from !== null) lines.push({ sign: '-', text: `${field}: ${formatValue(diff.from)}` });
-  if (diff.to !== null) lines.push({ sign: '+', text: `${field}: ${formatValue(diff.to)}` });
+  if (diff.from !== null || !whole) lines.push({ sign: '-', text: `${field}: ${formatFieldValue(field, diff.from)}` });
+  if (diff.to !== null || !whole) lines.push({ sign: '+', text: `${field}: ${formatFieldValue(field, diff.to)}` });
   if (lines.length === 0) lines.push({ sign: ' ', text: `${field}: null` });
   return lines;
 }

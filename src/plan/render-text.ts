@@ -9,6 +9,8 @@ import {
   actionSign,
   changeTitle,
   fieldDiffLines,
+  formatFieldValue,
+  isWholeAddOrRemove,
   formatValue,
   isLongText,
   isStructured,
@@ -76,20 +78,21 @@ function changeBlock(change: Change, paint: Paint, options: TextRenderOptions): 
 
 function fieldLines(change: Change, field: string, diff: FieldDiff, width: number, paint: Paint): string[] {
   const label = `${field}:`.padEnd(width + 1);
-  if (change.action === 'sync_commands' && (diff.from === null || diff.to === null)) {
+  // A whole command added or removed is one line; its fields (null included) diff as usual.
+  if (change.action === 'sync_commands' && isWholeAddOrRemove(change, field)) {
     return [`      ${diff.from === null ? paint('green', `+ ${field}`) : paint('red', `- ${field}`)}`];
   }
   if (change.action === 'create' || change.action === 'delete') {
     return [`      ${label} ${formatValue(change.action === 'create' ? diff.to : diff.from)}`];
   }
   if (isStructured(diff.from) || isStructured(diff.to)) {
-    return fieldDiffLines(field, diff).map((line) => `      ${colourLine(line.sign, `${line.sign} ${line.text}`, paint)}`);
+    return fieldDiffLines(change, field, diff).map((line) => `      ${colourLine(line.sign, `${line.sign} ${line.text}`, paint)}`);
   }
   if (isLongText(diff)) {
     const marks = { removed: (t: string) => paint('red', `[-${t}-]`), added: (t: string) => paint('green', `{+${t}+}`) };
     return [`      ${label} ${wordDiff(diff.from, diff.to, marks)}`];
   }
-  return [`      ${label} ${formatValue(diff.from)} → ${formatValue(diff.to)}`];
+  return [`      ${label} ${formatFieldValue(field, diff.from)} → ${formatFieldValue(field, diff.to)}`];
 }
 
 function colourLine(sign: string, text: string, paint: Paint): string {

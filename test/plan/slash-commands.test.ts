@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import type { SyncCommandsChange } from '../../src/plan/plan-types.js';
+import { renderMarkdown } from '../../src/plan/render-markdown.js';
+import { renderText } from '../../src/plan/render-text.js';
 import { commandsFingerprint } from '../../src/plan/slash-commands.js';
 import type { SlashDeclaration } from '../../src/manifest/types.js';
 import { APP_ID, liveBuilder, liveCommand, manifestBuilder } from './builders.js';
@@ -75,6 +77,16 @@ describe('slash command sync', () => {
     // Another tool cleared it through the API → the next apply puts the manifest's value back.
     const widened = liveCommand(G, 'purge', ping, 0, { default_member_permissions: null, nsfw: true });
     expect(Object.keys(syncOf(manifest, [widened, liveCommand(G, 'ping', ping, 1)])[0]?.fields ?? {})).toEqual(['purge.default_member_permissions']);
+  });
+
+  it('plans show a permission bitfield with its names: everyone, administrators only, or the list', () => {
+    const manifest = (permissions: string[]) =>
+      manifestBuilder().guild(G).command('purge', { slash: ping, inhibitors: { permissions } }).build();
+    const live = (value: string | null) => liveBuilder().guild(G, { commands: [liveCommand(G, 'purge', ping, 0, { default_member_permissions: value })] }).build();
+    const text = renderText(buildPlan(manifest(['MANAGE_MESSAGES', 'BAN_MEMBERS']), live(null)));
+    expect(text).toContain('purge.default_member_permissions: null (everyone) → "8196" (BAN_MEMBERS, MANAGE_MESSAGES)');
+    const markdown = renderMarkdown(buildPlan(manifest([]), live('0')));
+    expect(markdown).toContain('- purge.default_member_permissions: "0" (administrators only)\n+ purge.default_member_permissions: null (everyone)');
   });
 
   it('commands not read → no sync planned, and a warning when slash commands are declared', () => {
