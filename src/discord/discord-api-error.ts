@@ -106,7 +106,18 @@ function formatApiErrorMessage(init: DiscordApiErrorInit & { errors: DiscordErro
   const what = init.discordMessage ?? statusText(init.status);
   const code = init.discordCode === undefined ? '' : ` (code ${init.discordCode})`;
   const head = `Discord API ${init.status} on ${init.method} ${init.route}: ${what}${code}`;
-  return [head, ...init.errors.map((line) => `  ${formatErrorLine(line)}`)].join('\n');
+  const hint = errorHint(init.status, init.discordCode);
+  return [head, ...init.errors.map((line) => `  ${formatErrorLine(line)}`), ...(hint ? [`  hint: ${hint}`] : [])].join('\n');
+}
+
+/** What to do about the errors a first run most often meets (Discord's own text says what, not why). */
+function errorHint(status: number, code: number | undefined): string | undefined {
+  if (status === 401 && (code === undefined || code === 0)) {
+    return 'Discord refused the bot token: check discord.token in the manifest (usually ${DISCORD_BOT_TOKEN}) — the Bot token from the Developer Portal, without the "Bot " prefix';
+  }
+  if (code === 50001) return 'the bot cannot see this guild or channel: is it a member, with VIEW_CHANNEL there?';
+  if (code === 50013) return 'the bot lacks a permission here (MANAGE_WEBHOOKS for webhooks); `cordform plan` lists missing permissions per channel';
+  return undefined;
 }
 
 function statusText(status: number): string {

@@ -59,6 +59,7 @@ export async function normalizeFile(raw: RawManifestFile, ctx: NormalizeContext)
   if (raw.discord) {
     const d = raw.discord;
     discord.token = located(d.token, '/discord/token');
+    checkTokenShape(d.token, ctx);
     if (d.api_base !== undefined) discord.apiBase = located(d.api_base.replace(/\/+$/, ''), '/discord/api_base');
     if (d.application_id !== undefined) discord.applicationId = located(d.application_id, '/discord/application_id');
     if (d.public_key !== undefined) discord.publicKey = located(d.public_key.toLowerCase(), '/discord/public_key');
@@ -72,6 +73,24 @@ export async function normalizeFile(raw: RawManifestFile, ctx: NormalizeContext)
   }
   const guilds = await Promise.all((raw.guilds ?? []).map((guild, i) => normalizeGuild(guild, `/guilds/${i}`, ctx)));
   return { absolutePath: ctx.absolutePath, displayPath: ctx.map.file, discord, runtime, guilds };
+}
+
+/**
+ * Mistakes that would otherwise surface as a bare 401 from Discord. The message never
+ * includes the token itself.
+ */
+function checkTokenShape(token: string, ctx: NormalizeContext): void {
+  const location = ctx.map.locate('/discord/token');
+  if (/^\s*(Bot|Bearer)\s/i.test(token)) {
+    const prefix = token.trim().split(/\s/)[0];
+    ctx.issues.push(
+      issue('token_has_prefix', `discord.token starts with "${prefix} ": give the bot token alone; cordform sends "Authorization: Bot <token>" itself`, location, { path: '/discord/token' }),
+    );
+  } else if (token !== token.trim()) {
+    ctx.issues.push(
+      issue('token_whitespace', 'discord.token has leading or trailing whitespace (often a newline from a secret store); remove it', location, { path: '/discord/token' }),
+    );
+  }
 }
 
 async function normalizeGuild(raw: RawGuild, pointer: string, ctx: NormalizeContext): Promise<GuildDeclaration> {

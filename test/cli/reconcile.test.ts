@@ -194,6 +194,7 @@ describe('plan and apply through the CLI against the sandbox', () => {
     }
     expect(outputs[4]!.code).toBe(1);
     expect(outputs[4]!.stderr).toContain('401');
+    expect(outputs[4]!.stderr).toContain('hint: Discord refused the bot token: check discord.token');
     expect(BOT_ID).toBeTruthy();
   });
 });

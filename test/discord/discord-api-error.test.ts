@@ -47,6 +47,16 @@ describe('DiscordApiError', () => {
     expect(new DiscordApiError({ status: 502, method: 'GET', route: '/x' }).fault).toBe('remote');
   });
 
+  it('adds a hint for a refused token, Missing Access and Missing Permissions only', () => {
+    const hint = (status: number, discordCode?: number) =>
+      new DiscordApiError({ status, method: 'GET', route: '/x', ...(discordCode === undefined ? {} : { discordCode }) }).message.split('\n  hint: ')[1];
+    expect(hint(401, 0)).toMatch(/^Discord refused the bot token/);
+    expect(hint(403, 50001)).toMatch(/^the bot cannot see this guild or channel/);
+    expect(hint(403, 50013)).toMatch(/MANAGE_WEBHOOKS/);
+    expect(hint(401, 50027)).toBeUndefined(); // Invalid Webhook Token is not about the bot token
+    expect(hint(404, 10015)).toBeUndefined();
+  });
+
   it('isDiscordApiError matches on the Discord code', () => {
     const error = new DiscordApiError({ status: 404, method: 'DELETE', route: '/webhooks/1', discordCode: 10015 });
     expect(isDiscordApiError(error)).toBe(true);
