@@ -2,6 +2,7 @@
  * The programmatic API: the same functions the CLI calls, taking options (cwd, env,
  * output sink, HTTP dispatcher) and returning results. Nothing here prints or exits.
  */
+import { setImmediate } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { resolveApiBase } from './discord/api-base.js';
 import type { DiscordApi } from './discord/api.js';
@@ -9,7 +10,7 @@ import { resolveGlobalRateLimit, resolveRequestTimeout } from './discord/client-
 import { DiscordRestClient } from './discord/rest-client.js';
 import { readLiveState, readPermissionFacts } from './discord/read-live-state.js';
 import type { Manifest } from './manifest/types.js';
-import { buildPlan, type LiveState, type Plan, type PlanOptions } from './plan/index.js';
+import { buildPlan, manifestFingerprint, type LiveState, type Plan, type PlanOptions } from './plan/index.js';
 import type { Redactor } from './redact.js';
 
 export { DEFAULT_API_BASE, resolveApiBase } from './discord/api-base.js';
@@ -57,13 +58,17 @@ export async function computePlan(
 ): Promise<ComputedPlan> {
   const read = options.signal ? { signal: options.signal } : {};
   const planOptions = options.targets ? { targets: options.targets } : {};
-  const live = await readLiveState(manifest, api, read);
+  const reading = readLiveState(manifest, api, read);
+  // The manifest's fingerprint needs no live state: work it out while the reads are in flight.
+  await setImmediate();
+  const precomputed = { manifestFingerprint: manifestFingerprint(manifest) };
+  const live = await reading;
   if (options.redactor) registerLiveSecrets(live, options.redactor);
-  const first = buildPlan(manifest, live, planOptions);
+  const first = buildPlan(manifest, live, planOptions, precomputed);
   const writing = guildsWithWebhookWrites(first);
   if (writing.size === 0) return { plan: first, live };
   const withPermissions = await readPermissionFacts(live, writing, api, read);
-  return { plan: buildPlan(manifest, withPermissions, planOptions), live: withPermissions };
+  return { plan: buildPlan(manifest, withPermissions, planOptions, precomputed), live: withPermissions };
 }
 
 /** Guilds where the plan creates, updates, moves, adopts or deletes a webhook. */

@@ -27,9 +27,12 @@ export async function readLiveState(
   options: ReadLiveStateOptions = {},
 ): Promise<LiveState> {
   const read = { signal: options.signal };
-  const bot = await api.getCurrentUser(read);
-  const applicationId = manifest.discord.applicationId ?? bot.id;
-  const guilds = await Promise.all(
+  // The bot user and every guild's webhooks are read at once: one round trip instead of two
+  // (on Discord that is 50–150 ms). Only the commands read needs the application id first.
+  const botRead = api.getCurrentUser(read);
+  const applicationIdRead = manifest.discord.applicationId !== undefined ? Promise.resolve(manifest.discord.applicationId) : botRead.then((bot) => bot.id);
+  applicationIdRead.catch(() => {}); // its failure is botRead's, reported below
+  const guildsRead = Promise.all(
     manifest.guilds.map(async (guild): Promise<LiveGuild> => {
       const webhooks = await readGuildWebhooks(api, guild, read);
       const proven = new Set(webhooks.map((webhook) => webhook.channel_id));
@@ -37,12 +40,17 @@ export async function readLiveState(
       const needsCommands = guild.commands.length > 0;
       const [channels, commands] = await Promise.all([
         needsChannels ? api.getGuildChannels(guild.id, read) : Promise.resolve(null),
-        needsCommands ? api.getGuildCommands(applicationId, guild.id, read) : Promise.resolve(null),
+        needsCommands ? applicationIdRead.then((applicationId) => api.getGuildCommands(applicationId, guild.id, read)) : Promise.resolve(null),
       ]);
       return { guildId: guild.id, webhooks, channels, commands };
     }),
   );
-  return { bot, applicationId, guilds };
+  // Settle both before throwing, so no read is left running unobserved; a failure of the bot
+  // read (a refused token) is the one to report.
+  const [bot, guilds] = await Promise.allSettled([botRead, guildsRead]);
+  if (bot.status === 'rejected') throw bot.reason;
+  if (guilds.status === 'rejected') throw guilds.reason;
+  return { bot: bot.value, applicationId: await applicationIdRead, guilds: guilds.value };
 }
 
 /**

@@ -14,7 +14,11 @@ import { PLAN_FORMAT_VERSION, type Change, type Plan, type PlanOptions, type Pla
 import { compareText, sortBy } from './sort.js';
 import { partialPlanWarning } from './warnings.js';
 
-export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOptions = {}): Plan {
+/**
+ * `precomputed.manifestFingerprint`: `manifestFingerprint(manifest)` already computed (it does
+ * not depend on live state, so computePlan works it out while the reads are in flight).
+ */
+export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOptions = {}, precomputed: { manifestFingerprint?: string } = {}): Plan {
   const targets = [...new Set(options.targets ?? [])].sort(compareText);
   const owner: Owner = { botId: live.bot.id, applicationId: live.applicationId };
   const guilds = sortBy(manifest.guilds, (g) => g.id).map((guild) => planDeclaredGuild(guild, live, owner, targets));
@@ -28,7 +32,7 @@ export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOpti
     warnings: [...(targets.length > 0 ? [partialPlanWarning(targets)] : []), ...guilds.flatMap((g) => g.warnings)],
     ignored: guilds.flatMap((g) => g.ignored),
     thresholds: guilds.flatMap((g) => (g.threshold === null ? [] : [g.threshold])),
-    fingerprints: planFingerprints(manifest, live),
+    fingerprints: planFingerprints(manifest, live, precomputed.manifestFingerprint),
   };
 }
 
