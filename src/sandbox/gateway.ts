@@ -61,6 +61,10 @@ export interface GatewayStats {
 export interface GatewayHub {
   /** Sends MESSAGE_CREATE to every connected bot that is in the guild and has GUILD_MESSAGES. */
   dispatchMessageCreate(message: APIMessage & { guild_id: string }): void;
+  /** MESSAGE_UPDATE with the whole edited message, to the same sessions as MESSAGE_CREATE. */
+  dispatchMessageUpdate(message: APIMessage & { guild_id: string }): void;
+  /** MESSAGE_DELETE (`id`, `channel_id`, `guild_id`), to the same sessions as MESSAGE_CREATE. */
+  dispatchMessageDelete(deleted: { id: string; channel_id: string; guild_id: string }): void;
   /** Admin/test hook: drop every connection (close code, default 4000 = resumable; 1006 = drop TCP). */
   disconnectAll(code?: number): void;
   /** Admin/test hook: send op 7 RECONNECT to every session. */
@@ -164,17 +168,32 @@ export function attachGateway(options: GatewayOptions): GatewayHub {
 
   const identifiedConnections = (): GatewayConnection[] => [...connections].filter((c) => c.identified && c.isOpen);
 
+  /**
+   * A guild message event to every session with GUILD_MESSAGES whose bot is in the guild and
+   * whose shard handles it (https://discord.com/developers/docs/events/gateway#list-of-intents).
+   */
+  const dispatchGuildMessageEvent = (t: string, guildId: string, payload: (session: GatewaySession) => unknown): void => {
+    for (const session of [...sessions.values()]) {
+      if (!session.has(Intent.GUILD_MESSAGES) || !session.handlesGuild(guildId)) continue;
+      const inGuild = options.isMember
+        ? options.isMember(session.bot.user.id, guildId)
+        : options.guildsFor(session.bot.user.id).some((guild) => guild.id === guildId);
+      if (!inGuild) continue;
+      // Buffered even while disconnected, so a RESUME replays it.
+      session.dispatch(t, payload(session));
+    }
+  };
+
   return {
     dispatchMessageCreate(message) {
-      for (const session of [...sessions.values()]) {
-        if (!session.has(Intent.GUILD_MESSAGES) || !session.handlesGuild(message.guild_id)) continue;
-        const inGuild = options.isMember
-          ? options.isMember(session.bot.user.id, message.guild_id)
-          : options.guildsFor(session.bot.user.id).some((guild) => guild.id === message.guild_id);
-        if (!inGuild) continue;
-        // Buffered even while disconnected, so a RESUME replays it.
-        session.dispatch('MESSAGE_CREATE', messageForSession(message, session));
-      }
+      dispatchGuildMessageEvent('MESSAGE_CREATE', message.guild_id, (session) => messageForSession(message, session));
+    },
+    dispatchMessageUpdate(message) {
+      dispatchGuildMessageEvent('MESSAGE_UPDATE', message.guild_id, (session) => messageForSession(message, session));
+    },
+    dispatchMessageDelete(deleted) {
+      const payload = { id: deleted.id, channel_id: deleted.channel_id, guild_id: deleted.guild_id };
+      dispatchGuildMessageEvent('MESSAGE_DELETE', deleted.guild_id, () => payload);
     },
     disconnectAll(code = GatewayCloseCode.UNKNOWN_ERROR) {
       for (const connection of [...connections]) connection.close(code, 'Disconnected by the sandbox.');

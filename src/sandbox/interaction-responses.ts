@@ -1,7 +1,7 @@
 import type { APIEmbed } from '../discord/types.js';
 import type { SandboxCore } from './context.js';
 import { emptyMessage, FieldErrors, FormErrors, SandboxHttpError, unknownMessage, unknownWebhook } from './errors.js';
-import { publishMessage, type SandboxMessage } from './messages.js';
+import { deleteMessage, publishMessage, type SandboxMessage } from './messages.js';
 import { toApiUser } from './serialize.js';
 import { discordTimestamp, snowflakeTime } from './snowflake.js';
 import { CallbackType, type StoredInteraction } from './interaction-store.js';
@@ -157,9 +157,10 @@ export function editResponse(core: SandboxCore, message: SandboxMessage, raw: un
  * for backwards compatibility.
  */
 export function createFollowup(core: SandboxCore, record: StoredInteraction, raw: unknown): SandboxMessage {
-  if (record.response === null || !record.original) throw unknownWebhook();
+  if (record.response === null) throw unknownWebhook();
+  // `@original` may have been deleted since; follow-ups still work then.
   const original = record.original;
-  if (((original.flags as number) & MessageFlag.LOADING) !== 0) return editResponse(core, original, raw);
+  if (original && ((original.flags as number) & MessageFlag.LOADING) !== 0) return editResponse(core, original, raw);
   const errors = new FormErrors();
   const input = checkResponseMessage(raw, [], errors);
   errors.throwIfAny();
@@ -174,4 +175,17 @@ export function findResponse(record: StoredInteraction, messageId: string): Sand
   const found = messageId === '@original' ? record.original : record.followups.find((message) => message.id === messageId);
   if (!found) throw unknownMessage();
   return found;
+}
+
+/**
+ * DELETE …/messages/@original or …/messages/{id}
+ * (https://discord.com/developers/docs/interactions/receiving-and-responding#delete-original-interaction-response):
+ * the message leaves the interaction and, unless ephemeral, the channel (MESSAGE_DELETE).
+ */
+export function deleteResponse(core: SandboxCore, record: StoredInteraction, messageId: string): void {
+  const message = findResponse(record, messageId);
+  if (message === record.original) record.original = null;
+  else record.followups = record.followups.filter((followup) => followup !== message);
+  const ephemeral = ((message.flags as number) & MessageFlag.EPHEMERAL) !== 0;
+  if (!ephemeral) deleteMessage(core, message);
 }

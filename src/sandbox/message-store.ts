@@ -24,6 +24,28 @@ export class MessageStore {
     if (list.length > MAX_MESSAGES_PER_CHANNEL) list.splice(0, list.length - MAX_MESSAGES_PER_CHANNEL);
   }
 
+  find(channelId: string, messageId: string): APIMessage | undefined {
+    return this.byChannel.get(channelId)?.find((message) => message.id === messageId);
+  }
+
+  /** Puts an edited message in place of the stored one with its id; false when it is gone. */
+  replace(message: APIMessage): boolean {
+    const list = this.byChannel.get(message.channel_id);
+    const index = list?.findIndex((stored) => stored.id === message.id) ?? -1;
+    if (!list || index < 0) return false;
+    list[index] = message;
+    return true;
+  }
+
+  /** Removes a message; false when it was not stored. */
+  remove(channelId: string, messageId: string): boolean {
+    const list = this.byChannel.get(channelId);
+    const index = list?.findIndex((stored) => stored.id === messageId) ?? -1;
+    if (!list || index < 0) return false;
+    list.splice(index, 1);
+    return true;
+  }
+
   /** Oldest first: the admin API's view. */
   chronological(channelId: string): APIMessage[] {
     return [...(this.byChannel.get(channelId) ?? [])];

@@ -1,8 +1,9 @@
 import type { APIMessage, APIUser } from '../discord/types.js';
 import type { SandboxCore } from './context.js';
+import { emptyMessage } from './errors.js';
 import { toApiMember, toApiUser } from './serialize.js';
 import { discordTimestamp, snowflakeTime } from './snowflake.js';
-import type { MessageInput } from './validation.js';
+import { SUPPRESS_EMBEDS, type AllowedMentions, type FileInput, type MessageEdit, type MessageInput } from './validation.js';
 import type { StoredWebhook } from './webhook-store.js';
 import type { WorldChannel } from './world.js';
 
@@ -28,7 +29,6 @@ function buildMessage(core: SandboxCore, channel: WorldChannel, author: Author, 
   const id = state.snowflakes.next();
   const guild = state.world.guilds.get(channel.guild_id);
   const member = author.memberOf ? guild?.members.get(author.memberOf) : undefined;
-  const mentions = mentionedUsers(core, input.content);
   const message: SandboxMessage = {
     id,
     type: 0,
@@ -40,17 +40,9 @@ function buildMessage(core: SandboxCore, channel: WorldChannel, author: Author, 
     timestamp: discordTimestamp(snowflakeTime(id)),
     edited_timestamp: null,
     tts: input.tts,
-    mention_everyone: /@(everyone|here)\b/.test(input.content),
-    mentions,
+    ...mentionsIn(core, input.content),
     mention_roles: [],
-    attachments: input.attachments.map((file) => ({
-      id: state.snowflakes.next(),
-      filename: file.filename,
-      size: file.size,
-      content_type: file.content_type || 'application/octet-stream',
-      url: `${core.httpUrl()}/attachments/${channel.id}/${id}/${encodeURIComponent(file.filename)}`,
-      proxy_url: `${core.httpUrl()}/attachments/${channel.id}/${id}/${encodeURIComponent(file.filename)}`,
-    })),
+    attachments: input.attachments.map((file) => toAttachment(core, channel.id, id, file)),
     embeds: input.embeds,
     pinned: false,
     components: [],
@@ -61,28 +53,97 @@ function buildMessage(core: SandboxCore, channel: WorldChannel, author: Author, 
   return message;
 }
 
-function mentionedUsers(core: SandboxCore, content: string): APIUser[] {
+function toAttachment(core: SandboxCore, channelId: string, messageId: string, file: FileInput): Record<string, unknown> {
+  const url = `${core.httpUrl()}/attachments/${channelId}/${messageId}/${encodeURIComponent(file.filename)}`;
+  return {
+    id: core.state.snowflakes.next(),
+    filename: file.filename,
+    size: file.size,
+    content_type: file.content_type || 'application/octet-stream',
+    url,
+    proxy_url: url,
+  };
+}
+
+/**
+ * `mentions` and `mention_everyone` of some content. Without `allowed`, Discord's default
+ * allowances (every mention counts); with it, only what it allows
+ * (https://discord.com/developers/docs/resources/message#allowed-mentions-object).
+ */
+function mentionsIn(core: SandboxCore, content: string, allowed?: AllowedMentions): Pick<APIMessage, 'mention_everyone' | 'mentions'> {
+  const userAllowed = (id: string) => !allowed || allowed.parse.includes('users') || allowed.users.includes(id);
   const seen = new Set<string>();
   const users: APIUser[] = [];
   for (const match of content.matchAll(USER_MENTION)) {
     const user = core.state.world.users.get(match[1]!);
-    if (user && !seen.has(user.id)) {
+    if (user && !seen.has(user.id) && userAllowed(user.id)) {
       seen.add(user.id);
       users.push(toApiUser(user));
     }
   }
-  return users;
+  const everyoneAllowed = !allowed || allowed.parse.includes('everyone');
+  return { mention_everyone: everyoneAllowed && /@(everyone|here)\b/.test(content), mentions: users };
+}
+
+/** Gateway failures never fail a REST write; the gateway reports its own problems. */
+function notifyGateway(send: () => void): void {
+  try {
+    send();
+  } catch {
+    // The REST write succeeded.
+  }
 }
 
 /** Stores a message and hands it to the gateway (a gateway failure never fails the write). */
 export function publishMessage(core: SandboxCore, message: SandboxMessage): SandboxMessage {
   core.state.addMessage(message);
-  try {
-    core.hub().dispatchMessageCreate(message);
-  } catch {
-    // The REST write succeeded; the gateway reports its own problems.
-  }
+  notifyGateway(() => core.hub().dispatchMessageCreate(message));
   return message;
+}
+
+/**
+ * Edit Webhook Message (https://discord.com/developers/docs/resources/webhook#edit-webhook-message):
+ * only the given fields change; edited content gets its mentions rebuilt under the request's
+ * `allowed_mentions` (default allowances without one). Stored in place of the old message
+ * and dispatched as MESSAGE_UPDATE. 50006 when nothing would be left to show.
+ */
+export function editMessage(core: SandboxCore, message: SandboxMessage, edit: MessageEdit): SandboxMessage {
+  const content = edit.content === undefined ? message.content : (edit.content ?? '');
+  const embeds = edit.embeds === undefined ? message.embeds : (edit.embeds ?? []);
+  const attachments = editedAttachments(core, message, edit);
+  if (content === '' && embeds.length === 0 && attachments.length === 0) throw emptyMessage();
+  const flags = (message.flags as number | undefined) ?? 0;
+  const updated: SandboxMessage = {
+    ...message,
+    content,
+    embeds,
+    attachments,
+    ...(edit.content !== undefined ? mentionsIn(core, content, edit.allowedMentions) : {}),
+    flags: edit.suppressEmbeds === undefined ? flags : edit.suppressEmbeds ? flags | SUPPRESS_EMBEDS : flags & ~SUPPRESS_EMBEDS,
+    edited_timestamp: discordTimestamp(Date.now()),
+  };
+  core.state.replaceMessage(updated);
+  notifyGateway(() => core.hub().dispatchMessageUpdate(updated));
+  return updated;
+}
+
+/**
+ * API v10: a given `attachments` list is everything that stays, old ids and new `files[n]`
+ * alike; without one, old attachments stay and new files are appended.
+ */
+function editedAttachments(core: SandboxCore, message: SandboxMessage, edit: MessageEdit): unknown[] {
+  const keep = edit.attachments === undefined ? null : new Set(edit.attachments ?? []);
+  const kept = keep ? message.attachments.filter((old) => keep.has(String((old as { id?: unknown }).id))) : message.attachments;
+  const added = edit.files
+    .filter((file) => !keep || keep.has(/^files\[(\d+)\]$/.exec(file.field ?? '')?.[1] ?? ''))
+    .map((file) => toAttachment(core, message.channel_id, message.id, file));
+  return [...kept, ...added];
+}
+
+/** Removes a stored message and dispatches MESSAGE_DELETE (`id`, `channel_id`, `guild_id`). */
+export function deleteMessage(core: SandboxCore, message: SandboxMessage): void {
+  core.state.removeMessage(message.channel_id, message.id);
+  notifyGateway(() => core.hub().dispatchMessageDelete({ id: message.id, channel_id: message.channel_id, guild_id: message.guild_id }));
 }
 
 /** A message sent by a user or bot (POST /channels/{id}/messages, admin POST /__sandbox/messages). */

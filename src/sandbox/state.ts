@@ -75,6 +75,14 @@ export class SandboxState {
     this.changed();
   }
 
+  replaceMessage(message: APIMessage): void {
+    if (this.messages.replace(message)) this.changed();
+  }
+
+  removeMessage(channelId: string, messageId: string): void {
+    if (this.messages.remove(channelId, messageId)) this.changed();
+  }
+
   addAuditEntry(entry: Omit<AuditLogEntry, 'id' | 'time'>): AuditLogEntry {
     const full: AuditLogEntry = { id: this.snowflakes.next(), time: new Date().toISOString(), ...entry };
     this.auditLog.push(full);

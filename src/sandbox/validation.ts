@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIEmbed } from '../discord/types.js';
 import { emptyMessage, FieldErrors, FormErrors } from './errors.js';
+import { isSnowflake } from './snowflake.js';
 
 /**
  * Body validation with Discord's field errors (400 50035). Webhook names follow
@@ -73,11 +74,19 @@ const isPng = (b: Buffer) => b.length > PNG_MAGIC.length && b.subarray(0, 8).equ
 const isJpeg = (b: Buffer) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 const isGif = (b: Buffer) => b.length > 6 && /^GIF8[79]a$/.test(b.subarray(0, 6).toString('latin1'));
 
+/** A file of a multipart body: `field` is its form name, e.g. `files[0]`. */
+export interface FileInput {
+  field?: string;
+  filename: string;
+  size: number;
+  content_type: string;
+}
+
 export interface MessageInput {
   content: string;
   embeds: APIEmbed[];
   tts: boolean;
-  attachments: Array<{ filename: string; size: number; content_type: string }>;
+  attachments: FileInput[];
   username?: string;
   avatar_url?: string;
 }
@@ -92,24 +101,8 @@ export const MAX_EMBEDS = 10;
 export function checkMessageBody(raw: unknown, options: { webhook: boolean }): MessageInput {
   const body = requireObject(raw);
   const errors = new FormErrors();
-  let content = '';
-  if (body.content !== undefined && body.content !== null) {
-    if (typeof body.content !== 'string') errors.add(['content'], FieldErrors.string(body.content));
-    else if ([...body.content].length > MAX_CONTENT_LENGTH) errors.add(['content'], FieldErrors.maxLength(MAX_CONTENT_LENGTH));
-    else content = body.content;
-  }
-  let embeds: APIEmbed[] = [];
-  if (body.embeds !== undefined && body.embeds !== null) {
-    if (!Array.isArray(body.embeds)) errors.add(['embeds'], FieldErrors.array());
-    else if (body.embeds.length > MAX_EMBEDS) errors.add(['embeds'], FieldErrors.maxLength(MAX_EMBEDS));
-    else {
-      body.embeds.forEach((embed, i) => {
-        if (typeof embed !== 'object' || embed === null || Array.isArray(embed)) errors.add(['embeds', i], FieldErrors.dict());
-      });
-      // Discord forces every embed sent by bots and webhooks to type "rich".
-      embeds = (body.embeds as APIEmbed[]).map((embed) => ({ ...embed, type: 'rich' }));
-    }
-  }
+  const content = checkContent(body, errors) ?? '';
+  const embeds = checkEmbeds(body, errors) ?? [];
   let username: string | undefined;
   let avatarUrl: string | undefined;
   if (options.webhook) {
@@ -120,7 +113,7 @@ export function checkMessageBody(raw: unknown, options: { webhook: boolean }): M
     }
   }
   errors.throwIfAny();
-  const files = Array.isArray(body.__files) ? (body.__files as MessageInput['attachments']) : [];
+  const files = bodyFiles(body);
   if (content === '' && embeds.length === 0 && files.length === 0) throw emptyMessage();
   return {
     content,
@@ -130,4 +123,137 @@ export function checkMessageBody(raw: unknown, options: { webhook: boolean }): M
     ...(username !== undefined ? { username } : {}),
     ...(avatarUrl !== undefined ? { avatar_url: avatarUrl } : {}),
   };
+}
+
+/** `content`: the string, null when sent as null, undefined when absent (or invalid, with an error added). */
+function checkContent(body: Body, errors: FormErrors): string | null | undefined {
+  const value = body.content;
+  if (value === undefined || value === null) return value;
+  if (typeof value !== 'string') errors.add(['content'], FieldErrors.string(value));
+  else if ([...value].length > MAX_CONTENT_LENGTH) errors.add(['content'], FieldErrors.maxLength(MAX_CONTENT_LENGTH));
+  else return value;
+  return undefined;
+}
+
+/** `embeds`, each forced to type "rich" as Discord does for bots and webhooks; null/undefined as for content. */
+function checkEmbeds(body: Body, errors: FormErrors): APIEmbed[] | null | undefined {
+  const value = body.embeds;
+  if (value === undefined || value === null) return value;
+  if (!Array.isArray(value)) errors.add(['embeds'], FieldErrors.array());
+  else if (value.length > MAX_EMBEDS) errors.add(['embeds'], FieldErrors.maxLength(MAX_EMBEDS));
+  else {
+    value.forEach((embed, i) => {
+      if (typeof embed !== 'object' || embed === null || Array.isArray(embed)) errors.add(['embeds', i], FieldErrors.dict());
+    });
+    return (value as APIEmbed[]).map((embed) => ({ ...embed, type: 'rich' }));
+  }
+  return undefined;
+}
+
+function bodyFiles(body: Body): FileInput[] {
+  return Array.isArray(body.__files) ? (body.__files as FileInput[]) : [];
+}
+
+/** https://discord.com/developers/docs/resources/message#message-object-message-flags */
+export const SUPPRESS_EMBEDS = 1 << 2;
+const MENTION_TYPES = ['roles', 'users', 'everyone'] as const;
+const MAX_ALLOWED_MENTION_IDS = 100;
+
+/** https://discord.com/developers/docs/resources/message#allowed-mentions-object */
+export interface AllowedMentions {
+  parse: Array<(typeof MENTION_TYPES)[number]>;
+  users: string[];
+  roles: string[];
+}
+
+/**
+ * An Edit Webhook Message body (https://discord.com/developers/docs/resources/webhook#edit-webhook-message):
+ * every field optional and nullable. `undefined` leaves a field as it is; `null` content or
+ * embeds removes them. Fields the endpoint does not take (username, tts, …) are ignored, as
+ * Discord does. Whether the result is empty (50006) depends on the message, so the caller checks.
+ */
+export interface MessageEdit {
+  content?: string | null;
+  embeds?: APIEmbed[] | null;
+  /** Only SUPPRESS_EMBEDS can be set or unset here; null leaves the flags as they are. */
+  suppressEmbeds?: boolean;
+  /** Absent or null: Discord's default allowances (everything in the new content pings). */
+  allowedMentions?: AllowedMentions;
+  /** Ids of the attachments to keep: existing ids, or `n` of a new `files[n]`; null keeps none. */
+  attachments?: string[] | null;
+  files: FileInput[];
+}
+
+export function checkMessageEdit(raw: unknown): MessageEdit {
+  const body = requireObject(raw);
+  const errors = new FormErrors();
+  const content = checkContent(body, errors);
+  const embeds = checkEmbeds(body, errors);
+  let suppressEmbeds: boolean | undefined;
+  if (body.flags !== undefined && body.flags !== null) {
+    if (!Number.isInteger(body.flags)) errors.add(['flags'], FieldErrors.notInt(body.flags));
+    else suppressEmbeds = ((body.flags as number) & SUPPRESS_EMBEDS) !== 0;
+  }
+  const allowedMentions = checkAllowedMentions(body.allowed_mentions, errors);
+  const attachments = checkAttachmentIds(body.attachments, errors);
+  errors.throwIfAny();
+  return {
+    ...(content !== undefined ? { content } : {}),
+    ...(embeds !== undefined ? { embeds } : {}),
+    ...(suppressEmbeds !== undefined ? { suppressEmbeds } : {}),
+    ...(allowedMentions ? { allowedMentions } : {}),
+    ...(attachments !== undefined ? { attachments } : {}),
+    files: bodyFiles(body),
+  };
+}
+
+function checkAllowedMentions(value: unknown, errors: FormErrors): AllowedMentions | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    errors.add(['allowed_mentions'], FieldErrors.dict());
+    return undefined;
+  }
+  const raw = value as Body;
+  const parse: AllowedMentions['parse'] = [];
+  if (raw.parse !== undefined && raw.parse !== null) {
+    if (!Array.isArray(raw.parse)) errors.add(['allowed_mentions', 'parse'], FieldErrors.array());
+    else {
+      raw.parse.forEach((type: unknown, i) => {
+        if (MENTION_TYPES.includes(type as AllowedMentions['parse'][number])) parse.push(type as AllowedMentions['parse'][number]);
+        else errors.add(['allowed_mentions', 'parse', i], { code: 'BASE_TYPE_CHOICES', message: "Value must be one of {'roles', 'users', 'everyone'}." });
+      });
+    }
+  }
+  const ids = (field: 'users' | 'roles'): string[] => {
+    const list = raw[field];
+    if (list === undefined || list === null) return [];
+    if (!Array.isArray(list)) errors.add(['allowed_mentions', field], FieldErrors.array());
+    else if (list.length > MAX_ALLOWED_MENTION_IDS) errors.add(['allowed_mentions', field], FieldErrors.maxLength(MAX_ALLOWED_MENTION_IDS));
+    else {
+      list.forEach((id: unknown, i) => {
+        if (!isSnowflake(id)) errors.add(['allowed_mentions', field, i], FieldErrors.notSnowflake(id));
+      });
+      return list as string[];
+    }
+    return [];
+  };
+  return { parse, users: ids('users'), roles: ids('roles') };
+}
+
+function checkAttachmentIds(value: unknown, errors: FormErrors): string[] | null | undefined {
+  if (value === undefined || value === null) return value;
+  if (!Array.isArray(value)) {
+    errors.add(['attachments'], FieldErrors.array());
+    return undefined;
+  }
+  const ids: string[] = [];
+  value.forEach((item: unknown, i) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) errors.add(['attachments', i], FieldErrors.dict());
+    else {
+      const id = (item as Body).id;
+      if (typeof id === 'string' || typeof id === 'number') ids.push(String(id));
+      else errors.add(['attachments', i, 'id'], FieldErrors.required());
+    }
+  });
+  return ids;
 }

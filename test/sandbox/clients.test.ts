@@ -90,4 +90,24 @@ describe('discord.js WebhookClient', () => {
       client.destroy();
     }
   });
+
+  it('fetches, edits and deletes its own message', async () => {
+    const hook = (await rest.post(Routes.channelWebhooks(GENERAL), { body: { name: 'Editor' } })) as APIWebhook;
+    const client = new WebhookClient({ id: hook.id, token: hook.token! }, { rest: { api: `${sandbox.url}/api` } });
+    try {
+      const sent = (await client.send({ content: 'deploying', embeds: [{ title: 'Build' }] })) as APIMessage;
+      const fetched = (await client.fetchMessage(sent.id)) as APIMessage;
+      expect(fetched).toMatchObject({ id: sent.id, content: 'deploying', webhook_id: hook.id, edited_timestamp: null });
+      const edited = (await client.editMessage(sent.id, { content: 'deployed' })) as APIMessage;
+      expect(edited).toMatchObject({ id: sent.id, content: 'deployed', embeds: [{ title: 'Build' }] });
+      expect(edited.edited_timestamp).toEqual(expect.any(String));
+      expect(sandbox.state.messages.find(GENERAL, sent.id)).toMatchObject({ content: 'deployed' });
+      await client.deleteMessage(sent.id);
+      expect(sandbox.state.messages.find(GENERAL, sent.id)).toBeUndefined();
+      // discord.js bundles its own @discordjs/rest, so its DiscordAPIError is another class.
+      await expect(client.fetchMessage(sent.id)).rejects.toMatchObject({ name: 'DiscordAPIError[10008]', code: 10008, status: 404 });
+    } finally {
+      client.destroy();
+    }
+  });
 });

@@ -1,11 +1,18 @@
 import type { ApiRoute, RouteContext } from '../context.js';
-import { invalidWebhookToken, notFound, unknownWebhook } from '../errors.js';
+import { invalidWebhookToken } from '../errors.js';
 import { sendInteraction, settleDelivery } from '../interaction-delivery.js';
-import { applyCallback, createFollowup, editResponse, findResponse, unknownInteraction } from '../interaction-responses.js';
+import { applyCallback, createFollowup, deleteResponse, editResponse, findResponse, unknownInteraction } from '../interaction-responses.js';
 import { applicationSigningKeys } from '../interaction-signing.js';
 import type { StoredInteraction } from '../interaction-store.js';
 import type { AdminRoute } from './admin.js';
-import { queryFlag, webhookTokenRoutes } from './webhook-token.js';
+import {
+  deleteWebhookMessage,
+  editWebhookMessage,
+  getWebhookMessage,
+  queryFlag,
+  WEBHOOK_MESSAGE_PATH,
+  webhookTokenRoutes,
+} from './webhook-token.js';
 
 /**
  * Interaction routes (https://discord.com/developers/docs/interactions/receiving-and-responding#endpoints):
@@ -26,14 +33,10 @@ function interactionForToken(ctx: RouteContext): StoredInteraction | null {
   return record;
 }
 
-async function requireInteractionToken(ctx: RouteContext): Promise<StoredInteraction> {
+/** As interactionForToken, once the target's inline answer (if any) has been applied. */
+async function settledInteraction(ctx: RouteContext): Promise<StoredInteraction | null> {
   const record = interactionForToken(ctx);
-  if (!record) {
-    // An ordinary webhook's messages are not modelled by the sandbox.
-    if (ctx.core.state.webhooks.get(ctx.params.webhook_id ?? '')) throw notFound();
-    throw unknownWebhook();
-  }
-  await settleDelivery(record);
+  if (record) await settleDelivery(record);
   return record;
 }
 
@@ -82,23 +85,44 @@ export const interactionRoutes: ApiRoute[] = [
       return { status: 200, body: createFollowup(ctx.core, record, await ctx.body()) };
     },
   },
+  // The message routes likewise: `@original` and follow-ups for an interaction token, an
+  // ordinary webhook's own messages otherwise.
   {
     method: 'GET',
-    path: '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
-    bucket: 'webhook-token',
-    auth: 'webhook-token',
-    major: tokenMajor,
-    handle: async (ctx) => ({ status: 200, body: findResponse(await requireInteractionToken(ctx), ctx.params.message_id!) }),
-  },
-  {
-    method: 'PATCH',
-    path: '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
+    path: WEBHOOK_MESSAGE_PATH,
     bucket: 'webhook-token',
     auth: 'webhook-token',
     major: tokenMajor,
     handle: async (ctx) => {
-      const message = findResponse(await requireInteractionToken(ctx), ctx.params.message_id!);
+      const record = await settledInteraction(ctx);
+      if (!record) return getWebhookMessage(ctx);
+      return { status: 200, body: findResponse(record, ctx.params.message_id!) };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: WEBHOOK_MESSAGE_PATH,
+    bucket: 'webhook-token',
+    auth: 'webhook-token',
+    major: tokenMajor,
+    handle: async (ctx) => {
+      const record = await settledInteraction(ctx);
+      if (!record) return editWebhookMessage(ctx);
+      const message = findResponse(record, ctx.params.message_id!);
       return { status: 200, body: editResponse(ctx.core, message, await ctx.body()) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: WEBHOOK_MESSAGE_PATH,
+    bucket: 'webhook-token',
+    auth: 'webhook-token',
+    major: tokenMajor,
+    handle: async (ctx) => {
+      const record = await settledInteraction(ctx);
+      if (!record) return deleteWebhookMessage(ctx);
+      deleteResponse(ctx.core, record, ctx.params.message_id!);
+      return { status: 204 };
     },
   },
 ];

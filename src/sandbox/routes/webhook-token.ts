@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { ApiRoute, RouteContext } from '../context.js';
-import { invalidWebhookToken, unknownChannel } from '../errors.js';
-import { createWebhookMessage } from '../messages.js';
+import type { ApiRoute, RouteContext, RouteHandler } from '../context.js';
+import { invalidWebhookToken, unknownChannel, unknownMessage } from '../errors.js';
+import { createWebhookMessage, deleteMessage, editMessage, type SandboxMessage } from '../messages.js';
 import { toApiWebhook } from '../serialize.js';
-import { checkMessageBody } from '../validation.js';
+import { checkMessageBody, checkMessageEdit } from '../validation.js';
 import { deleteWebhook, modifyWebhook, parseWebhookPatch } from '../webhook-ops.js';
 import type { StoredWebhook } from '../webhook-store.js';
 import { requireWebhook } from './access.js';
@@ -30,7 +30,39 @@ export function queryFlag(value: string | null): boolean {
 }
 
 const PATH = '/webhooks/:webhook_id/:webhook_token';
+export const WEBHOOK_MESSAGE_PATH = `${PATH}/messages/:message_id`;
 const major = (params: Record<string, string>) => `${params.webhook_id ?? ''}:${params.webhook_token ?? ''}`;
+
+/**
+ * A message this webhook sent, looked up in the webhook's current channel as Discord does
+ * (its `thread_id` query names another channel; the sandbox has no threads). Another
+ * webhook's message, or none, is 10008.
+ */
+function requireWebhookMessage(ctx: RouteContext, webhook: StoredWebhook): SandboxMessage {
+  const message = ctx.core.state.messages.find(webhook.channel_id, ctx.params.message_id ?? '');
+  if (!message || message.webhook_id !== webhook.id) throw unknownMessage();
+  return message as SandboxMessage;
+}
+
+/** Get Webhook Message (https://discord.com/developers/docs/resources/webhook#get-webhook-message). */
+export const getWebhookMessage: RouteHandler = (ctx) => {
+  const webhook = requireTokenWebhook(ctx);
+  return { status: 200, body: requireWebhookMessage(ctx, webhook) };
+};
+
+/** Edit Webhook Message (https://discord.com/developers/docs/resources/webhook#edit-webhook-message). */
+export const editWebhookMessage: RouteHandler = async (ctx) => {
+  const webhook = requireTokenWebhook(ctx);
+  const message = requireWebhookMessage(ctx, webhook);
+  return { status: 200, body: editMessage(ctx.core, message, checkMessageEdit(await ctx.body())) };
+};
+
+/** Delete Webhook Message (https://discord.com/developers/docs/resources/webhook#delete-webhook-message). */
+export const deleteWebhookMessage: RouteHandler = (ctx) => {
+  const webhook = requireTokenWebhook(ctx);
+  deleteMessage(ctx.core, requireWebhookMessage(ctx, webhook));
+  return { status: 204 };
+};
 
 export const webhookTokenRoutes: ApiRoute[] = [
   {
@@ -80,4 +112,8 @@ export const webhookTokenRoutes: ApiRoute[] = [
       return queryFlag(ctx.request.query.get('wait')) ? { status: 200, body: message } : { status: 204 };
     },
   },
+  // Reached through routes/interactions.ts, which serves the same paths for interaction tokens first.
+  { method: 'GET', path: WEBHOOK_MESSAGE_PATH, bucket: 'webhook-token', auth: 'webhook-token', major, handle: getWebhookMessage },
+  { method: 'PATCH', path: WEBHOOK_MESSAGE_PATH, bucket: 'webhook-token', auth: 'webhook-token', major, handle: editWebhookMessage },
+  { method: 'DELETE', path: WEBHOOK_MESSAGE_PATH, bucket: 'webhook-token', auth: 'webhook-token', major, handle: deleteWebhookMessage },
 ];
