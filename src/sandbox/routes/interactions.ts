@@ -1,4 +1,4 @@
-import type { ApiRoute, RouteContext } from '../context.js';
+import type { ApiRoute, HttpMethod, RouteContext, RouteHandler, RouteResult } from '../context.js';
 import { invalidWebhookToken } from '../errors.js';
 import { sendInteraction, settleDelivery } from '../interaction-delivery.js';
 import { applyCallback, createFollowup, deleteResponse, editResponse, findResponse, unknownInteraction } from '../interaction-responses.js';
@@ -31,6 +31,26 @@ function interactionForToken(ctx: RouteContext): StoredInteraction | null {
   if (!record) return null;
   if (record.application_id !== ctx.params.webhook_id || interactions.tokenExpired(record)) throw invalidWebhookToken();
   return record;
+}
+
+/** A token route that serves interaction tokens itself and hands every other token to `otherwise`. */
+function sharedTokenRoute(
+  method: HttpMethod,
+  path: string,
+  otherwise: RouteHandler,
+  forInteraction: (ctx: RouteContext, record: StoredInteraction) => RouteResult | Promise<RouteResult>,
+): ApiRoute {
+  return {
+    method,
+    path,
+    bucket: 'webhook-token',
+    auth: 'webhook-token',
+    major: tokenMajor,
+    handle: async (ctx) => {
+      const record = await settledInteraction(ctx);
+      return record ? forInteraction(ctx, record) : otherwise(ctx);
+    },
+  };
 }
 
 /** As interactionForToken, once the target's inline answer (if any) has been applied. */
@@ -70,61 +90,25 @@ export const interactionRoutes: ApiRoute[] = [
       };
     },
   },
-  {
-    // Same path, bucket and major as executing an ordinary webhook: an interaction token
-    // makes it a follow-up, anything else is handed to the webhook route.
-    method: 'POST',
-    path: '/webhooks/:webhook_id/:webhook_token',
-    bucket: 'webhook-token',
-    auth: 'webhook-token',
-    major: tokenMajor,
-    handle: async (ctx) => {
-      const record = interactionForToken(ctx);
-      if (!record) return executeWebhook.handle(ctx);
-      await settleDelivery(record);
-      return { status: 200, body: createFollowup(ctx.core, record, await ctx.body()) };
-    },
-  },
-  // The message routes likewise: `@original` and follow-ups for an interaction token, an
-  // ordinary webhook's own messages otherwise.
-  {
-    method: 'GET',
-    path: WEBHOOK_MESSAGE_PATH,
-    bucket: 'webhook-token',
-    auth: 'webhook-token',
-    major: tokenMajor,
-    handle: async (ctx) => {
-      const record = await settledInteraction(ctx);
-      if (!record) return getWebhookMessage(ctx);
-      return { status: 200, body: findResponse(record, ctx.params.message_id!) };
-    },
-  },
-  {
-    method: 'PATCH',
-    path: WEBHOOK_MESSAGE_PATH,
-    bucket: 'webhook-token',
-    auth: 'webhook-token',
-    major: tokenMajor,
-    handle: async (ctx) => {
-      const record = await settledInteraction(ctx);
-      if (!record) return editWebhookMessage(ctx);
-      const message = findResponse(record, ctx.params.message_id!);
-      return { status: 200, body: editResponse(ctx.core, message, await ctx.body()) };
-    },
-  },
-  {
-    method: 'DELETE',
-    path: WEBHOOK_MESSAGE_PATH,
-    bucket: 'webhook-token',
-    auth: 'webhook-token',
-    major: tokenMajor,
-    handle: async (ctx) => {
-      const record = await settledInteraction(ctx);
-      if (!record) return deleteWebhookMessage(ctx);
-      deleteResponse(ctx.core, record, ctx.params.message_id!);
-      return { status: 204 };
-    },
-  },
+  // Same paths, bucket and major as an ordinary webhook's token routes: an interaction token
+  // makes them follow-ups, `@original` and follow-up messages; anything else is handed to
+  // the webhook route.
+  sharedTokenRoute('POST', '/webhooks/:webhook_id/:webhook_token', executeWebhook.handle, async (ctx, record) => ({
+    status: 200,
+    body: createFollowup(ctx.core, record, await ctx.body()),
+  })),
+  sharedTokenRoute('GET', WEBHOOK_MESSAGE_PATH, getWebhookMessage, (ctx, record) => ({
+    status: 200,
+    body: findResponse(record, ctx.params.message_id!),
+  })),
+  sharedTokenRoute('PATCH', WEBHOOK_MESSAGE_PATH, editWebhookMessage, async (ctx, record) => ({
+    status: 200,
+    body: editResponse(ctx.core, findResponse(record, ctx.params.message_id!), await ctx.body()),
+  })),
+  sharedTokenRoute('DELETE', WEBHOOK_MESSAGE_PATH, deleteWebhookMessage, (ctx, record) => {
+    deleteResponse(ctx.core, record, ctx.params.message_id!);
+    return { status: 204 };
+  }),
 ];
 
 function describeApplications(ctx: { core: RouteContext['core'] }) {
