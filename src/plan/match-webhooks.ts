@@ -119,9 +119,11 @@ function matchExact(state: MatchState): void {
   // "channel\0name" keys: building and hashing 2 × 10 000 joined strings dominated plan time.
   const index = new Map<string, Map<string, APIWebhook>>();
   for (const webhook of state.free) {
-    let byName = index.get(webhook.channel_id);
-    if (byName === undefined) index.set(webhook.channel_id, (byName = new Map()));
-    if (!byName.has(webhook.name) && isManaged(state, webhook)) byName.set(webhook.name, webhook);
+    const { channel_id: channel, name } = webhook;
+    if (channel === null || name === null) continue; // a declaration always names both
+    let byName = index.get(channel);
+    if (byName === undefined) index.set(channel, (byName = new Map()));
+    if (!byName.has(name) && isManaged(state, webhook)) byName.set(name, webhook);
   }
   const claimed = new Set<APIWebhook>();
   const pending: WebhookDeclaration[] = [];
