@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CordformError } from '../errors.js';
+import { didYouMean } from '../manifest/did-you-mean.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -16,10 +17,11 @@ export function parseCommandArgs<O extends Options>(
   try {
     return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new CordformError('cli_usage', `${command}: ${message.replace(/\. To specify.*$/s, '')}`, {
-      details: { command },
-    });
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\. To specify.*$/s, '');
+    const unknown = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
+    const flags = Object.entries(options).flatMap(([name, option]) => [`--${name}`, ...(option.short ? [`-${option.short}`] : [])]);
+    const hint = unknown ? didYouMean(unknown, flags) || `; see \`cordform ${command} --help\`` : '';
+    throw new CordformError('cli_usage', `${command}: ${message}${hint}`, { details: { command } });
   }
 }
 

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { CordformError, formatLocation } from '../errors.js';
 import { formatManifestIssues } from '../manifest/format-issues.js';
 import { ManifestError } from '../manifest/issues.js';
+import { didYouMean } from '../manifest/did-you-mean.js';
 import { VERSION } from '../version.js';
 import { createProcessIo, type CliIo } from './io.js';
 
@@ -63,7 +64,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.err(`cordform: unknown command "${name}"\n\n${usage()}`);
+    io.err(`cordform: unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}\n\n${usage()}`);
     return 1;
   }
   const debug = rest.includes('--debug');

@@ -21,4 +21,16 @@ describe('cordform entry point', () => {
     expect(io.stderr()).toContain('unknown command "frobnicate"');
     expect(io.stderr()).toContain('Usage: cordform <command>');
   });
+
+  it('a mistyped command or flag gets the nearest real one suggested', async () => {
+    const command = createMemoryIo({ cwd: process.cwd() });
+    expect(await runCli(['aply'], command)).toBe(1);
+    expect(command.stderr()).toContain('unknown command "aply"; did you mean "apply"?');
+    const flag = createMemoryIo({ cwd: process.cwd() });
+    expect(await runCli(['plan', '--formt', 'json'], flag)).toBe(1);
+    expect(flag.stderr()).toContain(`plan: Unknown option '--formt'; did you mean "--format"?`);
+    const far = createMemoryIo({ cwd: process.cwd() });
+    expect(await runCli(['plan', '--zzzzzz'], far)).toBe(1);
+    expect(far.stderr()).toContain('see `cordform plan --help`');
+  });
 });
