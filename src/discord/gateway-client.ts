@@ -122,6 +122,12 @@ export class GatewayClient {
   private readonly startDeferred = deferred<void>();
   private readonly closedDeferred = deferred<void>();
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /**
+   * IDENTIFYs left in Discord's 24-hour session start window (GET /gateway/bot). Discord
+   * resets the bot token when the limit is exceeded, so the client never identifies past it:
+   * it waits for the window to reset instead (a crash-looping runtime must not cost the token).
+   */
+  private sessionStarts: { remaining: number; total: number; resetAt: number; warned: boolean } | null = null;
   private failedAttempts = 0;
   private resumes = 0;
   private reconnects = 0;
@@ -171,6 +177,7 @@ export class GatewayClient {
     try {
       const info = await this.options.api.getGatewayBot();
       this.gatewayUrl = info.url;
+      this.noteSessionStartLimit(info.session_start_limit);
     } catch (error) {
       this.fail(
         error instanceof CordformError
@@ -188,6 +195,7 @@ export class GatewayClient {
 
   private connect(mode: Mode): void {
     if (this.stopped) return;
+    if ((mode === 'identify' || this.sessionId === null) && !this.takeSessionStart()) return;
     const base = mode === 'resume' && this.resumeUrl ? this.resumeUrl : this.gatewayUrl;
     if (!base) throw new CordformError('internal_unreachable', 'gateway URL missing', { fault: 'tool' });
     const url = gatewayConnectUrl(base);
@@ -217,6 +225,49 @@ export class GatewayClient {
       if (connection.detached) return;
       this.onClose(connection, event.code, event.reason);
     });
+  }
+
+  private noteSessionStartLimit(limit: { total: number; remaining: number; reset_after: number } | undefined): void {
+    if (!limit || !Number.isFinite(limit.remaining) || !Number.isFinite(limit.reset_after)) return;
+    this.sessionStarts = { remaining: limit.remaining, total: limit.total, resetAt: Date.now() + limit.reset_after, warned: false };
+  }
+
+  /** Spends one IDENTIFY of the budget; when none is left, waits for the reset and returns false. */
+  private takeSessionStart(): boolean {
+    const budget = this.sessionStarts;
+    if (!budget) return true;
+    if (budget.remaining > 0) {
+      budget.remaining -= 1;
+      if (!budget.warned && budget.remaining < Math.max(5, budget.total * 0.05)) {
+        budget.warned = true;
+        this.log('warn', 'gateway session starts are running out; Discord resets the bot token when none are left', {
+          remaining: budget.remaining,
+          total: budget.total,
+        });
+      }
+      return true;
+    }
+    const waitMs = Math.max(0, budget.resetAt - Date.now());
+    this.log('error', 'gateway session start limit reached; not identifying until it resets (Discord would reset the bot token)', {
+      total: budget.total,
+      resetsInMs: waitMs,
+    });
+    this.clearReconnectTimer();
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.refreshSessionStartsThenIdentify();
+    }, waitMs + 1000);
+    return false;
+  }
+
+  private async refreshSessionStartsThenIdentify(): Promise<void> {
+    try {
+      this.noteSessionStartLimit((await this.options.api.getGatewayBot()).session_start_limit);
+    } catch (error) {
+      this.log('warn', 'could not re-read the session start limit; trying to identify', { error: String(error) });
+      if (this.sessionStarts) this.sessionStarts.remaining = 1;
+    }
+    this.connect('identify');
   }
 
   private onMessage(connection: Connection, data: unknown): void {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GatewayHub } from './gateway.js';
+import type { SessionStartLimiter } from './session-starts.js';
 import type { BucketName } from './rate-limit-profile.js';
 import type { SandboxState } from './state.js';
 import type { WorldBot } from './world.js';
@@ -8,6 +9,8 @@ import type { WorldBot } from './world.js';
 export interface SandboxCore {
   state: SandboxState;
   hub(): GatewayHub;
+  /** IDENTIFYs per bot against Discord's daily session start limit. */
+  sessionStarts: SessionStartLimiter;
   /** http://HOST:PORT */
   httpUrl(): string;
   /** ws://HOST:PORT/gateway */

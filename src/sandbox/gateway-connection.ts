@@ -85,6 +85,11 @@ export class GatewayConnection {
     return this.session !== null;
   }
 
+  /** The identified bot's user id, else null. */
+  get botUserId(): string | null {
+    return this.session?.bot.user.id ?? null;
+  }
+
   get isOpen(): boolean {
     return !this.closing && this.ws.readyState === this.ws.OPEN;
   }
@@ -284,6 +289,10 @@ export class GatewayConnection {
     const shard = parseShard(body.shard);
     if (!shard) {
       this.close(GatewayCloseCode.INVALID_SHARD, 'Invalid shard.');
+      return;
+    }
+    if (this.ctx.options.startSession && !this.ctx.options.startSession(bot.user.id)) {
+      this.close(GatewayCloseCode.AUTHENTICATION_FAILED, 'Session start limit exceeded; the token was reset.');
       return;
     }
     const session = this.ctx.createSession(bot, intents, shard);

@@ -37,6 +37,11 @@ export interface GatewayOptions {
   isMember?(botUserId: string, guildId: string): boolean;
   /** ws://HOST:PORT — the base for `resume_gateway_url`. */
   publicUrl(): string;
+  /**
+   * Counts one IDENTIFY against the bot's session start limit; false when it is used up, in
+   * which case the IDENTIFY is refused with 4004 (the caller resets the token, as Discord does).
+   */
+  startSession?(botUserId: string): boolean;
   /** Default 41250 ms, as Discord; tests use less. */
   heartbeatIntervalMs?: number;
   /** A connection with no heartbeat for this long is closed. Default max(1.5 × interval, interval + 500 ms). */
@@ -67,6 +72,8 @@ export interface GatewayHub {
   dispatchMessageDelete(deleted: { id: string; channel_id: string; guild_id: string }): void;
   /** Admin/test hook: drop every connection (close code, default 4000 = resumable; 1006 = drop TCP). */
   disconnectAll(code?: number): void;
+  /** Closes every connection of one bot with `code` (4004 ends the sessions: not resumable). */
+  disconnectBot(botUserId: string, code: number, reason: string): void;
   /** Admin/test hook: send op 7 RECONNECT to every session. */
   requestReconnect(): void;
   /** Admin/test hook: send op 9 INVALID_SESSION (d = resumable) to every session. */
@@ -194,6 +201,9 @@ export function attachGateway(options: GatewayOptions): GatewayHub {
     dispatchMessageDelete(deleted) {
       const payload = { id: deleted.id, channel_id: deleted.channel_id, guild_id: deleted.guild_id };
       dispatchGuildMessageEvent('MESSAGE_DELETE', deleted.guild_id, () => payload);
+    },
+    disconnectBot(botUserId, code, reason) {
+      for (const connection of [...connections]) if (connection.botUserId === botUserId) connection.close(code, reason);
     },
     disconnectAll(code = GatewayCloseCode.UNKNOWN_ERROR) {
       for (const connection of [...connections]) connection.close(code, 'Disconnected by the sandbox.');

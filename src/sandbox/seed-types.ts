@@ -17,6 +17,8 @@ export interface SeedBot {
   application_id?: Snowflake;
   /** Whether the privileged MESSAGE_CONTENT intent is allowed (default true). */
   message_content?: boolean;
+  /** IDENTIFYs allowed per 24 h (default 1000, Discord's); past it the token is reset. */
+  session_start_limit?: number;
   /**
    * The sandbox signs interactions with a key derived from the application id (see
    * GET /__sandbox/applications); a different key here makes POST /__sandbox/interactions refuse.

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { APIMessage } from '../discord/types.js';
+import { GatewayCloseCode } from '../discord/gateway-protocol.js';
 import { CordformError } from '../errors.js';
 import { API_ROUTES, handleRequest } from './api-handler.js';
 import type { SandboxCore } from './context.js';
@@ -14,6 +15,7 @@ import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { assertSeed } from './seed.js';
 import { DEFAULT_SEED, type SandboxSeed } from './seed-types.js';
 import { toApiUser, toGatewayGuild } from './serialize.js';
+import { DEFAULT_SESSION_START_TOTAL, SessionStartLimiter } from './session-starts.js';
 import { SandboxState } from './state.js';
 
 export { DEFAULT_SEED } from './seed-types.js';
@@ -95,6 +97,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     else socket.destroy();
   });
 
+  const sessionStarts = new SessionStartLimiter((botUserId) => state.world.bots.get(botUserId)?.session_start_limit ?? DEFAULT_SESSION_START_TOTAL);
   // Attached before listening, so every request already sees the hub.
   const hub = attachGateway({
     server,
@@ -106,11 +109,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     guildsFor: (botUserId) => state.world.guildsOf(botUserId).map((guild) => toGatewayGuild(state.world, guild)),
     isMember: (botUserId, guildId) => state.world.guilds.get(guildId)?.members.has(botUserId) ?? false,
     publicUrl: () => urls.ws,
+    startSession: (botUserId) => {
+      if (sessionStarts.tryStart(botUserId)) return true;
+      // As on Discord: every session of the bot ends and its token stops working.
+      const bot = state.world.bots.get(botUserId);
+      if (bot) state.world.botsByToken.delete(bot.token);
+      hub.disconnectBot(botUserId, GatewayCloseCode.AUTHENTICATION_FAILED, 'Session start limit exceeded; the token was reset.');
+      return false;
+    },
     ...(options.gatewayHeartbeatMs !== undefined ? { heartbeatIntervalMs: options.gatewayHeartbeatMs } : {}),
   });
   const core: SandboxCore = {
     state,
     hub: () => hub,
+    sessionStarts,
     httpUrl: () => urls.http,
     gatewayUrl: () => `${urls.ws}${GATEWAY_PATH}`,
   };
@@ -153,6 +165,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     postMessage: (input) => postMessageAsUser(core, input),
     reset: () => {
       state.reset();
+      sessionStarts.clear();
       requests.clear();
     },
     requests: () => requests.list(),

@@ -7,6 +7,7 @@ import {
   type PermissionInput,
 } from './permissions.js';
 import type { SandboxSeed, SeedChannel, SeedGuild } from './seed-types.js';
+import { DEFAULT_SESSION_START_TOTAL } from './session-starts.js';
 
 /** The fixed part of a sandbox (users, bots, guilds, channels, members), indexed for lookups. */
 export interface WorldUser {
@@ -22,6 +23,8 @@ export interface WorldBot extends WorldUser {
   token: string;
   application_id: string;
   message_content: boolean;
+  /** IDENTIFYs allowed per 24 h. */
+  session_start_limit: number;
   public_key: string | null;
 }
 
@@ -75,6 +78,7 @@ export class World {
         token: bot.token,
         application_id: bot.application_id ?? bot.id,
         message_content: bot.message_content ?? true,
+        session_start_limit: bot.session_start_limit ?? DEFAULT_SESSION_START_TOTAL,
         public_key: bot.public_key ?? null,
       };
       this.bots.set(bot.id, record);

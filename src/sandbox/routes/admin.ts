@@ -85,6 +85,7 @@ export const adminRoutes: AdminRoute[] = [
     path: '/reset',
     handle: (ctx) => {
       ctx.core.state.reset();
+      ctx.core.sessionStarts.clear();
       ctx.requests.clear();
       return { status: 204 };
     },

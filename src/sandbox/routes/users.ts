@@ -23,7 +23,7 @@ export const userRoutes: ApiRoute[] = [
       const body: APIGatewayBotInfo = {
         url: ctx.core.gatewayUrl(),
         shards: 1,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
+        session_start_limit: ctx.core.sessionStarts.snapshot(ctx.bot!.id),
       };
       return { status: 200, body };
     },
