@@ -57,6 +57,7 @@ export class SandboxState {
     this.commands.clear();
     this.interactions.clear();
     this.auditLog = [];
+    this.world.restoreBotTokens();
     this.loadSeedWebhooks();
     this.changed();
   }

@@ -63,7 +63,13 @@ const DEFAULT_JOINED_AT = '2024-01-01T00:00:00.000000+00:00';
 export class World {
   readonly users = new Map<string, WorldUser>();
   readonly bots = new Map<string, WorldBot>();
+  /** Tokens that authenticate; a bot past its session start limit is taken out (token reset). */
   readonly botsByToken = new Map<string, WorldBot>();
+
+  /** Every seeded bot's token works again (a sandbox reset). */
+  restoreBotTokens(): void {
+    for (const bot of this.bots.values()) this.botsByToken.set(bot.token, bot);
+  }
   readonly guilds = new Map<string, WorldGuild>();
   readonly channels = new Map<string, WorldChannel>();
 

@@ -53,6 +53,8 @@ describe('session start limit', () => {
     expect((await first.closed).code).toBe(4004);
     expect((await second.closed).code).toBe(4004);
     expect((await gatewayBot(s)).status).toBe(401);
+    s.reset();
+    expect((await gatewayBot(s)).body.session_start_limit.remaining).toBe(2);
   });
 
   it("the runtime's client stops identifying when none are left, instead of costing the token", async () => {
