@@ -1,5 +1,6 @@
 import { WebSocket } from 'undici';
 import type { DiscordApi } from './api.js';
+import { SessionStartBudget } from './session-start-budget.js';
 import { CordformError } from '../errors.js';
 import {
   fatalCloseError,
@@ -127,7 +128,7 @@ export class GatewayClient {
    * resets the bot token when the limit is exceeded, so the client never identifies past it:
    * it waits for the window to reset instead (a crash-looping runtime must not cost the token).
    */
-  private sessionStarts: { remaining: number; total: number; resetAt: number; warned: boolean } | null = null;
+  private sessionStarts: SessionStartBudget | null = null;
   private failedAttempts = 0;
   private resumes = 0;
   private reconnects = 0;
@@ -177,7 +178,7 @@ export class GatewayClient {
     try {
       const info = await this.options.api.getGatewayBot();
       this.gatewayUrl = info.url;
-      this.noteSessionStartLimit(info.session_start_limit);
+      this.sessionStarts = SessionStartBudget.from(info.session_start_limit);
     } catch (error) {
       this.fail(
         error instanceof CordformError
@@ -227,45 +228,33 @@ export class GatewayClient {
     });
   }
 
-  private noteSessionStartLimit(limit: { total: number; remaining: number; reset_after: number } | undefined): void {
-    if (!limit || !Number.isFinite(limit.remaining) || !Number.isFinite(limit.reset_after)) return;
-    this.sessionStarts = { remaining: limit.remaining, total: limit.total, resetAt: Date.now() + limit.reset_after, warned: false };
-  }
-
-  /** Spends one IDENTIFY of the budget; when none is left, waits for the reset and returns false. */
+  /** Spends one IDENTIFY of the session start budget; with none left, waits for the reset and returns false. */
   private takeSessionStart(): boolean {
-    const budget = this.sessionStarts;
-    if (!budget) return true;
-    if (budget.remaining > 0) {
-      budget.remaining -= 1;
-      if (!budget.warned && budget.remaining < Math.max(5, budget.total * 0.05)) {
-        budget.warned = true;
-        this.log('warn', 'gateway session starts are running out; Discord resets the bot token when none are left', {
-          remaining: budget.remaining,
-          total: budget.total,
-        });
+    const verdict = this.sessionStarts?.take() ?? { ok: true };
+    if (verdict.ok) {
+      if (verdict.runningLow) {
+        this.log('warn', 'gateway session starts are running out; Discord resets the bot token when none are left', verdict.runningLow);
       }
       return true;
     }
-    const waitMs = Math.max(0, budget.resetAt - Date.now());
     this.log('error', 'gateway session start limit reached; not identifying until it resets (Discord would reset the bot token)', {
-      total: budget.total,
-      resetsInMs: waitMs,
+      resetsInMs: verdict.waitMs,
     });
     this.clearReconnectTimer();
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       void this.refreshSessionStartsThenIdentify();
-    }, waitMs + 1000);
+    }, verdict.waitMs + 1000);
     return false;
   }
 
   private async refreshSessionStartsThenIdentify(): Promise<void> {
     try {
-      this.noteSessionStartLimit((await this.options.api.getGatewayBot()).session_start_limit);
+      this.sessionStarts = SessionStartBudget.from((await this.options.api.getGatewayBot()).session_start_limit);
     } catch (error) {
+      // The window should have reset by now: allow this one IDENTIFY, and ask again before the next.
       this.log('warn', 'could not re-read the session start limit; trying to identify', { error: String(error) });
-      if (this.sessionStarts) this.sessionStarts.remaining = 1;
+      this.sessionStarts = SessionStartBudget.from({ total: 1, remaining: 1, reset_after: 0 });
     }
     this.connect('identify');
   }

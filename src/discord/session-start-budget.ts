@@ -1,0 +1,42 @@
+/**
+ * The IDENTIFYs a bot has left in Discord's 24-hour session start window, from
+ * `GET /gateway/bot` (https://discord.com/developers/docs/events/gateway#session-start-limit-object).
+ * Discord resets the bot token when the limit is exceeded, so the gateway client spends one
+ * per IDENTIFY and, with none left, waits for the window to reset instead.
+ */
+export interface SessionStartLimit {
+  total: number;
+  remaining: number;
+  reset_after: number;
+}
+
+export type SessionStartVerdict =
+  | { ok: true; /** Set once, the first time few are left. */ runningLow?: { remaining: number; total: number } }
+  | { ok: false; waitMs: number };
+
+export class SessionStartBudget {
+  private warned = false;
+
+  private constructor(
+    private remaining: number,
+    private readonly total: number,
+    private readonly resetAt: number,
+  ) {}
+
+  /** null when Discord's answer carries no usable limit (then nothing is enforced). */
+  static from(limit: SessionStartLimit | undefined, now = Date.now()): SessionStartBudget | null {
+    if (!limit || !Number.isFinite(limit.remaining) || !Number.isFinite(limit.reset_after)) return null;
+    return new SessionStartBudget(limit.remaining, limit.total, now + limit.reset_after);
+  }
+
+  /** Spends one IDENTIFY, or says how long to wait for the window to reset. */
+  take(now = Date.now()): SessionStartVerdict {
+    if (this.remaining <= 0) return { ok: false, waitMs: Math.max(0, this.resetAt - now) };
+    this.remaining -= 1;
+    if (!this.warned && this.remaining < Math.max(5, this.total * 0.05)) {
+      this.warned = true;
+      return { ok: true, runningLow: { remaining: this.remaining, total: this.total } };
+    }
+    return { ok: true };
+  }
+}
