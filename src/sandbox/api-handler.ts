@@ -23,7 +23,8 @@ import type { WorldBot } from './world.js';
  * route bucket (429) → handler. Nothing a client sends can crash the process: every failure
  * becomes a Discord-shaped error response.
  */
-// interactionRoutes sit before webhookTokenRoutes: an interaction token turns POST /webhooks/{id}/{token} into a follow-up.
+// POST /webhooks/{id}/{token} and its /messages/{id} routes live in interactionRoutes: an
+// interaction token makes them follow-ups and @original, any other token an ordinary webhook.
 export const API_ROUTES: ApiRoute[] = [
   ...userRoutes,
   ...guildRoutes,

@@ -9,9 +9,10 @@ import {
   deleteWebhookMessage,
   editWebhookMessage,
   getWebhookMessage,
+  executeWebhook,
   queryFlag,
+  tokenMajor,
   WEBHOOK_MESSAGE_PATH,
-  webhookTokenRoutes,
 } from './webhook-token.js';
 
 /**
@@ -22,7 +23,6 @@ import {
  * ("Interactions webhooks share the same rate limit properties as normal webhooks"); the
  * callback has its own `interaction-callback` bucket per interaction.
  */
-const tokenMajor = (params: Record<string, string>) => `${params.webhook_id ?? ''}:${params.webhook_token ?? ''}`;
 
 /** The interaction behind a webhook path, or null when the token is not an interaction's. */
 function interactionForToken(ctx: RouteContext): StoredInteraction | null {
@@ -60,9 +60,6 @@ async function settledInteraction(ctx: RouteContext): Promise<StoredInteraction 
   return record;
 }
 
-const executeWebhook = webhookTokenRoutes.find((route) => route.method === 'POST');
-if (!executeWebhook) throw new Error('sandbox: the execute-webhook route is missing');
-
 export const interactionRoutes: ApiRoute[] = [
   {
     method: 'POST',
@@ -93,7 +90,7 @@ export const interactionRoutes: ApiRoute[] = [
   // Same paths, bucket and major as an ordinary webhook's token routes: an interaction token
   // makes them follow-ups, `@original` and follow-up messages; anything else is handed to
   // the webhook route.
-  sharedTokenRoute('POST', '/webhooks/:webhook_id/:webhook_token', executeWebhook.handle, async (ctx, record) => ({
+  sharedTokenRoute('POST', '/webhooks/:webhook_id/:webhook_token', executeWebhook, async (ctx, record) => ({
     status: 200,
     body: createFollowup(ctx.core, record, await ctx.body()),
   })),

@@ -31,7 +31,8 @@ export function queryFlag(value: string | null): boolean {
 
 const PATH = '/webhooks/:webhook_id/:webhook_token';
 export const WEBHOOK_MESSAGE_PATH = `${PATH}/messages/:message_id`;
-const major = (params: Record<string, string>) => `${params.webhook_id ?? ''}:${params.webhook_token ?? ''}`;
+/** Webhook-token routes are limited per webhook id and token. */
+export const tokenMajor = (params: Record<string, string>) => `${params.webhook_id ?? ''}:${params.webhook_token ?? ''}`;
 
 /**
  * A message this webhook sent, looked up in the webhook's current channel as Discord does
@@ -43,6 +44,19 @@ function requireWebhookMessage(ctx: RouteContext, webhook: StoredWebhook): Sandb
   if (!message || message.webhook_id !== webhook.id) throw unknownMessage();
   return message as SandboxMessage;
 }
+
+/**
+ * Execute Webhook (https://discord.com/developers/docs/resources/webhook#execute-webhook):
+ * `?wait=true` answers with the message, otherwise 204.
+ */
+export const executeWebhook: RouteHandler = async (ctx) => {
+  const webhook = requireTokenWebhook(ctx);
+  const input = checkMessageBody(await ctx.body(), { webhook: true });
+  const channel = ctx.core.state.world.channels.get(webhook.channel_id);
+  if (!channel) throw unknownChannel();
+  const message = createWebhookMessage(ctx.core, channel, webhook, input);
+  return queryFlag(ctx.request.query.get('wait')) ? { status: 200, body: message } : { status: 204 };
+};
 
 /** Get Webhook Message (https://discord.com/developers/docs/resources/webhook#get-webhook-message). */
 export const getWebhookMessage: RouteHandler = (ctx) => {
@@ -70,7 +84,7 @@ export const webhookTokenRoutes: ApiRoute[] = [
     path: PATH,
     bucket: 'webhook-token',
     auth: 'webhook-token',
-    major,
+    major: tokenMajor,
     handle: (ctx) => ({ status: 200, body: view(ctx, requireTokenWebhook(ctx)) }),
   },
   {
@@ -78,7 +92,7 @@ export const webhookTokenRoutes: ApiRoute[] = [
     path: PATH,
     bucket: 'webhook-token',
     auth: 'webhook-token',
-    major,
+    major: tokenMajor,
     handle: async (ctx) => {
       const webhook = requireTokenWebhook(ctx);
       const patch = parseWebhookPatch(await ctx.body(), false);
@@ -91,29 +105,10 @@ export const webhookTokenRoutes: ApiRoute[] = [
     path: PATH,
     bucket: 'webhook-token',
     auth: 'webhook-token',
-    major,
+    major: tokenMajor,
     handle: (ctx) => {
       deleteWebhook(ctx.core, requireTokenWebhook(ctx), { userId: null, reason: ctx.reason });
       return { status: 204 };
     },
   },
-  {
-    method: 'POST',
-    path: PATH,
-    bucket: 'webhook-token',
-    auth: 'webhook-token',
-    major,
-    handle: async (ctx) => {
-      const webhook = requireTokenWebhook(ctx);
-      const input = checkMessageBody(await ctx.body(), { webhook: true });
-      const channel = ctx.core.state.world.channels.get(webhook.channel_id);
-      if (!channel) throw unknownChannel();
-      const message = createWebhookMessage(ctx.core, channel, webhook, input);
-      return queryFlag(ctx.request.query.get('wait')) ? { status: 200, body: message } : { status: 204 };
-    },
-  },
-  // Reached through routes/interactions.ts, which serves the same paths for interaction tokens first.
-  { method: 'GET', path: WEBHOOK_MESSAGE_PATH, bucket: 'webhook-token', auth: 'webhook-token', major, handle: getWebhookMessage },
-  { method: 'PATCH', path: WEBHOOK_MESSAGE_PATH, bucket: 'webhook-token', auth: 'webhook-token', major, handle: editWebhookMessage },
-  { method: 'DELETE', path: WEBHOOK_MESSAGE_PATH, bucket: 'webhook-token', auth: 'webhook-token', major, handle: deleteWebhookMessage },
 ];
