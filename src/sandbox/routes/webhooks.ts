@@ -4,6 +4,7 @@ import { Perm } from '../permissions.js';
 import { toApiWebhook } from '../serialize.js';
 import { createWebhook, deleteWebhook, modifyWebhook, parseWebhookPatch } from '../webhook-ops.js';
 import type { StoredWebhook } from '../webhook-store.js';
+import type { WorldChannel } from '../world.js';
 import { canManageWebhook, requireChannel, requireChannelPermission, requireGuild, requireGuildPermission, requireWebhook } from './access.js';
 
 /**
@@ -16,6 +17,14 @@ const view = (ctx: RouteContext, webhook: StoredWebhook) =>
   toApiWebhook(webhook, ctx.core.state.world, ctx.core.httpUrl(), { withUser: true });
 
 const botOf = (ctx: RouteContext) => ctx.bot!;
+
+/** A channel the bot can see and manage webhooks in (404 10003, then 403 50013). */
+function requireWebhookChannel(ctx: RouteContext, channelId: string): WorldChannel {
+  const bot = botOf(ctx);
+  const channel = requireChannel(ctx.core, bot.id, channelId);
+  requireChannelPermission(ctx.core, bot.id, channel, Perm.MANAGE_WEBHOOKS);
+  return channel;
+}
 
 /** The webhook in the path, which the bot must be allowed to manage (MANAGE_WEBHOOKS). */
 function requireManageableWebhook(ctx: RouteContext): StoredWebhook {
@@ -33,8 +42,7 @@ export const webhookRoutes: ApiRoute[] = [
     major: majorParam('channel_id'),
     handle: async (ctx) => {
       const bot = botOf(ctx);
-      const channel = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
-      requireChannelPermission(ctx.core, bot.id, channel, Perm.MANAGE_WEBHOOKS);
+      const channel = requireWebhookChannel(ctx, ctx.params.channel_id!);
       const webhook = createWebhook(ctx.core, channel, bot, await ctx.body(), { userId: bot.id, reason: ctx.reason });
       return { status: 200, body: view(ctx, webhook) };
     },
@@ -46,9 +54,7 @@ export const webhookRoutes: ApiRoute[] = [
     auth: 'bot',
     major: majorParam('channel_id'),
     handle: (ctx) => {
-      const bot = botOf(ctx);
-      const channel = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
-      requireChannelPermission(ctx.core, bot.id, channel, Perm.MANAGE_WEBHOOKS);
+      const channel = requireWebhookChannel(ctx, ctx.params.channel_id!);
       return { status: 200, body: ctx.core.state.webhooks.inChannel(channel.id).map((w) => view(ctx, w)) };
     },
   },
@@ -94,8 +100,7 @@ export const webhookRoutes: ApiRoute[] = [
         target = ctx.core.state.world.channels.get(patch.channelId) ?? null;
         // A webhook moves only within its guild; another guild's channel is unknown from here.
         if (!target || target.guild_id !== webhook.guild_id) throw unknownChannel();
-        requireChannel(ctx.core, bot.id, target.id);
-        requireChannelPermission(ctx.core, bot.id, target, Perm.MANAGE_WEBHOOKS);
+        requireWebhookChannel(ctx, target.id);
       }
       const updated = modifyWebhook(ctx.core, webhook, patch, target, { userId: bot.id, reason: ctx.reason });
       return { status: 200, body: view(ctx, updated) };
