@@ -146,6 +146,19 @@ export interface APIApplicationCommandOption {
   options?: APIApplicationCommandOption[];
 }
 
+/**
+ * A command as a create or bulk-overwrite body carries it, with the access fields explicit
+ * (https://discord.com/developers/docs/interactions/application-commands#bulk-overwrite-guild-application-commands).
+ */
+export interface APIApplicationCommandWrite {
+  type: number;
+  name: string;
+  description: string;
+  options?: APIApplicationCommandOption[];
+  default_member_permissions: string | null;
+  nsfw: boolean;
+}
+
 export interface APIApplicationCommand {
   id: Snowflake;
   type: number;

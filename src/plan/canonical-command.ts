@@ -4,7 +4,7 @@
  * filled in, so that equal commands compare equal whatever either side omitted.
  * https://discord.com/developers/docs/interactions/application-commands#application-command-object
  */
-import type { APIApplicationCommand, APIApplicationCommandOption } from '../discord/types.js';
+import type { APIApplicationCommand, APIApplicationCommandOption, APIApplicationCommandWrite } from '../discord/types.js';
 import type { CommandDeclaration, SlashOption } from '../manifest/types.js';
 import { permissionBits } from '../discord/permissions.js';
 import { assertNever } from '../errors.js';
@@ -83,14 +83,7 @@ export function commandKey(command: CanonicalCommand): string {
 }
 
 /** What a bulk overwrite sends for one command. */
-export interface CommandWrite {
-  type: number;
-  name: string;
-  description: string;
-  options?: APIApplicationCommandOption[];
-  default_member_permissions: string | null;
-  nsfw: boolean;
-}
+export type CommandWrite = APIApplicationCommandWrite;
 
 /**
  * The bulk-overwrite body: Discord's shape with empty option lists left out. The permission

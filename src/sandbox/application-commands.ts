@@ -1,4 +1,4 @@
-import type { APIApplicationCommand, APIApplicationCommandOption } from '../discord/types.js';
+import type { APIApplicationCommand, APIApplicationCommandOption, APIApplicationCommandWrite } from '../discord/types.js';
 import { FieldErrors, FormErrors, SandboxHttpError, type FieldError } from './errors.js';
 import type { SnowflakeGenerator } from './snowflake.js';
 
@@ -34,14 +34,7 @@ const CHAT_INPUT_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 export type StoredCommand = APIApplicationCommand & { guild_id: string; nsfw: boolean };
 
 /** A validated command body, before it gets an id and version. */
-export interface CommandInput {
-  type: number;
-  name: string;
-  description: string;
-  options?: APIApplicationCommandOption[];
-  default_member_permissions: string | null;
-  nsfw: boolean;
-}
+export type CommandInput = APIApplicationCommandWrite;
 
 const ERR = {
   choices: (values: readonly number[]): FieldError => ({
