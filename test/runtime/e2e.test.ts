@@ -1,8 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryIo } from '../../src/cli/io.js';
@@ -11,6 +8,7 @@ import { GatewayClient } from '../../src/discord/gateway-client.js';
 import { DiscordRestClient } from '../../src/discord/rest-client.js';
 import { startRuntime } from '../../src/runtime/runtime.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { cliWorkspace } from '../support/cli-harness.js';
 import { DEPLOYS, GENERAL, HUMAN_ID, command, eventually, guild, httpPost, manifest } from './fixtures.js';
 
 /**
@@ -89,11 +87,10 @@ describe('runtime end to end against the sandbox', () => {
   });
 
   it('`cordform run -f FILE` in-process: >ping → "Pong!", then exits 0 on the signal', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cordform-run-'));
+    const workspace = await cliWorkspace(sandbox);
     try {
-      const file = join(dir, 'cordform.yaml');
-      await writeFile(
-        file,
+      const file = await workspace.write(
+        'cordform.yaml',
         [
           'version: 1',
           'discord:',
@@ -113,7 +110,7 @@ describe('runtime end to end against the sandbox', () => {
         ].join('\n'),
       );
       const controller = new AbortController();
-      const io = createMemoryIo({ cwd: dir, env: { DISCORD_BOT_TOKEN: 'sandbox-bot-token' }, signal: controller.signal });
+      const io = createMemoryIo({ cwd: workspace.dir, env: workspace.env, signal: controller.signal });
       const before = (await channelMessages(GENERAL)).length;
       const exit = runCli(['run', '-f', file, '--port', '0'], io);
       await eventually(() => io.stdout().includes('runtime started'), 10_000);
@@ -124,7 +121,7 @@ describe('runtime end to end against the sandbox', () => {
       expect(io.stdout()).toContain('runtime stopped');
       expect(io.stdout() + io.stderr()).not.toContain('sandbox-bot-token');
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await workspace.cleanup();
     }
   });
 });

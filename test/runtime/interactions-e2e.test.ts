@@ -1,9 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/main.js';
 import { GatewayClient } from '../../src/discord/gateway-client.js';
 import { DiscordRestClient } from '../../src/discord/rest-client.js';
 import type { Manifest } from '../../src/manifest/types.js';
@@ -25,6 +21,7 @@ import {
   startTarget,
   type Target,
 } from './fixtures.js';
+import { cliWorkspace } from '../support/cli-harness.js';
 
 /**
  * Slash commands end to end: the sandbox (REST, gateway, interactions service), `cordform
@@ -114,11 +111,10 @@ afterAll(async () => {
 
 describe('slash commands through the sandbox and the runtime', () => {
   it('cordform apply registers the declared slash commands (bulk overwrite)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cordform-slash-'));
+    const workspace = await cliWorkspace(sandbox);
     try {
-      const file = join(dir, 'cordform.yaml');
-      await writeFile(
-        file,
+      const file = await workspace.write(
+        'cordform.yaml',
         [
           'version: 1',
           'discord:',
@@ -152,15 +148,14 @@ describe('slash commands through the sandbox and the runtime', () => {
           '',
         ].join('\n'),
       );
-      const cliIo = createMemoryIo({ cwd: dir, env: { DISCORD_BOT_TOKEN: TOKEN, CI: 'true' } });
-      const code = await runCli(['apply', '-f', file, '--auto-approve'], cliIo);
-      expect(code, cliIo.stderr()).toBe(0);
-      expect(cliIo.stdout()).toContain('sync slash commands');
+      const applied = await workspace.run(['apply', '-f', file, '--auto-approve']);
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(applied.stdout).toContain('sync slash commands');
       // Converged: the next plan has nothing to do.
-      const again = createMemoryIo({ cwd: dir, env: { DISCORD_BOT_TOKEN: TOKEN, CI: 'true' } });
-      expect(await runCli(['plan', '-f', file, '--detailed-exitcode'], again), again.stdout()).toBe(0);
+      const again = await workspace.run(['plan', '-f', file, '--detailed-exitcode']);
+      expect(again.code, again.stdout).toBe(0);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await workspace.cleanup();
     }
     const live = await api.getGuildCommands(BOT_ID, GUILD_ID);
     expect(live.map((c) => c.name).sort()).toEqual(['echo', 'elsewhere', 'hello', 'mods', 'purge']);
