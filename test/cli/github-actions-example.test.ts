@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { cliWorkspace, writes, type CliWorkspace } from '../support/cli-harness.js';
+import { DEPLOYS, GUILD, cliWorkspace, manifestYaml, writes, type CliWorkspace } from '../support/cli-harness.js';
 
 /**
  * examples/github-actions/cordform.yml is valid YAML, and every `cordform …` command it runs
@@ -12,8 +12,6 @@ import { cliWorkspace, writes, type CliWorkspace } from '../support/cli-harness.
  * a repository lives through: a pull request, the merge (push to main), nightly drift checks.
  */
 const WORKFLOW = fileURLToPath(new URL('../../examples/github-actions/cordform.yml', import.meta.url));
-const GUILD = '100000000000000001';
-const DEPLOYS = '100000000000000003';
 
 interface Step {
   name?: string;
@@ -35,15 +33,7 @@ function cordformCommands(workflow: Workflow, job: string): string[][] {
   );
 }
 
-const MANIFEST = `version: 1
-discord:
-  token: \${DISCORD_BOT_TOKEN}
-guilds:
-  - id: "${GUILD}"
-    webhooks:
-      - name: Deploys
-        channel: "${DEPLOYS}"
-`;
+const MANIFEST = manifestYaml([{ name: 'Deploys', channel: DEPLOYS }]);
 
 describe('examples/github-actions/cordform.yml', () => {
   let workflow: Workflow;

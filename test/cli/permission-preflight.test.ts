@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PERMISSION_BITS as P } from '../../src/discord/permissions.js';
 import { DEFAULT_SEED, startSandbox, type Sandbox, type SandboxSeed } from '../../src/sandbox/server.js';
-import { cliWorkspace, writes, type CliWorkspace } from '../support/cli-harness.js';
+import { DEFAULT_USER_ID } from '../../src/sandbox/seed-types.js';
+import {
+  BOT_ID as BOT,
+  DEPLOYS,
+  GENERAL,
+  GUILD,
+  OTHER_BOT_ID as OTHER_BOT,
+  cliWorkspace,
+  manifestYaml,
+  writes,
+  type CliWorkspace,
+} from '../support/cli-harness.js';
 
 /**
  * Permission preflight (issue 5): the plan computes the bot's MANAGE_WEBHOOKS and
@@ -9,12 +20,7 @@ import { cliWorkspace, writes, type CliWorkspace } from '../support/cli-harness.
  * where a write would get 403 50013 — and the sandbox, which answers with the same
  * computation, agrees.
  */
-const BOT = '100000000000000010';
-const USER = '100000000000000020';
-const OTHER_BOT = '100000000000000030';
-const GUILD = '100000000000000001';
-const GENERAL = '100000000000000002';
-const DEPLOYS = '100000000000000003';
+const USER = DEFAULT_USER_ID;
 const BOTS_ROLE = '100000000000000040';
 
 function seed(options: { everyone: bigint; webhooks?: SandboxSeed['webhooks'] }): SandboxSeed {
@@ -42,17 +48,10 @@ function seed(options: { everyone: bigint; webhooks?: SandboxSeed['webhooks'] })
   };
 }
 
-const MANIFEST = `version: 1
-discord:
-  token: \${DISCORD_BOT_TOKEN}
-guilds:
-  - id: "${GUILD}"
-    webhooks:
-      - name: General
-        channel: "${GENERAL}"
-      - name: Deploys
-        channel: "${DEPLOYS}"
-`;
+const MANIFEST = manifestYaml([
+  { name: 'General', channel: GENERAL },
+  { name: 'Deploys', channel: DEPLOYS },
+]);
 const DEPLOYS_LINE = 9;
 
 describe('permission preflight against the sandbox', () => {
