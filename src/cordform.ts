@@ -2,81 +2,13 @@
  * The programmatic API: the same functions the CLI calls, taking options (cwd, env,
  * output sink, HTTP dispatcher) and returning results. Nothing here prints or exits.
  */
-import { setImmediate } from 'node:timers/promises';
-import type { Dispatcher } from 'undici';
-import { resolveApiBase } from './discord/api-base.js';
-import type { DiscordApi } from './discord/api.js';
-import { resolveGlobalRateLimit, resolveRequestTimeout } from './discord/client-settings.js';
-import { DiscordRestClient } from './discord/rest-client.js';
-import { readLiveState, readPermissionFacts } from './discord/read-live-state.js';
-import type { Manifest } from './manifest/types.js';
-import { buildPlan, manifestFingerprint, type LiveState, type Plan, type PlanOptions } from './plan/index.js';
-import type { Redactor } from './redact.js';
-
 export { DEFAULT_API_BASE, resolveApiBase } from './discord/api-base.js';
-
-export interface ClientOptions {
-  env: Record<string, string | undefined>;
-  dispatcher?: Dispatcher;
-  /** Every secret the client will carry is registered here so no output can show it. */
-  redactor?: Redactor;
-  /** Per-attempt deadline; default CORDFORM_HTTP_TIMEOUT_MS, else the client's 15 s. */
-  timeoutMs?: number;
-}
-
-/** The REST client for a manifest's bot, its token registered with the redactor. */
-export function createClientFor(manifest: Manifest, options: ClientOptions): DiscordRestClient {
-  options.redactor?.add(manifest.discord.token);
-  const timeoutMs = options.timeoutMs ?? resolveRequestTimeout(options.env);
-  const globalLimitPerSecond = resolveGlobalRateLimit(options.env);
-  return new DiscordRestClient({
-    apiBase: resolveApiBase(manifest, options.env),
-    token: manifest.discord.token,
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-    ...(timeoutMs ? { timeoutMs } : {}),
-    ...(globalLimitPerSecond ? { globalLimitPerSecond } : {}),
-  });
-}
-
-export interface ComputedPlan {
-  plan: Plan;
-  live: LiveState;
-}
-
-/**
- * Reads live state and builds the plan, in two phases so that a converged plan costs
- * guilds + 1 requests: (1) `GET /users/@me` + one webhook list per guild, then a first plan;
- * (2) only for guilds where that plan writes webhooks, the permission facts (guild roles and
- * owner, the bot's member, the channels' overwrites), then the final plan — with
- * `missing_permissions` blockers where the bot could not make the writes. Both plans come
- * from the pure planner; only this function does I/O.
- */
-export async function computePlan(
-  manifest: Manifest,
-  api: DiscordApi,
-  options: PlanOptions & { signal?: AbortSignal; redactor?: Redactor } = {},
-): Promise<ComputedPlan> {
-  const read = options.signal ? { signal: options.signal } : {};
-  const planOptions = options.targets ? { targets: options.targets } : {};
-  const reading = readLiveState(manifest, api, read);
-  // The manifest's fingerprint needs no live state: work it out while the reads are in flight.
-  await setImmediate();
-  const precomputed = { manifestFingerprint: manifestFingerprint(manifest) };
-  const live = await reading;
-  if (options.redactor) registerLiveSecrets(live, options.redactor);
-  const first = buildPlan(manifest, live, planOptions, precomputed);
-  const writing = guildsWithWebhookWrites(first);
-  if (writing.size === 0) return { plan: first, live };
-  const withPermissions = await readPermissionFacts(live, writing, api, read);
-  return { plan: buildPlan(manifest, withPermissions, planOptions, precomputed), live: withPermissions };
-}
-
-/** Guilds where the plan creates, updates, moves, adopts or deletes a webhook. */
-export function guildsWithWebhookWrites(plan: Plan): Set<string> {
-  return new Set(plan.changes.filter((change) => change.action !== 'sync_commands').map((change) => change.guildId));
-}
-
-/** Webhook tokens come back in list responses; none of them may reach any output. */
-export function registerLiveSecrets(live: LiveState, redactor: Redactor): void {
-  for (const guild of live.guilds) for (const webhook of guild.webhooks) redactor.add(webhook.token);
-}
+export {
+  computePlan,
+  createClientFor,
+  guildsWithWebhookWrites,
+  registerLiveSecrets,
+  type ClientOptions,
+  type ComputedPlan,
+  type ComputePlanOptions,
+} from './api/compute-plan.js';

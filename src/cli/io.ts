@@ -16,8 +16,13 @@ export interface CliIo {
   /** Ask a yes/no question; only called when `interactive`. */
   confirm(question: string): Promise<boolean>;
   redactor: Redactor;
-  /** Aborted on SIGINT/SIGTERM for long-running commands (run, sandbox). */
+  /**
+   * Aborted on the first SIGINT/SIGTERM: reads stop, long-running commands (run, sandbox)
+   * shut down, apply starts no new writes.
+   */
   signal: AbortSignal;
+  /** Aborted on the second SIGINT/SIGTERM: apply aborts the writes still in flight too. */
+  hardSignal: AbortSignal;
 }
 
 export interface ProcessIoOptions {
@@ -36,7 +41,7 @@ export function detectTerminal(
 }
 
 /** The real process's io: stdout/stderr with redaction, readline prompt on a TTY. */
-export function createProcessIo(signal: AbortSignal): CliIo {
+export function createProcessIo(signal: AbortSignal, hardSignal: AbortSignal): CliIo {
   const redactor = new Redactor();
   const { interactive, color } = detectTerminal(process.env, Boolean(process.stdout.isTTY));
   return {
@@ -46,6 +51,7 @@ export function createProcessIo(signal: AbortSignal): CliIo {
     color,
     redactor,
     signal,
+    hardSignal,
     out: (text) => void process.stdout.write(redactor.redact(text)),
     err: (text) => void process.stderr.write(redactor.redact(text)),
     confirm: async (question) => {
@@ -68,6 +74,7 @@ export function createMemoryIo(options: {
   interactive?: boolean;
   answer?: boolean;
   signal?: AbortSignal;
+  hardSignal?: AbortSignal;
 }): CliIo & { stdout: () => string; stderr: () => string } {
   const redactor = new Redactor();
   let out = '';
@@ -79,6 +86,7 @@ export function createMemoryIo(options: {
     color: false,
     redactor,
     signal: options.signal ?? unlimitedSignal(),
+    hardSignal: options.hardSignal ?? unlimitedSignal(),
     out: (text) => void (out += redactor.redact(text)),
     err: (text) => void (err += redactor.redact(text)),
     confirm: async () => options.answer ?? false,

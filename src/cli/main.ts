@@ -75,9 +75,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io,
     );
   } catch (error) {
+    if (io.signal.aborted && isInterruption(error, io.signal)) {
+      io.err('Interrupted; nothing more was done.\n');
+      return INTERRUPTED;
+    }
     reportError(error, io, debug);
     return 1;
   }
+}
+
+/** Exit code after SIGINT/SIGTERM, as shells report a process ended by SIGINT (128 + 2). */
+const INTERRUPTED = 130;
+
+/** The error is the interrupt itself (a read or wait cut short), not a failure of its own. */
+function isInterruption(error: unknown, signal: AbortSignal): boolean {
+  if (error === signal.reason) return true;
+  const e = error as { name?: unknown; code?: unknown } | null;
+  return e?.name === 'AbortError' || e?.code === 'discord_request_not_sent';
 }
 
 /** Prints an error the way users should see it: code, location, message; stack only with --debug. */
@@ -103,17 +117,30 @@ export function reportError(error: unknown, io: CliIo, debug: boolean): void {
   else io.err('Run again with --debug for the stack trace; this is a bug in cordform.\n');
 }
 
-/** The process entry point used by bin/cordform. */
+/**
+ * The process entry point used by bin/cordform. The first SIGINT/SIGTERM aborts `signal`
+ * (stop reading, start no new writes, shut down), the second `hardSignal` (abort writes in
+ * flight); the command still reports what happened and exits 130.
+ */
 export async function main(argv: string[]): Promise<number> {
-  const controller = new AbortController();
-  // One signal for the whole invocation: every queued request and action of an apply or a
-  // running runtime listens on it at once, by design.
-  setMaxListeners(0, controller.signal);
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const soft = new AbortController();
+  const hard = new AbortController();
+  // One signal pair for the whole invocation: every queued request and action of an apply
+  // or a running runtime listens on it at once, by design.
+  setMaxListeners(0, soft.signal);
+  setMaxListeners(0, hard.signal);
+  let signals = 0;
+  const stop = () => {
+    signals += 1;
+    if (signals === 1) soft.abort();
+    else if (signals === 2) hard.abort();
+    // A third: whatever is stuck, the user wants out now.
+    else process.exit(INTERRUPTED);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
-    return await runCli(argv, createProcessIo(controller.signal));
+    return await runCli(argv, createProcessIo(soft.signal, hard.signal));
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

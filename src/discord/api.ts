@@ -20,6 +20,8 @@ export interface WriteOptions {
   /** Sent as X-Audit-Log-Reason (URI-encoded, as Discord requires). */
   reason?: string;
   signal?: AbortSignal;
+  /** Stop before any further attempt goes out (the request then fails with DiscordRequestNotSent). */
+  stopSending?: AbortSignal;
 }
 
 export interface ReadOptions {

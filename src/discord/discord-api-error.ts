@@ -79,6 +79,26 @@ export class DiscordRequestOutcomeUnknown extends CordformError {
   }
 }
 
+/**
+ * A request given up before its next attempt went out because the caller stopped sending
+ * (an interrupted apply). `maybeApplied`: an earlier attempt got no clear answer (a 5xx, a
+ * timeout), so Discord may have done it anyway; false when nothing was sent or every
+ * attempt was refused (429).
+ */
+export class DiscordRequestNotSent extends CordformError {
+  readonly maybeApplied: boolean;
+
+  constructor(method: string, route: string, maybeApplied: boolean) {
+    const what = maybeApplied ? 'an earlier attempt may have been applied' : 'nothing was sent';
+    super('discord_request_not_sent', `${method} ${route}: stopped before sending (${what})`, {
+      fault: 'user',
+      details: { method, route, maybeApplied },
+    });
+    this.name = 'DiscordRequestNotSent';
+    this.maybeApplied = maybeApplied;
+  }
+}
+
 /** A request that never got an answer after every retry (idempotent requests only). */
 export class DiscordNetworkError extends CordformError {
   constructor(method: string, route: string, reason: string, attempts: number, cause?: unknown) {

@@ -156,5 +156,6 @@ function write(body: unknown, options: WriteOptions | undefined): RequestOptions
     ...(body === undefined ? {} : { body }),
     ...(options?.reason === undefined ? {} : { reason: options.reason }),
     ...(options?.signal ? { signal: options.signal } : {}),
+    ...(options?.stopSending ? { stopSending: options.stopSending } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { VERSION } from '../version.js';
 import {
   DiscordApiError,
   DiscordNetworkError,
+  DiscordRequestNotSent,
   DiscordRequestOutcomeUnknown,
   flattenDiscordErrors,
 } from './discord-api-error.js';
@@ -72,6 +73,12 @@ export interface RequestOptions {
   /** Sent as X-Audit-Log-Reason, URI-encoded. */
   reason?: string;
   signal?: AbortSignal;
+  /**
+   * When this fires, no further attempt of the request goes out (one in flight finishes);
+   * the request then fails with DiscordRequestNotSent. An interrupted apply uses it to stop
+   * starting writes while letting the ones on the wire end.
+   */
+  stopSending?: AbortSignal;
 }
 
 export interface RestClientStats {
@@ -92,6 +99,8 @@ interface RequestContext {
   retries: number;
   rateLimited: number;
   attempt: number;
+  /** Some attempt got no clear answer (5xx, timeout, reset): Discord may have applied it. */
+  maybeApplied: boolean;
 }
 
 export class RestEngine {
@@ -156,15 +165,20 @@ export class RestEngine {
    */
   async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
     const route = describeRoute(method, path);
-    const context: RequestContext = { route, redact: this.redactorFor(route), retries: 0, rateLimited: 0, attempt: 0 };
+    const context: RequestContext = { route, redact: this.redactorFor(route), retries: 0, rateLimited: 0, attempt: 0, maybeApplied: false };
     const url = this.urlFor(path, options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers = this.headersFor(route, body !== undefined, options.reason);
     const seq = this.nextSeq++;
     const signal = options.signal ? this.relay(options.signal) : undefined;
+    const stopSending = options.stopSending;
+    const notSent = () => new DiscordRequestNotSent(route.method, route.redactedPath, context.maybeApplied);
     let notBefore = 0;
     for (;;) {
-      const permit = await this.acquire(route, seq, notBefore, signal);
+      if (stopSending?.aborted) throw notSent();
+      const permit = await this.acquire(route, seq, notBefore, signal, stopSending).catch((error: unknown) => {
+        throw stopSending?.aborted && !signal?.aborted ? notSent() : error;
+      });
       context.attempt += 1;
       this.counters.requests += 1;
       if (context.attempt > 1) this.counters.retries += 1;
@@ -208,9 +222,16 @@ export class RestEngine {
     return relayed;
   }
 
-  private async acquire(route: RouteInfo, seq: number, notBefore: number, signal?: AbortSignal): Promise<Permit> {
+  private async acquire(
+    route: RouteInfo,
+    seq: number,
+    notBefore: number,
+    signal: AbortSignal | undefined,
+    stopSending: AbortSignal | undefined,
+  ): Promise<Permit> {
+    const waitSignal = stopSending && signal ? AbortSignal.any([signal, stopSending]) : (signal ?? stopSending);
     try {
-      return await this.scheduler.acquire(route, { seq, notBefore, ...(signal ? { signal } : {}) });
+      return await this.scheduler.acquire(route, { seq, notBefore, ...(waitSignal ? { signal: waitSignal } : {}) });
     } catch (error) {
       throw error === this.fatal ? this.fatalErrorFor(route) : error;
     }
@@ -266,6 +287,7 @@ export class RestEngine {
     if (context.retries >= this.maxRetries) return { kind: 'throw', error: apiError };
     // A 503's Retry-After is honoured, but never beyond the backoff cap.
     const retryAfter = Math.min(parseRateLimitInfo(result.headers).retryAfterMs ?? 0, this.backoff.maxMs);
+    context.maybeApplied = true;
     return { kind: 'retry', delayMs: Math.max(retryAfter, this.backoffFor(context)), counts: true };
   }
 
@@ -280,6 +302,7 @@ export class RestEngine {
     const what = result.reason === 'timeout' ? `no answer within ${this.timeoutMs} ms` : networkReason(result.error);
     const notSent = result.reason === 'network' && classifyNetworkError(result.error) === 'not-sent';
     if ((isIdempotent(route.method) || notSent) && context.retries < this.maxRetries) {
+      if (!notSent) context.maybeApplied = true;
       return { kind: 'retry', delayMs: this.backoffFor(context), counts: true };
     }
     if (!isIdempotent(route.method) && !notSent) {
@@ -305,6 +328,7 @@ export class RestEngine {
       return { kind: 'throw', error: new DiscordRequestOutcomeUnknown(route.method, route.redactedPath, reason, error) };
     }
     if (context.retries >= this.maxRetries) return { kind: 'throw', error };
+    context.maybeApplied = true;
     return { kind: 'retry', delayMs: this.backoffFor(context), counts: true };
   }
 

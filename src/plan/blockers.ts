@@ -1,5 +1,5 @@
 /**
- * Preflight checks that make `apply` refuse to start rather than half-apply (issue 3).
+ * Preflight checks that make `apply` refuse to start rather than half-apply.
  * Each blocker carries the manifest location a user has to edit.
  */
 import type { APIChannel } from '../discord/types.js';

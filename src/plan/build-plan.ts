@@ -12,6 +12,7 @@ import type { Owner } from './ownership.js';
 import { planGuild, type GuildPlan } from './plan-guild.js';
 import { PLAN_FORMAT_VERSION, type Change, type Plan, type PlanOptions, type PlanSummary } from './plan-types.js';
 import { compareText, sortBy } from './sort.js';
+import { guildThreshold } from './thresholds.js';
 import { partialPlanWarning } from './warnings.js';
 
 /**
@@ -50,6 +51,30 @@ function planDeclaredGuild(
   return planGuild(guild, liveGuild, owner, targets);
 }
 
+/**
+ * The plan narrowed to `changes` (a subset of its own, e.g. the reviewed part of a saved
+ * plan): summary and thresholds recomputed for what will actually run; blockers kept whole.
+ */
+export function restrictPlan(plan: Plan, changes: readonly Change[], manifest: Manifest, live: LiveState): Plan {
+  const kept = new Set(changes);
+  const ordered = plan.changes.filter((change) => kept.has(change));
+  const keys = new Set(ordered.map((change) => change.key));
+  const owner: Owner = { botId: live.bot.id, applicationId: live.applicationId };
+  const thresholds = plan.thresholds.map((threshold) => {
+    const guild = manifest.guilds.find((g) => g.id === threshold.guildId);
+    const liveGuild = live.guilds.find((g) => g.guildId === threshold.guildId);
+    if (guild === undefined || liveGuild === undefined) return threshold;
+    return guildThreshold(guild, liveGuild, ordered.filter((c) => c.guildId === guild.id), owner);
+  });
+  return {
+    ...plan,
+    changes: ordered,
+    summary: summarise(ordered),
+    warnings: plan.warnings.filter((w) => w.key === undefined || keys.has(w.key)),
+    thresholds,
+  };
+}
+
 export function summarise(changes: readonly Change[]): PlanSummary {
   const count = (action: Change['action']) => changes.filter((c) => c.action === action).length;
   return {
@@ -58,6 +83,7 @@ export function summarise(changes: readonly Change[]): PlanSummary {
     move: count('move'),
     delete: count('delete'),
     adopt: count('adopt'),
+    replace: count('replace'),
     commands: count('sync_commands'),
   };
 }

@@ -10,7 +10,7 @@ export const CHANNEL_WEBHOOK_LIMIT = 15;
 export const GUILD_WEBHOOK_LIMIT = 1000;
 
 export interface ChannelTraffic {
-  /** Webhooks arriving: creates, and moves/adoptions into the channel. */
+  /** Webhooks arriving: creates, replacements, and moves/adoptions into the channel. */
   incoming: WebhookChange[];
   /** Webhooks leaving: deletes, and moves/adoptions out of the channel. */
   outgoing: number;
@@ -36,7 +36,10 @@ export function channelTraffic(changes: readonly Change[]): Map<string, ChannelT
     if (change.action === 'sync_commands') continue;
     if (change.action === 'create') entry(change.channelId).incoming.push(change);
     else if (change.action === 'delete') entry(change.channelId).outgoing += 1;
-    else if (change.fields.channel_id !== undefined) {
+    else if (change.action === 'replace') {
+      entry(change.precondition.channel_id ?? '').outgoing += 1;
+      entry(change.channelId).incoming.push(change);
+    }    else if (change.fields.channel_id !== undefined) {
       entry(String(change.fields.channel_id.from)).outgoing += 1;
       entry(change.channelId).incoming.push(change);
     }

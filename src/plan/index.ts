@@ -3,7 +3,7 @@
  * apply, the CLI and the programmatic API import from here. Renderers are pure
  * `(plan, options) => string` and return text without a trailing newline (the sink adds it).
  */
-export { buildPlan, isEmptyPlan, summarise } from './build-plan.js';
+export { buildPlan, isEmptyPlan, restrictPlan, summarise } from './build-plan.js';
 export type { LiveGuild, LivePermissions, LiveState } from './live-state.js';
 export * from './plan-types.js';
 export { classifyWebhook, type Owner } from './ownership.js';

@@ -1,14 +1,16 @@
 /**
- * Matches a guild's declarations to its live webhooks, in the documented order (issue 3):
+ * Matches a guild's declarations to its live webhooks, in this order:
  *
  * 1. `id:` pins — adoption of any creator's type 1 webhook; a missing id, a channel-follower
  *    or application webhook (types 2/3), or two pins on one id are blockers.
  * 2. exact (channel, name) among managed webhooks.
- * 3. `renamed_from: OLD` in the same channel → a rename that keeps the URL (with two live
- *    webhooks named OLD there, the oldest; two declarations renamed from one webhook block).
+ * 3. `renamed_from: OLD` → a rename that keeps the URL: OLD in the same channel first (the
+ *    oldest of twins), else OLD in exactly one other channel (rename + move in one PATCH);
+ *    OLD in several other channels, or two declarations renamed from one webhook, block.
+ *    A `renamed_from` that matches nothing is warned about where its declaration is created.
  * 4. the same name in another channel of the guild → a move, only when the declaration has
  *    exactly one candidate and no other declaration wants it; otherwise a warning and
- *    create/delete — the planner never guesses (STYLE.md 3).
+ *    create/delete — ambiguity is decided by the manifest (an `id:` pin), never guessed.
  * 5. the rest: unmatched declarations are created; unclaimed webhooks go back to the caller
  *    (deleted when managed and the guild prunes, otherwise ignored).
  *
@@ -69,6 +71,7 @@ export function matchWebhooks(
   matchExact(state);
   matchRenames(state);
   matchMoves(state);
+  warnUnmatchedRenames(state);
   const { matches, pending, free, blockers, warnings } = state;
   return { matches, unmatched: pending, unclaimed: free, blockers, warnings };
 }
@@ -142,18 +145,76 @@ function matchExact(state: MatchState): void {
   state.free = state.free.filter((w) => !claimed.has(w));
 }
 
+/**
+ * `renamed_from: OLD` claims an owned webhook named OLD anywhere in the guild: in the
+ * declaration's channel first, else in the one other channel that has one (a rename and a
+ * move in one PATCH, which keeps the URL). Same-named twins in one channel resolve to the
+ * oldest, as everywhere else; OLD in several other channels is a blocker, never a guess.
+ */
 function matchRenames(state: MatchState): void {
+  // Renames within a channel are certain, so they go first and cannot make a rename from
+  // another channel look ambiguous.
+  matchRenamesWhere(state, 'same_channel');
+  matchRenamesWhere(state, 'other_channel');
+}
+
+function matchRenamesWhere(state: MatchState, where: 'same_channel' | 'other_channel'): void {
   const proposals = new Map<APIWebhook, WebhookDeclaration[]>();
   for (const declaration of state.pending) {
     if (declaration.renamedFrom === undefined) continue;
-    const webhook = state.free.find(
-      (w) => isManaged(state, w) && w.channel_id === declaration.channel && w.name === declaration.renamedFrom,
-    );
+    const candidates = renameCandidates(state, declaration, declaration.renamedFrom);
+    const sameChannel = candidates.length === 1 && candidates[0]!.channel_id === declaration.channel;
+    if (sameChannel !== (where === 'same_channel')) continue;
+    if (candidates.length > 1) {
+      blockAmbiguousRename(state, declaration, candidates);
+      continue;
+    }
+    const webhook = candidates[0];
     if (webhook !== undefined) proposals.set(webhook, [...(proposals.get(webhook) ?? []), declaration]);
   }
   for (const [webhook, claimants] of proposals) {
     if (claimants.length > 1) blockDoubleClaim(state, webhook.id, claimants);
     else claim(state, claimants[0]!, webhook, 'renamed_from');
+  }
+}
+
+/** The oldest owned webhook named `oldName` per channel; only the declaration's own channel when it has one. */
+function renameCandidates(state: MatchState, declaration: WebhookDeclaration, oldName: string): APIWebhook[] {
+  const oldestPerChannel = new Map<string, APIWebhook>();
+  for (const webhook of state.free) {
+    if (webhook.name !== oldName || webhook.channel_id === null || !isManaged(state, webhook)) continue;
+    if (!oldestPerChannel.has(webhook.channel_id)) oldestPerChannel.set(webhook.channel_id, webhook);
+  }
+  const sameChannel = oldestPerChannel.get(declaration.channel);
+  return sameChannel === undefined ? [...oldestPerChannel.values()] : [sameChannel];
+}
+
+/** Blocks the declaration and reserves every candidate, so the plan does not also prune them. */
+function blockAmbiguousRename(state: MatchState, declaration: WebhookDeclaration, candidates: APIWebhook[]): void {
+  state.free = state.free.filter((w) => !candidates.includes(w));
+  const where = candidates.map((w) => `${w.id} in channel ${w.channel_id ?? '?'}`).join(', ');
+  block(
+    state,
+    'rename_ambiguous',
+    declaration,
+    `"${declaration.name}" has renamed_from: "${declaration.renamedFrom ?? ''}", which names more than one webhook the bot owns ` +
+      `(${where}); pin the one to keep with \`id:\``,
+  );
+}
+
+/** A `renamed_from` that found nothing while the new name is created: likely a typo, and the URL is new. */
+function warnUnmatchedRenames(state: MatchState): void {
+  for (const declaration of state.pending) {
+    if (declaration.renamedFrom === undefined) continue;
+    state.warnings.push({
+      code: 'rename_unmatched',
+      message:
+        `"${declaration.name}" has renamed_from: "${declaration.renamedFrom}", but the bot owns no webhook of that name in guild ` +
+        `${state.guildId}, and no webhook was matched to "${declaration.name}" either: it will be created with a new URL. Check the spelling of renamed_from.`,
+      guildId: state.guildId,
+      key: declaration.key,
+      location: declaration.location,
+    });
   }
 }
 

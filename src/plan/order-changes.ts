@@ -3,7 +3,8 @@
  *
  * 1. deletes in channels that would otherwise pass 15 webhooks on the way (slot-freeing);
  * 2. adoptions, moves and updates;
- * 3. creates;
+ * 3. creates, and replacements (create, then delete the old webhook) — a replacement inside
+ *    a full channel deletes first and so runs with the slot-freeing deletes;
  * 4. the remaining deletes — last, so a failed apply never removed a webhook before its
  *    replacements exist;
  * 5. slash command syncs.
@@ -32,6 +33,8 @@ function phaseOf(change: Change, crowded: Set<string>): number {
       return 1;
     case 'create':
       return 2;
+    case 'replace':
+      return change.order === 'delete_first' ? 0 : 2;
     case 'sync_commands':
       return 4;
     default:

@@ -69,6 +69,13 @@ function channelsWritten(change: WebhookChange): ChannelWrite[] {
       return [{ channelId: change.precondition.channel_id ?? change.channelId, purpose: `${change.action} the webhook` }];
     case 'delete':
       return [{ channelId: change.precondition.channel_id ?? change.channelId, purpose: 'delete the webhook' }];
+    case 'replace': {
+      const from = change.precondition.channel_id;
+      return [
+        { channelId: change.channelId, purpose: 'create the replacement webhook' },
+        ...(from === null || from === change.channelId ? [] : [{ channelId: from, purpose: 'delete the webhook it replaces' }]),
+      ];
+    }
     case 'move': {
       const from = change.precondition.channel_id;
       return [

@@ -7,15 +7,16 @@ import { assertNever } from '../errors.js';
 import type { GuildDeclaration } from '../manifest/types.js';
 import { channelBlockers, limitBlockers } from './blockers.js';
 import type { LiveGuild } from './live-state.js';
-import { matchWebhooks } from './match-webhooks.js';
+import { matchWebhooks, type MatchResult } from './match-webhooks.js';
 import { permissionBlockers } from './permission-blockers.js';
 import { classifyWebhook, type Owner } from './ownership.js';
-import type { Blocker, Change, GuildThreshold, IgnoredWebhook, Warning, WebhookChange } from './plan-types.js';
+import type { Blocker, Change, DeleteChange, GuildThreshold, IgnoredWebhook, Warning } from './plan-types.js';
 import { planCommandSync } from './slash-commands.js';
 import { selectTargets } from './targets.js';
 import { guildThreshold } from './thresholds.js';
 import { adoptHints, changeWarnings, renameHints } from './warnings.js';
 import { changeForMatch, createChange, deleteChange } from './webhook-changes.js';
+import { orderReplacements, pairReplacements } from './replacements.js';
 
 export interface GuildPlan {
   changes: Change[];
@@ -28,16 +29,22 @@ export interface GuildPlan {
 
 export function planGuild(guild: GuildDeclaration, live: LiveGuild, owner: Owner, targets: readonly string[]): GuildPlan {
   const match = matchWebhooks(guild.id, guild.webhooks, live.webhooks, owner);
-  const leftovers = splitLeftovers(guild, match.unclaimed, owner);
+  const leftovers = splitLeftovers(guild, match, owner);
   const commands = planCommandSync(guild, live, owner.applicationId);
-  const changes: Change[] = selectTargets(
-    [
-      ...match.matches.flatMap((m) => changeForMatch(m) ?? []),
-      ...match.unmatched.map(createChange),
-      ...leftovers.deletes,
-      ...(commands.change === null ? [] : [commands.change]),
-    ],
-    targets,
+  const paired = pairReplacements(match.unmatched.map(createChange), leftovers.deletes);
+  const changes: Change[] = orderReplacements(
+    selectTargets(
+      [
+        ...match.matches.flatMap((m) => changeForMatch(m) ?? []),
+        ...paired.creates,
+        ...paired.replaces,
+        ...paired.deletes,
+        ...leftovers.twins,
+        ...(commands.change === null ? [] : [commands.change]),
+      ],
+      targets,
+    ),
+    live,
   );
   const creates = changes.filter((c) => c.action === 'create');
   return {
@@ -61,17 +68,30 @@ export function planGuild(guild: GuildDeclaration, live: LiveGuild, owner: Owner
 }
 
 interface Leftovers {
-  deletes: WebhookChange[];
+  deletes: DeleteChange[];
+  /** Owned duplicates of a matched webhook (same channel and name), pruned apart from replacements. */
+  twins: DeleteChange[];
   ignored: IgnoredWebhook[];
   /** Unclaimed webhooks the bot does not own (for adoption hints). */
   unowned: APIWebhook[];
 }
 
-/** Unclaimed webhooks: managed ones are pruned (when the guild prunes); the rest are ignored. */
-function splitLeftovers(guild: GuildDeclaration, unclaimed: readonly APIWebhook[], owner: Owner): Leftovers {
-  const leftovers: Leftovers = { deletes: [], ignored: [], unowned: [] };
-  for (const webhook of unclaimed) {
+/**
+ * Unclaimed webhooks: managed ones are pruned (when the guild prunes); the rest are ignored.
+ * An owned twin of a matched webhook (what two concurrent applies, or an interrupted one,
+ * leave behind) is pruned as a duplicate, never shown as half of a replacement: the oldest
+ * is the one every apply keeps.
+ */
+function splitLeftovers(guild: GuildDeclaration, match: MatchResult, owner: Owner): Leftovers {
+  const leftovers: Leftovers = { deletes: [], twins: [], ignored: [], unowned: [] };
+  const kept = new Map(match.matches.map((m) => [`${m.declaration.channel}\n${m.declaration.name}`, m.webhook.id]));
+  for (const webhook of match.unclaimed) {
     const webhookClass = classifyWebhook(webhook, owner);
+    const twinOf = kept.get(`${webhook.channel_id ?? ''}\n${webhook.name ?? ''}`);
+    if (webhookClass === 'managed' && twinOf !== undefined && guild.prune) {
+      leftovers.twins.push({ ...deleteChange(guild.id, webhook), note: `duplicate of webhook ${twinOf} (same channel and name), which is kept` });
+      continue;
+    }
     if (webhookClass === 'managed' && guild.prune) {
       leftovers.deletes.push(deleteChange(guild.id, webhook));
       continue;

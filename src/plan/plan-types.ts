@@ -13,7 +13,7 @@
 import type { SourceLocation } from '../errors.js';
 import type { CommandWrite } from './canonical-command.js';
 
-export const PLAN_FORMAT_VERSION = 1;
+export const PLAN_FORMAT_VERSION = 2;
 
 export interface PlanOptions {
   /**
@@ -145,6 +145,24 @@ export interface DeleteChange extends ExistingWebhookChange {
 }
 
 /**
+ * A delete and a create of the same name in one guild, shown and executed as one change:
+ * the webhook's URL changes (a new id and token). Discord cannot reset a webhook token, so
+ * this is also how `rotate` gives a webhook a new URL. `webhookId` and `precondition` are
+ * the old webhook's; `request` creates the new one, then `deleteRequest` removes the old one
+ * — in the other order when the channel is full (`order: 'delete_first'`).
+ */
+export interface ReplaceChange extends ExistingWebhookChange {
+  action: 'replace';
+  request: CreateRequest;
+  deleteRequest: DeleteRequest;
+  /** What the create expects: no webhook of this name in the channel yet (the old one aside). */
+  createPrecondition: AbsentPrecondition;
+  order: 'create_first' | 'delete_first';
+  /** Why the URL changes, in words (a rotation, or a move that could not keep the webhook). */
+  why: string;
+}
+
+/**
  * One bulk overwrite of a guild's slash commands. `fields` holds per-command diffs:
  * `NAME` → `{from: null, to: command}` (added) or `{from: command, to: null}` (removed),
  * and `NAME.FIELD` → `{from, to}` for a changed field of a kept command.
@@ -164,7 +182,7 @@ export interface SyncCommandsChange {
   location?: SourceLocation;
 }
 
-export type WebhookChange = CreateChange | UpdateChange | MoveChange | AdoptChange | DeleteChange;
+export type WebhookChange = CreateChange | UpdateChange | MoveChange | AdoptChange | DeleteChange | ReplaceChange;
 export type Change = WebhookChange | SyncCommandsChange;
 export type ChangeAction = Change['action'];
 
@@ -177,6 +195,8 @@ export type BlockerCode =
   | 'pin_missing'
   | 'pin_untouchable'
   | 'double_claim'
+  /** `renamed_from` names a webhook the bot owns in more than one channel of the guild. */
+  | 'rename_ambiguous'
   /** The bot lacks MANAGE_WEBHOOKS or VIEW_CHANNEL in a channel the plan writes to. */
   | 'missing_permissions';
 
@@ -192,6 +212,8 @@ export interface Blocker {
 export type WarningCode =
   | 'partial_plan'
   | 'rename_hint'
+  /** `renamed_from` matched nothing and the new name does not exist either: a create. */
+  | 'rename_unmatched'
   | 'adopt_hint'
   | 'ambiguous_move'
   | 'delete'
@@ -224,6 +246,7 @@ export interface GuildThreshold {
   owned: number;
   /** update + move changes (webhooks the bot owns being modified). */
   updates: number;
+  /** delete + replace changes (webhooks whose URL stops working). */
   deletes: number;
   minExisting: number;
   updatePercent: number;
@@ -238,6 +261,8 @@ export interface PlanSummary {
   move: number;
   delete: number;
   adopt: number;
+  /** Delete + create of one name (the URL changes): counted here only, not in create/delete. */
+  replace: number;
   /** Number of `sync_commands` changes (guilds whose slash commands are overwritten). */
   commands: number;
 }

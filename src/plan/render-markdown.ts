@@ -100,6 +100,8 @@ function emoji(change: Change): string {
       return '🗑️';
     case 'adopt':
       return '🤝';
+    case 'replace':
+      return '♻️';
     case 'sync_commands':
       return '🔁';
     default:

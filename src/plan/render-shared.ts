@@ -25,25 +25,32 @@ export function actionSign(action: ChangeAction): string {
       return '-';
     case 'adopt':
       return '±';
+    case 'replace':
+      return '-/+';
     default:
       return assertNever(action, 'action');
   }
 }
 
 /**
- * `Plan: N to create, N to update, N to move, N to delete.` — adoptions and slash command
+ * `Plan: N to create, N to update, N to move, N to delete.` (plus `N to replace (new URL)`
+ * when there are replacements) — adoptions and slash command
  * syncs modify something that exists, so they count as updates here (as Terraform's
  * "to change"); the JSON summary keeps them apart.
  */
 export function summaryLine(plan: Plan): string {
   if (plan.changes.length === 0) return NO_CHANGES;
-  const { create, update, move, adopt, commands } = plan.summary;
-  return `Plan: ${create} to create, ${update + adopt + commands} to update, ${move} to move, ${plan.summary.delete} to delete.`;
+  const { create, update, move, adopt, commands, replace } = plan.summary;
+  const replaced = replace > 0 ? ` ${replace} to replace (new URL),` : '';
+  return `Plan: ${create} to create, ${update + adopt + commands} to update, ${move} to move,${replaced} ${plan.summary.delete} to delete.`;
 }
 
 /** One-line title of a change, e.g. `create "Deploys" in channel 1` or `move "X" (webhook 9) to channel 2`. */
 export function changeTitle(change: Change): string {
   if (change.action === 'sync_commands') return `sync slash commands of guild ${change.guildId} (bulk overwrite)`;
+  if (change.action === 'replace') {
+    return `replace "${change.name}" (webhook ${change.webhookId} → a new webhook) in channel ${change.channelId}: the URL changes`;
+  }
   const webhook = change.action === 'create' ? '' : ` (webhook ${change.webhookId})`;
   const where = change.action === 'move' ? 'to channel' : 'in channel';
   return `${change.action} "${change.name}"${webhook} ${where} ${change.channelId}`;

@@ -58,6 +58,7 @@ function styleOf(change: Change): Style {
     case 'move':
       return 'cyan';
     case 'delete':
+    case 'replace':
       return 'red';
     case 'adopt':
       return 'magenta';

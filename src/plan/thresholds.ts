@@ -13,7 +13,7 @@ import type { Change, GuildThreshold } from './plan-types.js';
 export function guildThreshold(guild: GuildDeclaration, live: LiveGuild, changes: readonly Change[], owner: Owner): GuildThreshold {
   const owned = live.webhooks.filter((w) => classifyWebhook(w, owner) === 'managed').length;
   const updates = changes.filter((c) => c.action === 'update' || c.action === 'move').length;
-  const deletes = changes.filter((c) => c.action === 'delete').length;
+  const deletes = changes.filter((c) => c.action === 'delete' || c.action === 'replace').length;
   const { minExisting, updatePercent, deletePercent } = guild.thresholds;
   const requiresForce =
     owned > 0 && owned >= minExisting && (updates / owned > updatePercent || deletes / owned > deletePercent);

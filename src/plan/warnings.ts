@@ -48,6 +48,8 @@ function warningFor(change: Change): Warning[] {
   switch (change.action) {
     case 'delete':
       return [{ code: 'delete', message: `deletes webhook "${change.name}" (${change.webhookId}) in channel ${change.channelId}: anything posting to its URL will stop working`, ...base }];
+    case 'replace':
+      return [{ code: 'delete', message: `replaces webhook "${change.name}" (${change.webhookId}): ${change.why}, so its URL changes and anything posting to the old URL will stop working`, ...base }];
     case 'adopt':
       return [{ code: 'adopt', message: `adopts webhook "${change.precondition.name ?? ''}" (${change.webhookId}), which the bot did not create; cordform will modify it (but never delete it)`, ...base }];
     case 'sync_commands':

@@ -16,6 +16,7 @@ import type {
   FieldDiffs,
   ModifyRequest,
   PresentPrecondition,
+  ReplaceChange,
   WebhookChange,
 } from './plan-types.js';
 
@@ -68,6 +69,29 @@ export function deleteChange(guildId: string, webhook: APIWebhook): DeleteChange
     fields: fieldsOfDelete(webhook),
     request: { method: 'DELETE', path_template: '/webhooks/{webhook.id}', params: { 'webhook.id': webhook.id }, body: null },
     precondition: presentPrecondition(webhook),
+  };
+}
+
+/**
+ * One change for "delete `old`, create `create`'s webhook": the old webhook's id and
+ * precondition, the create's request; the fields diff the old webhook against the new one.
+ */
+export function replaceChange(create: CreateChange, old: DeleteChange, why: string): ReplaceChange {
+  const fields: FieldDiffs = {};
+  for (const [field, diff] of Object.entries(create.fields)) {
+    const from = old.fields[field]?.from ?? null;
+    if (from !== diff.to) fields[field] = { from, to: diff.to };
+  }
+  return {
+    ...create,
+    action: 'replace',
+    webhookId: old.webhookId,
+    fields,
+    precondition: old.precondition,
+    createPrecondition: create.precondition,
+    deleteRequest: old.request,
+    order: 'create_first',
+    why,
   };
 }
 

@@ -21,7 +21,7 @@ describe('saved plans: plan --out, then apply PLAN.json', () => {
     expect(plan.stdout).toContain('Saved the plan to plan.json');
     const saved = await readFile(join(h.dir, 'plan.json'), 'utf8');
     expect(saved).not.toContain('sandbox-bot-token');
-    expect(JSON.parse(saved)).toMatchObject({ kind: 'cordform-plan', format_version: 1 });
+    expect(JSON.parse(saved)).toMatchObject({ kind: 'cordform-plan', format_version: 2 });
 
     const apply = await h.cli(['apply', '-f', file, 'plan.json']);
     expect(apply.code).toBe(0);

@@ -72,7 +72,7 @@ describe('buildPlan: matching', () => {
     });
   });
 
-  it('treats an ambiguous move (two candidates) as create + delete with a warning', () => {
+  it('treats an ambiguous move (two candidates) as one replace (new URL) plus a delete, with a warning', () => {
     const manifest = manifestBuilder().guild(G).webhook('Deploys', C3).build();
     const live = liveBuilder()
       .guild(G)
@@ -80,7 +80,11 @@ describe('buildPlan: matching', () => {
       .webhook({ id: '3002', channel: C2, name: 'Deploys' })
       .build();
     const plan = buildPlan(manifest, live);
-    expect(actions(plan)).toEqual(['create Deploys', 'delete Deploys', 'delete Deploys']);
+    expect(actions(plan)).toEqual(['replace Deploys', 'delete Deploys']);
+    const replace = plan.changes.find((c) => c.action === 'replace');
+    // The oldest candidate is the one replaced; the other is pruned.
+    expect(replace).toMatchObject({ webhookId: '3001', channelId: C3, fields: { channel_id: { from: C1, to: C3 } } });
+    expect(plan.summary).toMatchObject({ create: 0, delete: 1, replace: 1 });
     expect(plan.warnings.find((w) => w.code === 'ambiguous_move')?.message).toContain('3001');
   });
 
@@ -88,7 +92,7 @@ describe('buildPlan: matching', () => {
     const manifest = manifestBuilder().guild(G).webhook('Deploys', C2).webhook('Deploys', C3).build();
     const live = liveBuilder().guild(G).webhook({ id: '3001', channel: C1, name: 'Deploys' }).build();
     const plan = buildPlan(manifest, live);
-    expect(plan.summary).toMatchObject({ create: 2, move: 0, delete: 1 });
+    expect(plan.summary).toMatchObject({ create: 1, replace: 1, move: 0, delete: 0 });
     expect(plan.warnings.filter((w) => w.code === 'ambiguous_move')).toHaveLength(2);
   });
 

@@ -187,7 +187,9 @@ function simulateApply(plan: ReturnType<typeof buildPlan>, live: LiveState): Liv
   for (const change of plan.changes) {
     const guild = next.guilds.find((g) => g.guildId === change.guildId)!;
     switch (change.action) {
-      case 'create': {
+      case 'create':
+      case 'replace': {
+        if (change.action === 'replace') guild.webhooks = guild.webhooks.filter((w) => w.id !== change.webhookId);
         const body = change.request.body;
         guild.webhooks.push({
           id: `77${created++}`,

@@ -316,11 +316,11 @@ describe('renderMarkdown', () => {
 });
 
 describe('renderJson', () => {
-  it('is the plan, pretty-printed, with format_version 1', () => {
+  it('is the plan, pretty-printed, with format_version 2', () => {
     const plan = representativePlan();
     const json = renderJson(plan);
     expect(JSON.parse(json)).toStrictEqual(plan);
-    expect(json.startsWith('{\n  "format_version": 1,')).toBe(true);
+    expect(json.startsWith('{\n  "format_version": 2,')).toBe(true);
   });
 
   it('every change kind has the documented fields', () => {

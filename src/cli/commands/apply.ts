@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
-import { applyPlan, type ApplyResult } from '../../apply/apply-plan.js';
+import type { ChangeOutcome } from '../../apply/apply-plan.js';
 import { defaultAuditReason } from '../../apply/audit-reason.js';
-import { checkDeleteGuard } from '../../apply/delete-guard.js';
-import type { ProgressOutput } from '../../apply/progress.js';
-import { findStaleness, readSavedPlan, verifyBeforeWrite } from '../../apply/saved-plan.js';
-import { computePlan, createClientFor, registerLiveSecrets } from '../../cordform.js';
-import { readLiveState } from '../../discord/read-live-state.js';
+import { readSavedPlan } from '../../apply/saved-plan.js';
+import { applyManifest, type ApplyReport, type PlanContext } from '../../api/apply-manifest.js';
+import { createClientFor } from '../../cordform.js';
 import { CordformError } from '../../errors.js';
-import { isEmptyPlan, renderText, type LiveState, type Plan } from '../../plan/index.js';
+import { renderText, type Plan } from '../../plan/index.js';
+import { createApplyProgress, describeChange, type ProgressOutput } from '../apply-progress.js';
 import { parseCommandArgs, parseCount } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
@@ -15,18 +14,27 @@ import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flag
 const HELP = `Usage: cordform apply [-f FILE]... [PLAN.json] [options]
 
 Computes a fresh plan (or takes a saved one), shows it, asks for confirmation on a
-terminal, then makes Discord match. Exit 0 when every change is done, 1 otherwise.
+terminal, then makes Discord match and confirms the result with one read per changed
+guild. A saved plan is a proposal: apply runs only the changes a fresh plan also holds,
+and refuses a plan file with any change a fresh plan does not hold.
+
+Exit codes: 0 every change done; 1 an error, a failed change, or another writer changed a
+webhook this apply touched; 130 interrupted (Ctrl-C / SIGTERM: writes in flight finish,
+none start; a second Ctrl-C aborts those too).
 
 Options:
   -f, --file FILE        manifest file or directory (repeatable; default ./cordform.yaml)
       --auto-approve     do not ask (required when not on a terminal, e.g. in CI)
-      --max-deletes N    allow up to N deletes (default guard: refuse more than 10 that are
-                         also more than a third of the owned webhooks)
+      --max-deletes N    allow up to N deletes and replacements (default guard: refuse more
+                         than 10 that are also more than a third of the owned webhooks)
       --force            allow plans over a guild's safety thresholds
       --concurrency N    max changes in flight per phase (default: as the rate limits allow)
-      --target KEY       limit to webhooks by key GUILD/CHANNEL/NAME or name (repeatable)
+      --target KEY       limit to webhooks by key GUILD/CHANNEL/NAME or name (repeatable);
+                         a target that names nothing is an error
   -q, --quiet            print only errors and the final summary line
 `;
+
+export const INTERRUPTED_EXIT_CODE = 130;
 
 export async function runApply(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
@@ -49,79 +57,67 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
   const concurrency = parseCount('--concurrency', values.concurrency);
   if (concurrency === 0) throw new CordformError('cli_usage', '--concurrency must be at least 1');
   const savedPath = positionals[0];
+  if (savedPath && values.target) throw new CordformError('cli_usage', '--target applies when planning; the saved plan already has its targets');
+  const quiet = values.quiet ?? false;
 
+  const saved = savedPath ? { plan: await readSavedPlan(resolve(io.cwd, savedPath)), path: savedPath } : undefined;
   const manifest = await loadManifestFor(manifestFiles(values), io);
   const client = createClientFor(manifest, { env: io.env, redactor: io.redactor });
+  const progress = createApplyProgress(progressFor(io, quiet));
+  const onInterrupt = () => io.err('\nInterrupted: no new writes start; waiting for the ones in flight (Ctrl-C again to abort them).\n');
+  io.signal.addEventListener('abort', onInterrupt, { once: true });
   try {
-    let plan: Plan;
-    let live: LiveState;
-    let fromSavedPlan = false;
-    if (savedPath) {
-      if (values.target) throw new CordformError('cli_usage', '--target applies when planning; the saved plan already has its targets');
-      const saved = await readSavedPlan(resolve(io.cwd, savedPath));
-      live = await readLiveState(manifest, client, { signal: io.signal });
-      registerLiveSecrets(live, io.redactor);
-      const stale = findStaleness(saved, manifest, live);
-      if (stale.length > 0) {
-        throw new CordformError(
-          'plan_stale',
-          `the saved plan ${savedPath} is stale; nothing was changed. Run \`cordform plan --out ${savedPath}\` again.\n  - ${stale.join('\n  - ')}`,
-          { details: { reasons: stale } },
-        );
-      }
-      plan = saved.plan;
-      fromSavedPlan = true;
-    } else {
-      ({ plan, live } = await computePlan(manifest, client, {
-        targets: values.target ?? [],
-        signal: io.signal,
-        redactor: io.redactor,
-      }));
-    }
-
-    if (!values.quiet) io.out(`${renderText(plan, { color: io.color })}\n`);
-    if (plan.blockers.length > 0) {
-      throw new CordformError('plan_blocked', `the plan has ${plan.blockers.length} blocker(s); nothing was changed`);
-    }
-    if (isEmptyPlan(plan)) return 0;
-    guardPlan(plan, maxDeletes, values.force ?? false);
-    // A saved plan was reviewed when it was made (as with `terraform apply PLAN`): no prompt.
-    if (!fromSavedPlan && !(await confirmed(io, values['auto-approve'] ?? false))) {
-      io.err('Apply cancelled; nothing was changed.\n');
-      return 1;
-    }
-
-    const result = await applyPlan(plan.changes, {
-      api: client,
+    const report = await applyManifest({
       manifest,
-      botId: live.bot.id,
-      defaultReason: await defaultAuditReason(io.cwd, io.env),
-      progress: progressFor(io, values.quiet ?? false),
-      ...(io.signal ? { signal: io.signal } : {}),
+      api: client,
+      ...(saved ? { saved } : {}),
+      targets: values.target ?? [],
+      ...(maxDeletes !== undefined ? { maxDeletes } : {}),
+      force: values.force ?? false,
       ...(concurrency ? { concurrency } : {}),
-      ...(fromSavedPlan ? { verifyBeforeWrite: verifyBeforeWrite(client, io.signal) } : {}),
+      defaultReason: await defaultAuditReason(io.cwd, io.env),
+      interrupt: io.signal,
+      signal: io.hardSignal,
+      redactor: io.redactor,
+      onPlan: (plan, context) => showPlan(io, plan, context, quiet),
+      confirm: () => confirmed(io, values['auto-approve'] ?? false),
+      onEvent: (event) => progress.onEvent(event),
     });
-    io.out(renderApplyResult(result));
-    return result.counts.failed + result.counts.skipped === 0 ? 0 : 1;
+    await progress.finished();
+    return finish(io, report);
   } finally {
+    io.signal.removeEventListener('abort', onInterrupt);
     await client.close();
   }
 }
 
-function guardPlan(plan: Plan, maxDeletes: number | undefined, force: boolean): void {
-  const verdict = checkDeleteGuard(plan, maxDeletes);
-  if (!verdict.allowed) {
-    throw new CordformError('too_many_deletes', `refusing to apply: ${verdict.message}; nothing was changed`);
-  }
-  const over = plan.thresholds.filter((t) => t.requiresForce);
-  if (over.length > 0 && !force) {
-    const which = over
-      .map((t) => `guild ${t.guildId}: ${t.updates} updates and ${t.deletes} deletes of ${t.owned} owned webhooks`)
-      .join('; ');
-    throw new CordformError(
-      'threshold_exceeded',
-      `refusing to apply: the plan changes more than the safety thresholds allow (${which}); review it and pass --force; nothing was changed`,
+function showPlan(io: CliIo, plan: Plan, context: PlanContext, quiet: boolean): void {
+  if (!quiet) io.out(`${renderText(plan, { color: io.color })}\n`);
+  if (context.unreviewed.length > 0) {
+    const lines = context.unreviewed.map((change) => `  ${describeChange(change)}`);
+    io.err(
+      `Note: ${context.unreviewed.length} change(s) in a fresh plan are not in the saved plan and will not be applied ` +
+        `(Discord changed since the plan was reviewed); run plan again to review them:\n${lines.join('\n')}\n`,
     );
+  }
+}
+
+function finish(io: CliIo, report: ApplyReport): number {
+  switch (report.status) {
+    case 'no_changes':
+      return 0;
+    case 'cancelled':
+      io.err('Apply cancelled; nothing was changed.\n');
+      return 1;
+    case 'interrupted':
+      io.out(renderInterrupted(report));
+      return INTERRUPTED_EXIT_CODE;
+    case 'applied': {
+      io.out(renderApplyResult(report));
+      const { failed, skipped, unknown, not_started } = report.counts;
+      const clean = failed + skipped + unknown + not_started === 0 && report.conflicts.length === 0 && report.unconfirmed === undefined;
+      return clean ? 0 : 1;
+    }
   }
 }
 
@@ -141,21 +137,53 @@ function progressFor(io: CliIo, quiet: boolean): ProgressOutput {
   return { mode: io.interactive && io.color ? 'tty' : 'lines', write: (text) => io.out(text) };
 }
 
-/** What was done, what failed with Discord's code, and the created webhooks' URLs with the token masked. */
-export function renderApplyResult(result: ApplyResult): string {
+/** What was done, what failed with Discord's code, conflicts, and webhook URLs with the token masked. */
+export function renderApplyResult(report: ApplyReport): string {
   const lines: string[] = [''];
-  const failedOrSkipped = result.outcomes.filter((o) => o.status !== 'done');
-  for (const outcome of failedOrSkipped) {
+  for (const outcome of report.outcomes.filter((o) => o.status !== 'done')) {
     const code = outcome.error?.discordCode ? ` (Discord ${outcome.error.status ?? ''} ${outcome.error.discordCode})` : '';
-    lines.push(`${outcome.status === 'failed' ? 'FAILED ' : 'SKIPPED'} ${outcome.action} ${outcome.key}${code}: ${outcome.detail ?? ''}`);
+    lines.push(`${STATUS_LABELS[outcome.status]} ${outcome.action} ${outcome.key}${code}: ${outcome.detail ?? ''}`);
   }
-  const created = result.outcomes.filter((o) => o.action === 'create' && o.status === 'done' && o.url);
-  if (created.length > 0) {
-    lines.push("Created webhooks (tokens masked; read them with the API or Discord's UI):");
-    for (const outcome of created) lines.push(`  ${outcome.key}  ${outcome.url}`);
+  for (const conflict of report.conflicts) lines.push(`CONFLICT ${conflict.key}: ${conflict.message}`);
+  if (report.unconfirmed !== undefined) lines.push(`NOT CONFIRMED: ${report.unconfirmed}`);
+  lines.push(...createdLines(report.outcomes));
+  const { done, failed, skipped } = report.counts;
+  const incomplete = report.outcomes.some((o) => o.status !== 'done') || report.conflicts.length > 0 || report.unconfirmed !== undefined;
+  lines.push(`Apply ${incomplete ? 'incomplete' : 'complete'}: ${done} done, ${failed} failed, ${skipped} skipped.`);
+  if (report.conflicts.length > 0) {
+    lines.push('Another writer changed webhooks during this apply (see CONFLICT above); run plan to see where things stand.');
+  } else if (incomplete) {
+    lines.push('Fix the failures and run apply again: it converges from wherever this run stopped.');
   }
-  const { done, failed, skipped } = result.counts;
-  lines.push(`Apply ${failed + skipped === 0 ? 'complete' : 'incomplete'}: ${done} done, ${failed} failed, ${skipped} skipped.`);
-  if (failed + skipped > 0) lines.push('Fix the failures and run apply again: it converges from wherever this run stopped.');
   return `${lines.join('\n')}\n`;
 }
+
+/** After Ctrl-C: every change as done, not started, or unknown, and how to go on. */
+function renderInterrupted(report: ApplyReport): string {
+  const lines = ['', 'Apply interrupted. What happened to each change:'];
+  for (const outcome of report.outcomes) {
+    lines.push(`  ${STATUS_LABELS[outcome.status].trim().padEnd(11)} ${outcome.action} ${outcome.key}${outcome.detail ? ` — ${outcome.detail}` : ''}`);
+  }
+  lines.push(...createdLines(report.outcomes));
+  const { done, not_started, unknown, failed, skipped } = report.counts;
+  lines.push(`Apply interrupted: ${done} done, ${not_started} not started, ${unknown} unknown, ${failed} failed, ${skipped} skipped.`);
+  lines.push('Run apply again: it re-reads Discord, finds what the unknown writes did, and converges without duplicates.');
+  return `${lines.join('\n')}\n`;
+}
+
+function createdLines(outcomes: readonly ChangeOutcome[]): string[] {
+  const created = outcomes.filter((o) => (o.action === 'create' || o.action === 'replace') && o.status === 'done' && o.url);
+  if (created.length === 0) return [];
+  return [
+    'Created webhooks (tokens masked; `cordform output` prints the URLs):',
+    ...created.map((outcome) => `  ${outcome.key}  ${outcome.webhookId ?? ''}  ${outcome.url ?? ''}`),
+  ];
+}
+
+const STATUS_LABELS: Record<ChangeOutcome['status'], string> = {
+  done: 'DONE       ',
+  failed: 'FAILED     ',
+  skipped: 'SKIPPED    ',
+  not_started: 'NOT STARTED',
+  unknown: 'UNKNOWN    ',
+};
