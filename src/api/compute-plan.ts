@@ -63,6 +63,9 @@ export async function computePlan(manifest: Manifest, api: DiscordApi, options: 
   const read = options.signal ? { signal: options.signal } : {};
   const targets = options.targets ?? [];
   const reading = readLiveState(manifest, api, read);
+  // Observed now, awaited below: a read failing (or interrupted) during the pause must not
+  // count as an unhandled rejection.
+  reading.catch(() => {});
   // The manifest's fingerprint needs no live state: work it out while the reads are in flight.
   await setImmediate();
   const precomputed = { manifestFingerprint: manifestFingerprint(manifest) };

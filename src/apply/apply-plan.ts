@@ -36,6 +36,11 @@ export interface ChangeOutcome {
   webhookId?: string;
   /** The webhook's URL with its token masked (creates and replacements). */
   url?: string;
+  /**
+   * Another apply created the same webhook at the same moment: the older one (`kept`) is
+   * the one everybody keeps, and this apply removed its own (`removed`).
+   */
+  twin?: { kept: string; removed: string };
 }
 
 /** Changes of one kind run concurrently; kinds run one after another. */

@@ -134,11 +134,7 @@ async function settleTwins(
   if (twins.some((w) => w.id === ours) && options.scope.created.has(ours)) {
     await deleteOwnTwin(ours, options);
   }
-  const kept: ChangeOutcome = {
-    ...outcome,
-    webhookId: winner.id,
-    detail: `another apply created "${change.name}" here at the same time; kept the older webhook ${winner.id} and removed ours (${ours})`,
-  };
+  const kept: ChangeOutcome = { ...outcome, webhookId: winner.id, twin: { kept: winner.id, removed: ours } };
   if (winner.url) kept.url = maskWebhookUrl(winner.url);
   else delete kept.url;
   return { outcome: kept };

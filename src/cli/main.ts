@@ -76,7 +76,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     );
   } catch (error) {
     if (io.signal.aborted && isInterruption(error, io.signal)) {
-      io.err('Interrupted; nothing more was done.\n');
+      io.err('Interrupted: the command was interrupted before it wrote anything; nothing was changed.\n');
       return INTERRUPTED;
     }
     reportError(error, io, debug);

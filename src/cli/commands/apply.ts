@@ -176,8 +176,13 @@ function createdLines(outcomes: readonly ChangeOutcome[]): string[] {
   if (created.length === 0) return [];
   return [
     'Created webhooks (tokens masked; `cordform output` prints the URLs):',
-    ...created.map((outcome) => `  ${outcome.key}  ${outcome.webhookId ?? ''}  ${outcome.url ?? ''}`),
+    ...created.map((outcome) => `  ${outcome.key}  ${outcome.webhookId ?? ''}  ${outcome.url ?? ''}${twinNote(outcome)}`),
   ];
+}
+
+function twinNote(outcome: ChangeOutcome): string {
+  if (outcome.twin === undefined) return '';
+  return `  (another apply created it at the same time: kept the older webhook ${outcome.twin.kept}, removed ours ${outcome.twin.removed})`;
 }
 
 const STATUS_LABELS: Record<ChangeOutcome['status'], string> = {

@@ -1,0 +1,218 @@
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEPLOYS,
+  GENERAL,
+  OTHER_BOT_TOKEN,
+  channelId,
+  manifestYaml,
+  seedWithChannels,
+  startHarness,
+  type Harness,
+} from '../support/cli-harness.js';
+
+/**
+ * What a reviewer approved is exactly and only what happens to Discord, with nobody
+ * watching: through the CLI against the sandbox, with real processes, concurrency and
+ * signals.
+ */
+const BIN = fileURLToPath(new URL('../../bin/cordform', import.meta.url));
+const [C0, C1, C2] = [channelId(0), channelId(1), channelId(2)];
+
+interface ProcessRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `cordform ARGS` as its own process, like CI runs it. */
+function spawnCli(h: Harness, args: string[], options: { onStart?: (kill: (signal: NodeJS.Signals) => void) => void } = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: h.dir, env: { ...process.env, ...h.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  options.onStart?.((signal) => child.kill(signal));
+  return new Promise<ProcessRun>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Resolves once the sandbox has received a webhook create (the apply is writing). */
+async function firstCreate(h: Harness): Promise<void> {
+  while (!h.sandbox.requests().some((r) => r.method === 'POST' && r.path.endsWith('/webhooks'))) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function countByChannelAndName(webhooks: { channel_id: string | null; name: string | null }[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const w of webhooks) counts.set(`${w.channel_id}/${w.name}`, (counts.get(`${w.channel_id}/${w.name}`) ?? 0) + 1);
+  return counts;
+}
+
+const SIX = [C0, C1, C2].flatMap((channel, i) => [
+  { name: `Builds ${i}`, channel },
+  { name: `Alerts ${i}`, channel },
+]);
+
+describe('unattended apply', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ seed: seedWithChannels(3) });
+  });
+  afterEach(() => {
+    h.sandbox.faults.clear();
+    h.sandbox.reset();
+  });
+  afterAll(async () => h.close());
+
+  it('renamed_from plus a channel change keeps the webhook: same id, same token, one PATCH', async () => {
+    const before = await h.manifest(manifestYaml([{ name: 'Deploys', channel: GENERAL }]));
+    expect((await h.cli(['apply', '-f', before, '--auto-approve'])).code).toBe(0);
+    const [original] = await h.webhooks();
+    const after = await h.manifest(manifestYaml([{ name: 'Releases', channel: DEPLOYS, extra: '        renamed_from: Deploys' }]), 'after.yaml');
+    const plan = await h.cli(['plan', '-f', after]);
+    expect(plan.stdout).toContain(`→ move "Releases" (webhook ${original!.id}) to channel ${DEPLOYS}`);
+    expect(plan.stdout).toMatch(/name:\s+"Deploys" → "Releases"/);
+    expect(plan.stdout).toMatch(/channel_id:\s+"\d+" → "\d+"/);
+    await h.clearRequests();
+    const apply = await h.cli(['apply', '-f', after, '--auto-approve']);
+    expect(apply.code).toBe(0);
+    expect(h.writes().map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /api/v10/webhooks/${original!.id}`]);
+    const [renamed] = await h.webhooks();
+    expect(renamed).toMatchObject({ id: original!.id, token: original!.token, name: 'Releases', channel_id: DEPLOYS });
+    expect((await h.cli(['plan', '-f', after, '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('a saved plan retargeted at a foreign webhook is refused, and the foreign webhook survives', async () => {
+    const foreign = await h.api('POST', `/channels/${GENERAL}/webhooks`, { name: 'Helpdesk' }, OTHER_BOT_TOKEN);
+    expect(foreign.status).toBe(200);
+    const first = await h.manifest(manifestYaml([{ name: 'Doomed', channel: GENERAL }]));
+    expect((await h.cli(['apply', '-f', first, '--auto-approve'])).code).toBe(0);
+    const managed = (await h.webhooks()).find((w) => w.name === 'Doomed')!;
+    // The reviewed plan deletes the managed webhook (prune)...
+    const empty = await h.manifest(manifestYaml([]), 'empty.yaml');
+    expect((await h.cli(['plan', '-f', empty, '--out', 'plan.json'])).code).toBe(0);
+    // ...and an attacker swaps every occurrence of its id and name for the foreign one's.
+    const path = join(h.dir, 'plan.json');
+    const forged = (await readFile(path, 'utf8')).split(managed.id).join(foreign.json.id).split('"Doomed"').join('"Helpdesk"').split('/Doomed').join('/Helpdesk');
+    await writeFile(path, forged);
+    await h.clearRequests();
+    const apply = await h.cli(['apply', '-f', empty, 'plan.json']);
+    expect(apply.code).not.toBe(0);
+    expect(apply.stderr).toContain('does not match a fresh plan');
+    expect(apply.stderr).toContain(foreign.json.id);
+    expect(h.writes()).toEqual([]);
+    expect((await h.webhooks()).map((w) => w.id).sort()).toEqual([foreign.json.id, managed.id].sort());
+  });
+
+  it('a truncated, hand-mangled or foreign plan file is refused with nothing written', async () => {
+    const file = await h.manifest(manifestYaml([{ name: 'Deploys', channel: GENERAL }]));
+    expect((await h.cli(['plan', '-f', file, '--out', 'plan.json'])).code).toBe(0);
+    const text = await readFile(join(h.dir, 'plan.json'), 'utf8');
+    const cases: [string, string, RegExp][] = [
+      ['truncated.json', text.slice(0, Math.floor(text.length / 2)), /not valid JSON.*truncated/],
+      ['mangled.json', JSON.stringify({ ...JSON.parse(text), plan: { ...JSON.parse(text).plan, changes: [null] } }), /plan\.changes\[0\] is not a change/],
+      ['foreign.json', JSON.stringify({ hello: 'world' }), /is not a plan saved by `cordform plan --out`/],
+    ];
+    await h.clearRequests();
+    for (const [name, content, message] of cases) {
+      await writeFile(join(h.dir, name), content);
+      const apply = await h.cli(['apply', '-f', file, name]);
+      expect(apply.code).toBe(1);
+      expect(apply.stderr).toMatch(message);
+    }
+    expect(h.writes()).toEqual([]);
+  });
+
+  it('plan and apply with a --target that matches nothing exit 1, name the nearest keys and write nothing', async () => {
+    const file = await h.manifest(manifestYaml([{ name: 'Deploys', channel: GENERAL }, { name: 'Alerts', channel: GENERAL }]));
+    await h.clearRequests();
+    for (const command of ['plan', 'apply']) {
+      const run = await h.cli([command, '-f', file, '--target', 'Deplys', ...(command === 'apply' ? ['--auto-approve'] : [])]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('--target matches no change and no declaration');
+      expect(run.stderr).toContain('"Deploys"');
+      expect(run.stdout).not.toContain('No changes');
+    }
+    expect(h.writes()).toEqual([]);
+    // A target that names a declaration in sync is not an error.
+    expect((await h.cli(['apply', '-f', file, '--auto-approve'])).code).toBe(0);
+    expect((await h.cli(['plan', '-f', file, '--target', 'Deploys', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('two applies started at the same moment leave no duplicate, and every id a successful run printed exists', async () => {
+    const file = await h.manifest(manifestYaml(SIX));
+    h.sandbox.faults.replace({ seed: 1, faults: [{ route: 'POST /channels/{channel.id}/webhooks', fault: 'latency', latency_ms: 300, probability: 1 }] });
+    const runs = await Promise.all([spawnCli(h, ['apply', '-f', file, '--auto-approve']), spawnCli(h, ['apply', '-f', file, '--auto-approve'])]);
+    h.sandbox.faults.clear();
+    const creates = h.sandbox.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/webhooks')).length;
+    // Not asserted (it depends on how far apart the two processes start), but worth seeing.
+    console.log(`concurrent applies: ${creates} creates sent; ${runs.filter((r) => r.stdout.includes('another apply created it at the same time')).length} run(s) settled twins`);
+    const webhooks = await h.webhooks();
+    expect([...countByChannelAndName(webhooks).values()].every((count) => count === 1)).toBe(true);
+    expect(webhooks).toHaveLength(6);
+    expect(runs.some((run) => run.code === 0)).toBe(true);
+    const ids = new Set(webhooks.map((w) => w.id));
+    for (const run of runs.filter((r) => r.code === 0)) {
+      // "Created webhooks" lines: `  KEY  ID  URL` (token masked).
+      const webhookIds = [...run.stdout.matchAll(/ {2}(\d{15,20}) {2}http/g)].map((m) => m[1]!);
+      expect(webhookIds.length).toBeGreaterThan(0);
+      for (const id of webhookIds) expect(ids.has(id), `printed id ${id} exists`).toBe(true);
+      for (const webhook of webhooks) expect(run.stdout + run.stderr).not.toContain(webhook.token!);
+    }
+    expect((await h.cli(['plan', '-f', file, '--detailed-exitcode'])).code).toBe(0);
+  }, 60_000);
+
+  it('SIGINT mid-apply: exit 130, says interrupted and what happened; the next apply converges with each webhook once', async () => {
+    const file = await h.manifest(manifestYaml(SIX));
+    h.sandbox.faults.replace({ seed: 1, faults: [{ route: 'POST /channels/{channel.id}/webhooks', fault: 'latency', latency_ms: 1000, probability: 1 }] });
+    // 1.5 s into the writes (the reads before them take longer on a loaded machine).
+    const run = await spawnCli(h, ['apply', '-f', file, '--auto-approve', '--concurrency', '1'], {
+      onStart: (kill) => void firstCreate(h).then(() => setTimeout(() => kill('SIGINT'), 1500)),
+    });
+    h.sandbox.faults.clear();
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain('Interrupted');
+    expect(run.stdout).toContain('Apply interrupted');
+    expect(run.stdout).toMatch(/not started/);
+    expect(run.stdout).toMatch(/\d+ done, [1-9]\d* not started, \d+ unknown/);
+    const next = await h.cli(['apply', '-f', file, '--auto-approve']);
+    expect(next.code).toBe(0);
+    const webhooks = await h.webhooks();
+    expect(webhooks).toHaveLength(6);
+    expect([...countByChannelAndName(webhooks).values()].every((count) => count === 1)).toBe(true);
+  }, 60_000);
+
+  it('a second SIGINT aborts the writes in flight at once and still reports them', async () => {
+    const file = await h.manifest(manifestYaml(SIX));
+    h.sandbox.faults.replace({ seed: 1, faults: [{ route: 'POST /channels/{channel.id}/webhooks', fault: 'latency', latency_ms: 3000, probability: 1 }] });
+    let secondSignal = 0;
+    const run = await spawnCli(h, ['apply', '-f', file, '--auto-approve'], {
+      onStart: (kill) =>
+        void firstCreate(h).then(() => {
+          kill('SIGINT');
+          setTimeout(() => {
+            secondSignal = Date.now();
+            kill('SIGINT');
+          }, 300);
+        }),
+    });
+    h.sandbox.faults.clear();
+    // The creates take 3 s; the second Ctrl-C ends the run well before that.
+    expect(Date.now() - secondSignal).toBeLessThan(2500);
+    expect(run.code).toBe(130);
+    expect(run.stdout).toContain('Apply interrupted');
+    expect(run.stdout).toMatch(/UNKNOWN|unknown/);
+    // Whatever the sandbox did with the cut-off creates, the next apply converges.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect((await h.cli(['apply', '-f', file, '--auto-approve'])).code).toBe(0);
+    expect([...countByChannelAndName(await h.webhooks()).values()].every((count) => count === 1)).toBe(true);
+  }, 60_000);
+});
