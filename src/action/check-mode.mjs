@@ -9,7 +9,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorReason, fenced, validateManifests } from './action-run.mjs';
-import { manifestSetId } from './context.mjs';
+import { ActionError, manifestSetId } from './context.mjs';
 import { closeDriftIssue, driftMarker, openOrUpdateDriftIssue } from './drift-issue.mjs';
 import { createGitHubApi } from './github-api.mjs';
 import { issuesMarkdown } from './manifest-issues.mjs';
@@ -46,7 +46,7 @@ export async function runCheckMode(run) {
 async function reportInSync(run, label) {
   const target = issueTarget(run);
   const when = run.github.runUrl ? ` ([run](${run.github.runUrl}))` : '';
-  const closed = target ? await closeDriftIssue(target, `Drift resolved: Discord matches the manifest again${when}. Closing.`) : null;
+  const closed = target ? await withIssuesPermission(closeDriftIssue(target, `Drift resolved: Discord matches the manifest again${when}. Closing.`)) : null;
   if (closed) run.log.line(`cordform: closed drift issue #${closed.number} ${closed.url}`.trimEnd());
   await run.setOutputs({ changes: 'false', exitcode: '0', drift_issue: closed ? String(closed.number) : '' });
   await run.addSummary(`## cordform check\n\n✅ ${label}: no drift, Discord matches the manifest.${closed ? ` Closed #${closed.number}.` : ''}\n`);
@@ -77,7 +77,8 @@ async function reportDrift(run, label) {
   if (target) {
     const when = run.github.runUrl ? `the [scheduled check](${run.github.runUrl})` : 'the scheduled check';
     const head = `${driftMarker(setId)}\n${headline}\n\nFound by ${when} on ${new Date().toISOString().slice(0, 10)}. Run the apply workflow to make Discord match the manifest again, or change the manifest to match Discord; this issue closes itself once they match.\n\n`;
-    issue = await openOrUpdateDriftIssue(target, { title: `cordform: Discord drifted from ${label.replace(/`/g, '')}`, body: fitBody(head, plan.stdout, '', run.github.runUrl) });
+    const content = { title: `cordform: Discord drifted from ${label.replace(/`/g, '')}`, body: fitBody(head, plan.stdout, '', run.github.runUrl) };
+    issue = await withIssuesPermission(openOrUpdateDriftIssue(target, content));
     run.log.line(`cordform: ${issue.action} drift issue #${issue.number} ${issue.url}`.trimEnd());
   }
   run.log.annotate('warning', `Discord differs from the manifest${issue ? `; see issue #${issue.number}` : ''}.`);
@@ -93,6 +94,21 @@ async function reportDrift(run, label) {
   const where = issue ? `\n\n${issue.action === 'opened' ? 'Opened' : 'Updated'} issue #${issue.number}.` : '';
   await run.addSummary(summaryMarkdown(`## cordform check\n\n${headline}${where}\n\n`, plan.stdout));
   return 0;
+}
+
+/**
+ * A refused issue write names the permission the job lacks.
+ * @template T
+ * @param {Promise<T>} pending
+ * @returns {Promise<T>}
+ */
+async function withIssuesPermission(pending) {
+  try {
+    return await pending;
+  } catch (error) {
+    if (/** @type {{ status?: number }} */ (error).status !== 403) throw error;
+    throw new ActionError(`${/** @type {Error} */ (error).message} (the drift issue needs \`permissions: issues: write\` for this job)`);
+  }
 }
 
 /**

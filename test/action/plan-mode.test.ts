@@ -16,6 +16,9 @@ import {
 
 const LONG_PLAN_CORDFORM = fileURLToPath(new URL('../fixtures/action/long-plan-cordform.mjs', import.meta.url));
 
+/** Many steps, each a node process running cordform twice or more: slow on a busy machine. */
+const SCENARIO_TIMEOUT = 120_000;
+
 /**
  * `mode: plan` run as GitHub runs it (node, INPUT_*, a pull_request event for PR 7 of
  * acme/community) against the sandbox and a local GitHub REST server.
@@ -84,7 +87,7 @@ describe('the GitHub Action, plan mode', () => {
     expect(third.code).toBe(0);
     expect(planComments()).toHaveLength(1);
     expect(planComments()[0]!.body).toContain('plan unchanged since the last update');
-  });
+  }, SCENARIO_TIMEOUT);
 
   it('a 403 on commenting (a fork) falls back to the job summary with a notice, and exit 0', async () => {
     await h.write('cordform.yaml', manifestYaml([{ name: 'Deploys', channel: DEPLOYS }]));
