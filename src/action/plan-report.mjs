@@ -148,7 +148,7 @@ export function planSummary(report, options) {
 export function summaryMarkdown(head, body) {
   const measure = (/** @type {string} */ text) => Buffer.byteLength(text, 'utf8');
   const note = '> [!NOTE]\n> Cut here: a job summary holds at most 1 MiB. `cordform plan` prints the whole plan.';
-  const { text } = cutMarkdown(body.trimEnd() + '\n', SUMMARY_BUDGET_BYTES - measure(head), { measure, note });
+  const { text } = cutMarkdown(body.trimEnd() + '\n', SUMMARY_BUDGET_BYTES - measure(head) - 1, { measure, note });
   return `${head}${text}\n`;
 }
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cutMarkdown } from '../../src/action/cut-markdown.mjs';
 import { manifestSetId, parseCommandLine, readInput, readInputs } from '../../src/action/context.mjs';
-import { nextLink } from '../../src/action/github-api.mjs';
+import { createGitHubApi, nextLink } from '../../src/action/github-api.mjs';
+import { summaryMarkdown } from '../../src/action/plan-report.mjs';
 import { issueAnnotations } from '../../src/action/manifest-issues.mjs';
 import { cordformEnv } from '../../src/action/run-cordform.mjs';
 import { parsePlanMarker, planMarker } from '../../src/action/sticky-comment.mjs';
@@ -78,6 +81,14 @@ describe('cutMarkdown', () => {
       expect(cutLine).not.toMatch(/<[^>]*$/);
       expect(cutLine).not.toMatch(/&[#\w]*$/);
     }
+  });
+
+  it('a job summary is cut under 1 MiB, measured in bytes', () => {
+    const body = `${'| 🚀 日本語 | row |\n'.repeat(60_000)}`;
+    const summary = summaryMarkdown('## cordform plan\n\n', body);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(1_100_000);
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(1_000_000);
+    expect(summary).toContain('a job summary holds at most 1 MiB');
   });
 
   it('property: any Markdown from fences, <details>, emoji and text lines is cut within budget and leaves nothing open', () => {
@@ -169,6 +180,37 @@ describe('workflow commands and files', () => {
 });
 
 describe('GitHub REST pieces', () => {
+  it('pages through Link rel="next" on the API origin only: the token is never sent elsewhere', async () => {
+    const seen: { server: string; auth: string | undefined; url: string }[] = [];
+    const listen = async (name: string, handler: (url: string) => { body: unknown; link?: string }) => {
+      const server = createServer((req, res) => {
+        seen.push({ server: name, auth: req.headers.authorization, url: req.url ?? '' });
+        const { body, link } = handler(req.url ?? '');
+        res.writeHead(200, { 'content-type': 'application/json', ...(link ? { link } : {}) });
+        res.end(JSON.stringify(body));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    };
+    const elsewhere = await listen('elsewhere', () => ({ body: [{ id: 99 }] }));
+    const api = await listen('api', (url) =>
+      url.includes('page=2')
+        ? { body: [{ id: 2 }], link: `<${elsewhere.origin}/api/v3/list?page=3>; rel="next"` }
+        : { body: [{ id: 1 }], link: `<${api.origin}/api/v3/list?per_page=100&page=2>; rel="next"` },
+    );
+    try {
+      const items = await createGitHubApi({ apiUrl: `${api.origin}/api/v3`, token: 'ghs_secret' }).paginate('/list');
+      expect(items).toEqual([{ id: 1 }, { id: 2 }]);
+      expect(seen.map((r) => [r.server, r.url, r.auth])).toEqual([
+        ['api', '/api/v3/list?per_page=100', 'Bearer ghs_secret'],
+        ['api', '/api/v3/list?per_page=100&page=2', 'Bearer ghs_secret'],
+      ]);
+    } finally {
+      api.server.close();
+      elsewhere.server.close();
+    }
+  });
+
   it('follows rel="next" in a Link header', () => {
     const header = '<https://ghe.example/api/v3/repos/a/b/issues/7/comments?per_page=100&page=2>; rel="next", <https://ghe.example/api/v3/repos/a/b/issues/7/comments?per_page=100&page=5>; rel="last"';
     expect(nextLink(header)).toBe('https://ghe.example/api/v3/repos/a/b/issues/7/comments?per_page=100&page=2');

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { manifestSetId } from '../../src/action/context.mjs';
+import { planMarker } from '../../src/action/sticky-comment.mjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BOT_TOKEN, DEPLOYS, GENERAL, manifestYaml, writes } from '../support/cli-harness.js';
 import { GITHUB_TOKEN } from '../support/github-api-server.js';
@@ -101,6 +103,17 @@ describe('the GitHub Action, plan mode', () => {
     expect(step.summary).toContain('GitHub answered 403');
     expect(step.summary).toContain('➕ create "Deploys" in channel');
     expect(step.outputs.changes).toBe('true');
+  });
+
+  it("a marker comment the token may not edit (someone else's) is left alone: the action writes its own", async () => {
+    await h.write('cordform.yaml', manifestYaml([{ name: 'Deploys', channel: DEPLOYS }]));
+    const imposter = h.github.addComment(PULL_REQUEST, `${planMarker(manifestSetId(['cordform.yaml']), null)}\nnot a plan`);
+    h.github.refuse('PATCH', new RegExp(`/issues/comments/${imposter.id}$`), 403, 'Resource not accessible by integration');
+    const step = await h.run({ mode: 'plan' });
+    expect(step.code).toBe(0);
+    expect(planComments().map((c) => c.user.type)).toEqual(['User', 'Bot']);
+    expect(planComments()[0]!.body).toContain('not a plan');
+    expect(planComments()[1]!.body).toContain('➕ create "Deploys" in channel');
   });
 
   it('comment: off and non-pull-request events write no comment; no changes → changes=false, exit 0', async () => {
