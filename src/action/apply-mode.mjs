@@ -32,7 +32,8 @@ export async function runApplyMode(run) {
     run.log.annotate('warning', `plan-file ${run.inputs.planFile} does not exist (was the plan artifact downloaded?); applying a fresh plan instead.`);
   }
   const result = await run.cordform(['apply', ...(saved ? [planPath] : ['--auto-approve'])], 'cordform apply');
-  if (result.code !== 0) run.log.annotate('error', `cordform apply: ${result.stderr.trim() || errorReason(result)}`);
+  // The whole refusal (a stale plan lists every reason), within what an annotation shows.
+  if (result.code !== 0) run.log.annotate('error', `cordform apply: ${(result.stderr.trim() || errorReason(result)).slice(0, 4000)}`);
   await run.setOutputs({ exitcode: String(result.code), plan_path: saved ? planPath : '' });
 
   const source = saved

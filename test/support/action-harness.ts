@@ -6,13 +6,12 @@
  * local GitHub REST stand-in, and cordform itself (bin/cordform) against a sandbox.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { BOT_TOKEN } from './cli-harness.js';
+import { BOT_TOKEN, cliWorkspace } from './cli-harness.js';
 import { GITHUB_TOKEN, startFakeGitHub, type FakeGitHub } from './github-api-server.js';
 
 export const REPOSITORY = 'acme/community';
@@ -59,7 +58,8 @@ export async function startActionHarness(): Promise<ActionHarness> {
   const action = await readActionYml();
   const sandbox = await startSandbox({ rateLimits: 'off' });
   const github = await startFakeGitHub(REPOSITORY, PULL_REQUEST);
-  const dir = await mkdtemp(join(tmpdir(), 'cordform-action-'));
+  const workspace = await cliWorkspace(sandbox);
+  const dir = workspace.dir;
   const eventPath = join(dir, 'event.json');
   await writeFile(eventPath, JSON.stringify(pullRequestEvent()));
   const cordformCommand = `"${process.execPath}" "${CORDFORM_BIN}"`;
@@ -72,11 +72,7 @@ export async function startActionHarness(): Promise<ActionHarness> {
     github,
     cordformCommand,
     steps,
-    write: async (name, text) => {
-      const path = join(dir, name);
-      await writeFile(path, text);
-      return path;
-    },
+    write: workspace.write,
     async run(inputs, env = {}) {
       const n = ++count;
       const outputFile = join(dir, `github-output-${n}`);
@@ -119,7 +115,7 @@ export async function startActionHarness(): Promise<ActionHarness> {
     async close() {
       await github.close();
       await sandbox.close();
-      await rm(dir, { recursive: true, force: true });
+      await workspace.cleanup();
     },
   };
 }
