@@ -4,14 +4,14 @@ import { BOT_TOKEN, DEPLOYS, GENERAL, GUILD, manifestYaml, writes } from '../sup
 import { GITHUB_TOKEN } from '../support/github-api-server.js';
 import { RUN_URL, annotations, startActionHarness, visibleLog, type ActionHarness } from '../support/action-harness.js';
 
-/** Many steps, each a node process running cordform twice or more: slow on a busy machine. */
+/** Each step is a node process running cordform two or three times: tests of several steps are slow on a busy machine. */
 const SCENARIO_TIMEOUT = 120_000;
 
 /**
  * `mode: apply` (the reviewed plan, or a fresh one) and `mode: check` (the drift issue), run
  * as GitHub runs the action, against the sandbox and a local GitHub REST server.
  */
-describe('the GitHub Action, apply and check modes', () => {
+describe('the GitHub Action, apply and check modes', { timeout: SCENARIO_TIMEOUT }, () => {
   let h: ActionHarness;
   beforeAll(async () => {
     h = await startActionHarness();
@@ -131,7 +131,7 @@ describe('the GitHub Action, apply and check modes', () => {
     await renameByHand('Deploys', 'Drifted again');
     await h.run({ mode: 'check' }, { GITHUB_EVENT_NAME: 'schedule' });
     expect(driftIssues().map((i) => i.state)).toEqual(['closed', 'open']);
-  }, SCENARIO_TIMEOUT);
+  });
 
   it('check fails the job when it cannot manage the issue (403), saying which permission is missing', async () => {
     await h.write('cordform.yaml', manifestYaml([{ name: 'Deploys', channel: DEPLOYS }]));

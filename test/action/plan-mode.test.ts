@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { manifestSetId } from '../../src/action/context.mjs';
 import { planMarker } from '../../src/action/sticky-comment.mjs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BOT_TOKEN, DEPLOYS, GENERAL, manifestYaml, writes } from '../support/cli-harness.js';
 import { GITHUB_TOKEN } from '../support/github-api-server.js';
 import {
@@ -18,14 +18,14 @@ import {
 
 const LONG_PLAN_CORDFORM = fileURLToPath(new URL('../fixtures/action/long-plan-cordform.mjs', import.meta.url));
 
-/** Many steps, each a node process running cordform twice or more: slow on a busy machine. */
+/** Each step is a node process running cordform two or three times: tests of several steps are slow on a busy machine. */
 const SCENARIO_TIMEOUT = 120_000;
 
 /**
  * `mode: plan` run as GitHub runs it (node, INPUT_*, a pull_request event for PR 7 of
  * acme/community) against the sandbox and a local GitHub REST server.
  */
-describe('the GitHub Action, plan mode', () => {
+describe('the GitHub Action, plan mode', { timeout: SCENARIO_TIMEOUT }, () => {
   let h: ActionHarness;
   beforeAll(async () => {
     h = await startActionHarness();
@@ -89,7 +89,7 @@ describe('the GitHub Action, plan mode', () => {
     expect(third.code).toBe(0);
     expect(planComments()).toHaveLength(1);
     expect(planComments()[0]!.body).toContain('plan unchanged since the last update');
-  }, SCENARIO_TIMEOUT);
+  });
 
   it('a 403 on commenting (a fork) falls back to the job summary with a notice, and exit 0', async () => {
     await h.write('cordform.yaml', manifestYaml([{ name: 'Deploys', channel: DEPLOYS }]));

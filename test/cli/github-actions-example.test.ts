@@ -44,7 +44,8 @@ function actionStep(workflow: Workflow, job: string): Step & { with: Record<stri
   return steps[0] as Step & { with: Record<string, string> };
 }
 
-describe('examples/github-actions/cordform.yml', () => {
+// Each action step is a node process running cordform two or three times.
+describe('examples/github-actions/cordform.yml', { timeout: 120_000 }, () => {
   let workflow: Workflow;
   let action: ActionYml;
   let h: ActionHarness;
@@ -130,5 +131,5 @@ describe('examples/github-actions/cordform.yml', () => {
     expect(drift.code).toBe(0);
     expect(drift.outputs.changes).toBe('true');
     expect(h.github.issues.filter((i) => i.labels.some((l) => l.name === 'cordform-drift'))).toHaveLength(1);
-  }, 60_000);
+  });
 });
