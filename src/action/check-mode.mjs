@@ -88,6 +88,7 @@ async function reportDrift(run, label) {
     to_update: String(counts.update),
     to_move: String(counts.move),
     to_delete: String(counts.delete),
+    to_replace: String(counts.replace),
     exitcode: '2',
     drift_issue: issue ? String(issue.number) : '',
   });

@@ -83,13 +83,14 @@ export async function makePlanReport(run, planPath) {
  */
 function planOutputs(report, planPath) {
   const counts = report.counts;
-  const total = counts ? counts.create + counts.update + counts.move + counts.delete : 0;
+  const total = counts ? counts.create + counts.update + counts.move + counts.delete + counts.replace : 0;
   return {
     changes: String(total > 0),
     to_create: String(counts?.create ?? 0),
     to_update: String(counts?.update ?? 0),
     to_move: String(counts?.move ?? 0),
     to_delete: String(counts?.delete ?? 0),
+    to_replace: String(counts?.replace ?? 0),
     plan_path: planPath,
     exitcode: String(report.exitcode),
   };

@@ -18,6 +18,7 @@ export const SUMMARY_BUDGET_BYTES = 1_000_000;
  * @property {number} update  updates, adoptions and slash command syncs (as cordform's own summary line counts them)
  * @property {number} move
  * @property {number} delete
+ * @property {number} replace  a webhook deleted and created again: its URL changes
  * @property {number} adopt
  * @property {number} commands
  */
@@ -35,7 +36,7 @@ export const SUMMARY_BUDGET_BYTES = 1_000_000;
 
 /**
  * Counts from a saved plan's `summary`.
- * @param {{ create?: number, update?: number, move?: number, delete?: number, adopt?: number, commands?: number }} summary
+ * @param {{ create?: number, update?: number, move?: number, delete?: number, replace?: number, adopt?: number, commands?: number }} summary
  * @returns {Counts}
  */
 export function countsOf(summary) {
@@ -46,6 +47,7 @@ export function countsOf(summary) {
     update: (summary.update ?? 0) + adopt + commands,
     move: summary.move ?? 0,
     delete: summary.delete ?? 0,
+    replace: summary.replace ?? 0,
     adopt,
     commands,
   };
@@ -53,7 +55,13 @@ export function countsOf(summary) {
 
 /** @param {Counts} counts */
 export function countsLine(counts) {
-  const parts = [`➕ ${counts.create} to create`, `✏️ ${counts.update} to update`, `➡️ ${counts.move} to move`, `🗑️ ${counts.delete} to delete`];
+  const parts = [
+    `➕ ${counts.create} to create`,
+    `✏️ ${counts.update} to update`,
+    `➡️ ${counts.move} to move`,
+    ...(counts.replace > 0 ? [`♻️ ${counts.replace} to replace (new URL)`] : []),
+    `🗑️ ${counts.delete} to delete`,
+  ];
   const extra = [counts.adopt > 0 ? `${counts.adopt} adoption(s)` : '', counts.commands > 0 ? `${counts.commands} slash command sync(s)` : ''].filter(Boolean);
   return parts.join(' · ') + (extra.length > 0 ? ` (updates include ${extra.join(' and ')})` : '');
 }

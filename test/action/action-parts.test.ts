@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { cutMarkdown } from '../../src/action/cut-markdown.mjs';
 import { manifestSetId, parseCommandLine, readInput, readInputs } from '../../src/action/context.mjs';
 import { createGitHubApi, nextLink } from '../../src/action/github-api.mjs';
-import { summaryMarkdown } from '../../src/action/plan-report.mjs';
+import { countsLine, countsOf, summaryMarkdown } from '../../src/action/plan-report.mjs';
 import { issueAnnotations } from '../../src/action/manifest-issues.mjs';
 import { cordformEnv } from '../../src/action/run-cordform.mjs';
 import { parsePlanMarker, planMarker } from '../../src/action/sticky-comment.mjs';
@@ -225,5 +225,14 @@ describe('GitHub REST pieces', () => {
     expect(parsePlanMarker(`${marker}\nbody`)).toEqual({ setId: '0123456789ab', fingerprints });
     expect(parsePlanMarker(planMarker('0123456789ab', null))).toEqual({ setId: '0123456789ab', fingerprints: null });
     expect(parsePlanMarker(`quoted: ${marker}`)).toBeNull();
+  });
+});
+
+describe('plan counts', () => {
+  it('names replacements (a new URL) apart from deletes, and only when there are any', () => {
+    const counts = countsOf({ create: 1, update: 0, move: 0, delete: 1, replace: 2, adopt: 0, commands: 0 });
+    expect(counts).toMatchObject({ create: 1, delete: 1, replace: 2 });
+    expect(countsLine(counts)).toBe('➕ 1 to create · ✏️ 0 to update · ➡️ 0 to move · ♻️ 2 to replace (new URL) · 🗑️ 1 to delete');
+    expect(countsLine(countsOf({ create: 1 }))).not.toContain('replace');
   });
 });

@@ -22,7 +22,7 @@ describe('action.yml', () => {
       'github-token': '${{ github.token }}',
       'plan-file': '',
     });
-    expect(Object.keys(action.outputs)).toEqual(['changes', 'to_create', 'to_update', 'to_move', 'to_delete', 'plan_path', 'exitcode', 'drift_issue']);
+    expect(Object.keys(action.outputs)).toEqual(['changes', 'to_create', 'to_update', 'to_move', 'to_delete', 'to_replace', 'plan_path', 'exitcode', 'drift_issue']);
   });
 
   it('the entry point needs no install step: it imports only Node built-ins and its own files', async () => {
