@@ -14,7 +14,8 @@ import { CordformError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { isEmptyPlan, restrictPlan, type Change, type LiveState, type Plan } from '../plan/index.js';
 import type { Redactor } from '../redact.js';
-import { computePlan } from './compute-plan.js';
+import { readLiveState } from '../discord/read-live-state.js';
+import { computePlan, registerLiveSecrets } from './compute-plan.js';
 
 export interface ApplyManifestOptions extends GuardFlags {
   manifest: Manifest;
@@ -35,6 +36,12 @@ export interface ApplyManifestOptions extends GuardFlags {
   /** Asked before writing a fresh plan; a saved plan was reviewed already. Absent = go ahead. */
   confirm?: (plan: Plan) => Promise<boolean>;
   onEvent?: (event: ApplyEvent) => void;
+  /**
+   * Builds the plan from the live read instead of planning the manifest (rotate). Such a
+   * plan is the caller's, not a reviewed file: it is executed as built, within the same
+   * write scope.
+   */
+  buildPlan?: (live: LiveState) => Plan;
 }
 
 export interface PlanContext {
@@ -58,12 +65,14 @@ export interface ApplyReport {
   unconfirmed?: string;
   /** The live state the plan was computed from. */
   live: LiveState;
+  /** Live state after the apply: the guilds read to confirm it, the rest as first read. Holds tokens. */
+  finalLive: LiveState;
 }
 
 export async function applyManifest(options: ApplyManifestOptions): Promise<ApplyReport> {
   const { plan, live, unreviewed } = await planForApply(options);
   options.onPlan?.(plan, { fromSavedPlan: options.saved !== undefined, unreviewed });
-  const report = (status: ApplyStatus, outcomes: ChangeOutcome[] = [], conflicts: Conflict[] = []): ApplyReport => ({
+  const report = (status: ApplyStatus, outcomes: ChangeOutcome[] = [], conflicts: Conflict[] = [], after = live): ApplyReport => ({
     status,
     plan,
     outcomes,
@@ -71,6 +80,7 @@ export async function applyManifest(options: ApplyManifestOptions): Promise<Appl
     conflicts,
     unreviewed,
     live,
+    finalLive: after,
   });
   if (plan.blockers.length > 0) {
     throw new CordformError('plan_blocked', `the plan has ${plan.blockers.length} blocker(s); nothing was changed`, {
@@ -78,7 +88,9 @@ export async function applyManifest(options: ApplyManifestOptions): Promise<Appl
     });
   }
   if (isEmptyPlan(plan)) return report('no_changes');
-  assertGuards(plan, options);
+  // A caller-built plan (rotate) names its webhooks explicitly; the guards are for what a
+  // manifest diff sweeps in.
+  if (options.buildPlan === undefined) assertGuards(plan, options);
   if (options.saved === undefined && options.confirm && !(await options.confirm(plan))) return report('cancelled');
 
   const scope = buildWriteScope(options.manifest, live);
@@ -103,7 +115,8 @@ export async function applyManifest(options: ApplyManifestOptions): Promise<Appl
       reason: options.defaultReason,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return report('applied', confirmed.outcomes, confirmed.conflicts);
+    const finalLive = { ...live, guilds: live.guilds.map((g) => ({ ...g, webhooks: confirmed.webhooks.get(g.guildId) ?? g.webhooks })) };
+    return report('applied', confirmed.outcomes, confirmed.conflicts, finalLive);
   } catch (error) {
     if (options.interrupt?.aborted) return report('interrupted', execution.outcomes);
     const unconfirmed = `the writes ran, but the read that confirms them failed: ${(error as Error).message}`;
@@ -114,6 +127,11 @@ export async function applyManifest(options: ApplyManifestOptions): Promise<Appl
 /** A fresh plan, or for a saved plan the fresh plan narrowed to the reviewed changes. */
 async function planForApply(options: ApplyManifestOptions): Promise<{ plan: Plan; live: LiveState; unreviewed: Change[] }> {
   const read = { ...(options.interrupt ? { signal: options.interrupt } : {}), ...(options.redactor ? { redactor: options.redactor } : {}) };
+  if (options.buildPlan !== undefined) {
+    const live = await readLiveState(options.manifest, options.api, options.interrupt ? { signal: options.interrupt } : {});
+    if (options.redactor) registerLiveSecrets(live, options.redactor);
+    return { plan: options.buildPlan(live), live, unreviewed: [] };
+  }
   if (options.saved === undefined) {
     const { plan, live } = await computePlan(options.manifest, options.api, { targets: options.targets ?? [], ...read });
     return { plan, live, unreviewed: [] };

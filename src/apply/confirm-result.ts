@@ -13,6 +13,7 @@
  * the apply reports (and fails on) instead of claiming success.
  */
 import type { DiscordApi } from '../discord/api.js';
+import { assertNever } from '../errors.js';
 import type { APIWebhook } from '../discord/types.js';
 import { classifyWebhook, type Change } from '../plan/index.js';
 import { maskWebhookUrl } from '../redact.js';
@@ -36,8 +37,8 @@ export interface ConfirmOptions {
 export interface ConfirmedResult {
   outcomes: ChangeOutcome[];
   conflicts: Conflict[];
-  /** Guilds read for the confirmation. */
-  guildsRead: string[];
+  /** The webhooks of every guild read for the confirmation (tokens included: secrets). */
+  webhooks: Map<string, APIWebhook[]>;
 }
 
 export async function confirmResult(
@@ -66,7 +67,7 @@ export async function confirmResult(
     confirmed.push(settled.outcome);
     if (settled.conflict) conflicts.push(settled.conflict);
   }
-  return { outcomes: confirmed, conflicts, guildsRead: guildIds };
+  return { outcomes: confirmed, conflicts, webhooks: new Map([...lists].map(([id, list]) => [id, [...list]])) };
 }
 
 interface Settled {
@@ -107,6 +108,8 @@ async function settleChange(
       return conflictOf(outcome, change, change.webhookId, `webhook ${change.webhookId} still exists after it was deleted`);
     case 'sync_commands':
       return { outcome };
+    default:
+      return assertNever(change, 'change');
   }
 }
 
@@ -132,7 +135,8 @@ async function settleTwins(
   }
   if (winner.id === ours) return { outcome };
   if (twins.some((w) => w.id === ours) && options.scope.created.has(ours)) {
-    await deleteOwnTwin(ours, options);
+    const problem = await deleteOwnTwin(ours, options);
+    if (problem !== null) return conflictOf(outcome, change, ours, `another apply created "${change.name}" at the same time, and deleting ours (${ours}) failed: ${problem}`);
   }
   const kept: ChangeOutcome = { ...outcome, webhookId: winner.id, twin: { kept: winner.id, removed: ours } };
   if (winner.url) kept.url = maskWebhookUrl(winner.url);
@@ -140,12 +144,15 @@ async function settleTwins(
   return { outcome: kept };
 }
 
-async function deleteOwnTwin(webhookId: string, options: ConfirmOptions): Promise<void> {
+/** Deletes this apply's own losing twin; the problem in words when that fails. */
+async function deleteOwnTwin(webhookId: string, options: ConfirmOptions): Promise<string | null> {
   try {
     await options.api.deleteWebhook(webhookId, { reason: options.reason, ...(options.signal ? { signal: options.signal } : {}) });
+    return null;
   } catch (error) {
     // Already gone: the other apply (or its next plan) removed it, which is the same result.
-    if ((error as { discordCode?: unknown }).discordCode !== 10015) throw error;
+    if ((error as { discordCode?: unknown }).discordCode === 10015) return null;
+    return (error as Error).message;
   }
 }
 

@@ -117,8 +117,8 @@ async function replaceWebhook(change: ReplaceChange, ctx: ExecuteContext, write:
 
 /**
  * A create whose response was lost (timeout, reset, 5xx) may or may not have happened.
- * Re-read the channel before trying again: if an owned webhook with this name is there now,
- * that is ours (the plan's precondition said none existed), so retrying would duplicate it.
+ * Re-read the channel before trying again: if an owned webhook with this name is there now
+ * that was not there when the plan was read, that is ours, so retrying would duplicate it.
  * An interrupted apply does not try again: the outcome stays unknown and the next apply's
  * read finds the webhook if it exists.
  */
@@ -138,7 +138,11 @@ async function createWebhook(change: CreateChange, ctx: ExecuteContext, write: W
       // being processed has a chance to show up in the list instead of being duplicated.
       await sleep(backoffDelay(attempt, CREATE_BACKOFF), undefined, ctx.signal ? { signal: ctx.signal } : {});
       const existing = await ctx.api.getChannelWebhooks(change.channelId, { signal: ctx.signal });
-      const ours = existing.find((w) => w.name === change.name && w.user?.id === ctx.scope.owner.botId);
+      // Only a webhook that appeared since the live read can be this create: one that was
+      // already there (the webhook a rotation replaces, say) is not ours to claim.
+      const ours = existing.find(
+        (w) => w.name === change.name && w.user?.id === ctx.scope.owner.botId && !ctx.scope.live.has(w.id),
+      );
       if (ours) {
         ctx.scope.created.set(ours.id, { guildId: change.guildId, webhook: ours });
         return { webhook: ours, alreadyDone: true };

@@ -13,6 +13,11 @@ export interface CliIo {
   color: boolean;
   out(text: string): void;
   err(text: string): void;
+  /**
+   * stdout without redaction: webhook URLs with their tokens. Only `output` (and `rotate` on
+   * a terminal) print through it — the one place cordform shows a secret, on purpose.
+   */
+  revealOut(text: string): void;
   /** Ask a yes/no question; only called when `interactive`. */
   confirm(question: string): Promise<boolean>;
   redactor: Redactor;
@@ -54,6 +59,7 @@ export function createProcessIo(signal: AbortSignal, hardSignal: AbortSignal): C
     hardSignal,
     out: (text) => void process.stdout.write(redactor.redact(text)),
     err: (text) => void process.stderr.write(redactor.redact(text)),
+    revealOut: (text) => void process.stdout.write(text),
     confirm: async (question) => {
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stdout });
@@ -89,6 +95,7 @@ export function createMemoryIo(options: {
     hardSignal: options.hardSignal ?? unlimitedSignal(),
     out: (text) => void (out += redactor.redact(text)),
     err: (text) => void (err += redactor.redact(text)),
+    revealOut: (text) => void (out += text),
     confirm: async () => options.answer ?? false,
     stdout: () => out,
     stderr: () => err,

@@ -33,6 +33,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRun
     summary: 'write a manifest from live webhooks',
     load: async () => (await import('./commands/import.js')).runImport,
   },
+  output: {
+    summary: "webhook URLs from live state (prints tokens: secrets)",
+    load: async () => (await import('./commands/output.js')).runOutput,
+  },
+  rotate: {
+    summary: 'a new URL for a webhook (replace it, delete the old one)',
+    load: async () => (await import('./commands/rotate.js')).runRotate,
+  },
   run: {
     summary: 'the runtime: execute command bindings',
     load: async () => (await import('./commands/run.js')).runRuntime,

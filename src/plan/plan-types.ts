@@ -198,7 +198,9 @@ export type BlockerCode =
   /** `renamed_from` names a webhook the bot owns in more than one channel of the guild. */
   | 'rename_ambiguous'
   /** The bot lacks MANAGE_WEBHOOKS or VIEW_CHANNEL in a channel the plan writes to. */
-  | 'missing_permissions';
+  | 'missing_permissions'
+  /** `rotate` of a webhook that does not exist, is not the bot's, or is not in its declared state. */
+  | 'rotate_impossible';
 
 /** A reason apply must refuse to start. */
 export interface Blocker {

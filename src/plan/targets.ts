@@ -38,7 +38,8 @@ export function unknownTargets(targets: readonly string[], manifest: Manifest, f
   return targets.filter((target) => !valid.has(target)).map((target) => ({ target, nearest: nearestKeys(target, candidates) }));
 }
 
-function nearestKeys(input: string, candidates: readonly string[], count = 3): string[] {
+/** The valid keys closest to `input` by edit distance, nearest first. */
+export function nearestKeys(input: string, candidates: readonly string[], count = 3): string[] {
   return candidates
     .map((candidate) => ({ candidate, distance: editDistance(input.toLowerCase(), candidate.toLowerCase()) }))
     .sort((a, b) => a.distance - b.distance || compareText(a.candidate, b.candidate))

@@ -3,7 +3,9 @@ import type { ChangeOutcome } from '../../apply/apply-plan.js';
 import { defaultAuditReason } from '../../apply/audit-reason.js';
 import { readSavedPlan } from '../../apply/saved-plan.js';
 import { applyManifest, type ApplyReport, type PlanContext } from '../../api/apply-manifest.js';
-import { createClientFor } from '../../cordform.js';
+import { createClientFor, registerLiveSecrets, resolveApiBase } from '../../cordform.js';
+import { assertUrlsFileWritable, declaredUrls, writeUrlsFile } from '../../api/webhook-urls.js';
+import type { Manifest, WebhookDeclaration } from '../../manifest/types.js';
 import { CordformError } from '../../errors.js';
 import { renderText, type Plan } from '../../plan/index.js';
 import { createApplyProgress, describeChange, type ProgressOutput } from '../apply-progress.js';
@@ -31,6 +33,9 @@ Options:
       --concurrency N    max changes in flight per phase (default: as the rate limits allow)
       --target KEY       limit to webhooks by key GUILD/CHANNEL/NAME or name (repeatable);
                          a target that names nothing is an error
+      --urls-out FILE    after the apply, write every declared webhook's URL (created or
+                         existing) as JSON key → URL, mode 0600, replaced atomically; the
+                         path is checked before anything is written to Discord
   -q, --quiet            print only errors and the final summary line
 `;
 
@@ -47,6 +52,7 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
       force: { type: 'boolean' },
       concurrency: { type: 'string' },
       target: { type: 'string', multiple: true },
+      'urls-out': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
     },
     true,
@@ -59,6 +65,8 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
   const savedPath = positionals[0];
   if (savedPath && values.target) throw new CordformError('cli_usage', '--target applies when planning; the saved plan already has its targets');
   const quiet = values.quiet ?? false;
+  const urlsOut = values['urls-out'] === undefined ? undefined : resolve(io.cwd, values['urls-out']);
+  if (urlsOut !== undefined) await assertUrlsFileWritable(urlsOut);
 
   const saved = savedPath ? { plan: await readSavedPlan(resolve(io.cwd, savedPath)), path: savedPath } : undefined;
   const manifest = await loadManifestFor(manifestFiles(values), io);
@@ -84,11 +92,32 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
       onEvent: (event) => progress.onEvent(event),
     });
     await progress.finished();
-    return finish(io, report);
+    registerLiveSecrets(report.finalLive, io.redactor);
+    const code = finish(io, report);
+    if (urlsOut !== undefined && report.status !== 'interrupted' && report.status !== 'cancelled') {
+      return Math.max(code, await writeUrls(io, manifest, report, urlsOut));
+    }
+    return code;
   } finally {
     io.signal.removeEventListener('abort', onInterrupt);
     await client.close();
   }
+}
+
+/** `--urls-out`: every declared webhook that exists after the apply; missing ones are named. */
+export async function writeUrls(
+  io: CliIo,
+  manifest: Manifest,
+  report: ApplyReport,
+  path: string,
+  declarations?: readonly WebhookDeclaration[],
+): Promise<number> {
+  const { urls, missing } = declaredUrls(manifest, report.finalLive, resolveApiBase(manifest, io.env), declarations);
+  await writeUrlsFile(path, urls);
+  io.out(`Wrote ${urls.length} webhook URL(s) to ${path} (mode 0600).\n`);
+  if (missing.length === 0) return 0;
+  io.err(`Error: ${missing.length} declared webhook(s) do not exist, so ${path} lacks them: ${missing.join(', ')} [webhook_missing]\n`);
+  return 1;
 }
 
 function showPlan(io: CliIo, plan: Plan, context: PlanContext, quiet: boolean): void {
@@ -102,7 +131,7 @@ function showPlan(io: CliIo, plan: Plan, context: PlanContext, quiet: boolean): 
   }
 }
 
-function finish(io: CliIo, report: ApplyReport): number {
+export function finish(io: CliIo, report: ApplyReport): number {
   switch (report.status) {
     case 'no_changes':
       return 0;
@@ -121,7 +150,7 @@ function finish(io: CliIo, report: ApplyReport): number {
   }
 }
 
-async function confirmed(io: CliIo, autoApprove: boolean): Promise<boolean> {
+export async function confirmed(io: CliIo, autoApprove: boolean): Promise<boolean> {
   if (autoApprove) return true;
   if (!io.interactive) {
     throw new CordformError(
@@ -132,7 +161,7 @@ async function confirmed(io: CliIo, autoApprove: boolean): Promise<boolean> {
   return io.confirm("Do you want to perform these actions? Only 'yes' will be accepted:");
 }
 
-function progressFor(io: CliIo, quiet: boolean): ProgressOutput {
+export function progressFor(io: CliIo, quiet: boolean): ProgressOutput {
   if (quiet) return { mode: 'silent', write: () => {} };
   return { mode: io.interactive && io.color ? 'tty' : 'lines', write: (text) => io.out(text) };
 }
@@ -175,7 +204,7 @@ function createdLines(outcomes: readonly ChangeOutcome[]): string[] {
   const created = outcomes.filter((o) => (o.action === 'create' || o.action === 'replace') && o.status === 'done' && o.url);
   if (created.length === 0) return [];
   return [
-    'Created webhooks (tokens masked; `cordform output` prints the URLs):',
+    'Created webhooks (tokens masked; `cordform output` or `apply --urls-out FILE` gives the URLs):',
     ...created.map((outcome) => `  ${outcome.key}  ${outcome.webhookId ?? ''}  ${outcome.url ?? ''}${twinNote(outcome)}`),
   ];
 }

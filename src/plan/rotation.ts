@@ -1,0 +1,86 @@
+/**
+ * `cordform rotate KEY...`: a new URL for a webhook. Discord cannot reset a webhook token,
+ * so a rotation is a replacement — a new webhook with the same name, channel and avatar,
+ * then the old one deleted — and the manifest needs no change (the next plan is empty).
+ * Pure, like buildPlan: the same inputs give the same plan.
+ */
+import type { APIWebhook } from '../discord/types.js';
+import type { Manifest, WebhookDeclaration } from '../manifest/types.js';
+import { summarise } from './build-plan.js';
+import { declaredWebhooks } from './declared-webhooks.js';
+import { planFingerprints } from './fingerprint.js';
+import type { LiveState } from './live-state.js';
+import { classifyWebhook } from './ownership.js';
+import { PLAN_FORMAT_VERSION, type Blocker, type Change, type Plan, type Warning } from './plan-types.js';
+import { orderReplacements } from './replacements.js';
+import { createChange, deleteChange, replaceChange } from './webhook-changes.js';
+
+export const ROTATION_WHY = 'rotation: Discord cannot reset a token, so a new webhook replaces it';
+
+export function planRotation(manifest: Manifest, live: LiveState, declarations: readonly WebhookDeclaration[]): Plan {
+  const wanted = new Set(declarations);
+  const owner = { botId: live.bot.id, applicationId: live.applicationId };
+  const changes: Change[] = [];
+  const blockers: Blocker[] = [];
+  for (const { declaration, webhook } of declaredWebhooks(manifest, live)) {
+    if (!wanted.has(declaration)) continue;
+    const problem = rotationProblem(declaration, webhook, owner);
+    if (problem !== null) {
+      blockers.push({ code: 'rotate_impossible', message: problem, guildId: declaration.guildId, key: declaration.key, location: declaration.location });
+      continue;
+    }
+    const old = deleteChange(declaration.guildId, webhook!);
+    const replace = replaceChange(createChange(declaration), old, ROTATION_WHY);
+    replace.fields = { ...replace.fields, token: { from: '(current)', to: '(new)' } };
+    changes.push(replace);
+  }
+  const ordered = manifest.guilds.flatMap((guild) => {
+    const liveGuild = live.guilds.find((g) => g.guildId === guild.id);
+    const own = changes.filter((c) => c.guildId === guild.id);
+    return liveGuild === undefined ? own : orderReplacements(own, liveGuild);
+  });
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    targets: declarations.map((d) => d.key),
+    changes: ordered,
+    summary: summarise(ordered),
+    blockers,
+    warnings: [...ordered.map(rotationWarning), ...keptAvatarWarnings(manifest, live, ordered)],
+    ignored: [],
+    thresholds: [],
+    fingerprints: planFingerprints(manifest, live),
+  };
+}
+
+function rotationProblem(declaration: WebhookDeclaration, webhook: APIWebhook | undefined, owner: { botId: string; applicationId: string }): string | null {
+  if (webhook === undefined) return `"${declaration.name}" has no webhook yet (run \`cordform apply\` first); there is nothing to rotate`;
+  if (classifyWebhook(webhook, owner) !== 'managed') {
+    return `"${declaration.name}" is webhook ${webhook.id}, which the bot did not create (pinned with id:); cordform never deletes it, so it cannot rotate it`;
+  }
+  return null;
+}
+
+/** `avatar: keep` leaves the live avatar alone, but a new webhook cannot copy it: say so. */
+function keptAvatarWarnings(manifest: Manifest, live: LiveState, changes: readonly Change[]): Warning[] {
+  const byKey = new Map(manifest.guilds.flatMap((g) => g.webhooks).map((d) => [d.key, d]));
+  return changes.flatMap((change) => {
+    if (change.action !== 'replace' || !byKey.get(change.key)?.keepAvatar) return [];
+    const old = live.guilds.flatMap((g) => g.webhooks).find((w) => w.id === change.webhookId);
+    if (old?.avatar === null || old?.avatar === undefined) return [];
+    return [{
+      code: 'avatar_hash' as const,
+      message: `"${change.name}" has avatar: keep; the new webhook starts without the avatar (Discord gives only its hash). Set it again, or declare an avatar file`,
+      guildId: change.guildId,
+      key: change.key,
+    }];
+  });
+}
+
+function rotationWarning(change: Change): Warning {
+  return {
+    code: 'delete',
+    message: `rotates "${change.name}": the old URL stops working once the new webhook exists; give the new URL to everything that posts to it`,
+    guildId: change.guildId,
+    key: change.key,
+  };
+}
