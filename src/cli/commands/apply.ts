@@ -11,6 +11,7 @@ import { isEmptyPlan, renderText, type LiveState, type Plan } from '../../plan/i
 import { parseCommandArgs, parseCount } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
+import { VARIABLE_NEEDS } from '../../manifest/variable-classes.js';
 
 const HELP = `Usage: cordform apply [-f FILE]... [PLAN.json] [options]
 
@@ -50,7 +51,7 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
   if (concurrency === 0) throw new CordformError('cli_usage', '--concurrency must be at least 1');
   const savedPath = positionals[0];
 
-  const manifest = await loadManifestFor(manifestFiles(values), io);
+  const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.discord);
   const client = createClientFor(manifest, { env: io.env, redactor: io.redactor });
   try {
     let plan: Plan;

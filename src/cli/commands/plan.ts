@@ -5,6 +5,7 @@ import { isEmptyPlan, renderJson, renderMarkdown, renderText, type Plan } from '
 import { parseChoice, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
+import { VARIABLE_NEEDS } from '../../manifest/variable-classes.js';
 import { createSavedPlan } from '../../apply/saved-plan.js';
 import { formatAnnotation } from '../../manifest/format-issues.js';
 
@@ -40,7 +41,7 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
   });
   if (values.help) return void io.out(HELP), 0;
   const format = parseChoice('--format', values.format, PLAN_FORMATS, 'text');
-  const manifest = await loadManifestFor(manifestFiles(values), io);
+  const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.discord);
   const client = createClientFor(manifest, { env: io.env, redactor: io.redactor });
   try {
     const targets = values.target ?? [];

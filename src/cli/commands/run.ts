@@ -5,6 +5,7 @@ import { startRuntime } from '../../runtime/runtime.js';
 import { parseChoice, parseCommandArgs, parseCount } from '../args.js';
 import type { CliIo } from '../io.js';
 import { MANIFEST_FLAGS, loadManifestFor, manifestFiles } from '../manifest-flags.js';
+import { VARIABLE_NEEDS } from '../../manifest/variable-classes.js';
 
 const USAGE = `Usage: cordform run [-f FILE]... [--port N] [--host ADDRESS] [--log-level LEVEL]
 
@@ -32,7 +33,7 @@ export async function runRuntime(args: string[], io: CliIo): Promise<number> {
   if (port !== undefined && port > 65535) throw new CordformError('cli_usage', `--port must be at most 65535, got ${port}`);
   const logLevel = parseChoice('--log-level', values['log-level'], LOG_LEVELS, 'info');
 
-  const manifest = await loadManifestFor(manifestFiles(values), io);
+  const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.runtime);
   const apiBase = resolveApiBase(manifest, io.env);
   const api = createClientFor(manifest, { env: io.env, redactor: io.redactor });
   try {
