@@ -1,10 +1,11 @@
 import { access, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DEFAULT_API_BASE } from '../../discord/api-base.js';
+import { apiBaseFromEnv } from '../../discord/api-base.js';
 import { DiscordApiError } from '../../discord/discord-api-error.js';
 import { readGuildWebhooks } from '../../discord/read-live-state.js';
 import { DiscordRestClient } from '../../discord/rest-client.js';
 import { snowflake } from '../../discord/routes.js';
+import type { APIChannel } from '../../discord/types.js';
 import { CordformError } from '../../errors.js';
 import { importManifest, type ImportSummary } from '../../manifest/import-manifest.js';
 import { parseCommandArgs } from '../args.js';
