@@ -29,6 +29,9 @@ Options:
 /** The environment variable the imported manifest (and this command) read the bot token from. */
 export const TOKEN_ENV = 'DISCORD_BOT_TOKEN';
 
+/** Discord's GUILD_CATEGORY channel type: not a place for webhooks, so not listed. */
+const CATEGORY_CHANNEL = 4;
+
 export async function runImport(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs('import', args, {
     guild: { type: 'string' },
@@ -51,7 +54,7 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
   }
 
   io.redactor.add(token);
-  const apiBase = (io.env.CORDFORM_API_BASE ?? DEFAULT_API_BASE).replace(/\/+$/, '');
+  const apiBase = apiBaseFromEnv(io.env);
   const client = new DiscordRestClient({ apiBase, token });
   try {
     const read = { signal: io.signal };
@@ -59,6 +62,7 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
     const webhooks = await readGuildWebhooks(client, { id: guildId }, read);
     for (const webhook of webhooks) if (webhook.token) io.redactor.add(webhook.token);
     const channels = await readChannelsForComments(client, guildId, read);
+    if (channels !== null) refuseUnknownChannels(channelIds, channels, guildId);
     const { yaml, summary } = importManifest({
       guildId,
       bot,
@@ -90,6 +94,25 @@ async function readChannelsForComments(client: DiscordRestClient, guildId: strin
     if (error instanceof DiscordApiError && error.status < 500) return null;
     throw error;
   }
+}
+
+/**
+ * A typo in --channel would otherwise import nothing and write an empty manifest; with
+ * `prune: false` that is harmless, but it is never what was meant.
+ */
+function refuseUnknownChannels(channelIds: string[], channels: APIChannel[], guildId: string): void {
+  const known = new Set(channels.map((channel) => channel.id));
+  const unknown = channelIds.filter((id) => !known.has(id));
+  if (unknown.length === 0) return;
+  const listed = [...channels]
+    .filter((channel) => channel.type !== CATEGORY_CHANNEL)
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
+    .map((channel) => `  #${channel.name ?? '?'} (${channel.id})`);
+  throw new CordformError(
+    'channel_unknown',
+    `--channel ${unknown.join(', ')}: no such channel in guild ${guildId}; nothing was written. The guild's channels:\n${listed.join('\n')}`,
+    { details: { unknown, guildId } },
+  );
 }
 
 function summaryLine(summary: ImportSummary): string {
