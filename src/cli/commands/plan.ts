@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { computePlan, createClientFor } from '../../cordform.js';
 import { isEmptyPlan, renderJson, renderMarkdown, renderText, type Plan } from '../../plan/index.js';
+import { assertNever } from '../../errors.js';
 import { parseChoice, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
@@ -28,18 +29,28 @@ Options:
 
 export const PLAN_FORMATS = ['text', 'json', 'markdown'] as const;
 
+const PLAN_OPTIONS = {
+  ...MANIFEST_FLAGS,
+  format: { type: 'string' },
+  out: { type: 'string' },
+  'detailed-exitcode': { type: 'boolean' },
+  check: { type: 'boolean' },
+  target: { type: 'string', multiple: true },
+  verbose: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
 export async function runPlan(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs('plan', args, {
-    ...MANIFEST_FLAGS,
-    format: { type: 'string' },
-    out: { type: 'string' },
-    'detailed-exitcode': { type: 'boolean' },
-    check: { type: 'boolean' },
-    target: { type: 'string', multiple: true },
-    verbose: { type: 'boolean', short: 'v' },
-    quiet: { type: 'boolean', short: 'q' },
-  });
+  const { values } = parseCommandArgs('plan', args, PLAN_OPTIONS);
   if (values.help) return void io.out(HELP), 0;
+  return planCommand(values, io);
+}
+
+/** What `plan` and `check` share once their flags are parsed (a usage error names the command typed). */
+export async function planCommand(
+  values: ReturnType<typeof parseCommandArgs<typeof PLAN_OPTIONS>>['values'],
+  io: CliIo,
+): Promise<number> {
   const format = parseChoice('--format', values.format, PLAN_FORMATS, 'text');
   const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.discord);
   const client = createClientFor(manifest, { env: io.env, redactor: io.redactor });
@@ -51,7 +62,7 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
       await writeFile(resolve(io.cwd, values.out), `${JSON.stringify(saved, null, 2)}\n`);
     }
     if (values.check) {
-      if (!values.quiet) io.out(`${checkSummary(plan)}\n`);
+      if (!values.quiet) io.out(renderCheck(plan, format));
     } else if (!values.quiet) {
       io.out(renderPlan(plan, format, { color: io.color, verbose: values.verbose ?? false }));
       if (values.out && format === 'text') io.out(`\nSaved the plan to ${values.out}; apply it with \`cordform apply ${values.out}\`.\n`);
@@ -79,6 +90,30 @@ export function renderPlan(
       return `${renderMarkdown(plan)}\n`;
     case 'text':
       return `${renderText(plan, options)}\n`;
+    default:
+      return assertNever(format, 'format');
+  }
+}
+
+/** Whether Discord matches the manifest: what a drift check reports (and its exit code says). */
+export type DriftStatus = 'none' | 'drift' | 'blocked';
+
+export function driftStatus(plan: Plan): DriftStatus {
+  if (plan.blockers.length > 0) return 'blocked';
+  return isEmptyPlan(plan) ? 'none' : 'drift';
+}
+
+/** `check`: the summary paragraph as text; as JSON or Markdown, the whole plan (JSON with `drift` first). */
+function renderCheck(plan: Plan, format: (typeof PLAN_FORMATS)[number]): string {
+  switch (format) {
+    case 'text':
+      return `${checkSummary(plan)}\n`;
+    case 'json':
+      return `${JSON.stringify({ drift: driftStatus(plan), ...plan }, null, 2)}\n`;
+    case 'markdown':
+      return `${renderMarkdown(plan)}\n`;
+    default:
+      return assertNever(format, 'format');
   }
 }
 
