@@ -13,8 +13,9 @@ import { formatAnnotation } from '../../manifest/format-issues.js';
 const HELP = `Usage: cordform plan [-f FILE]... [options]
 
 Reads the manifest and Discord's live state (one webhook list per guild) and shows what
-apply would change. Exit codes: 0 success, 1 error or blockers, 2 changes present
-(only with --detailed-exitcode or --check).
+apply would change. Needs the bot token but no runtime secret (docs/manifest.md).
+Exit codes: 0 success, 1 error or blockers, 2 changes present (only with
+--detailed-exitcode or --check).
 
 Options:
   -f, --file FILE          manifest file or directory (repeatable; default ./cordform.yaml)

@@ -13,6 +13,7 @@ Runs the manifest's command bindings: connects to the Discord gateway, executes 
 declared actions, and serves GET /healthz and GET /metrics on --port (default: the
 manifest's runtime.port, else 8080) at --host (default 127.0.0.1). Stops on SIGINT/SIGTERM
 after draining in-flight actions up to their deadline. Logs are JSON lines on stdout.
+Needs every \${VAR} the manifest references, runtime secrets included (docs/runtime.md).
 `;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
