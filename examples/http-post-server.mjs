@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// An HTTP_POST target written for CloudCord's contract, unchanged (see the runtime contract
-// in README / ../shared/seeds/cloudcord-http-post-action.md). cordform POSTs the Discord
-// message object with X-CloudCord-* headers; this server answers with an action object:
+// An HTTP_POST target written for CloudCord's contract, unchanged (see ../docs/runtime.md#http_post
+// and the reply format in ../docs/manifest.md#replying-to-an-http_post-action). cordform POSTs the
+// Discord message object with X-CloudCord-* headers; this server answers with an action object:
 //   - `command:ping` (X-CloudCord-Emitter) → SEND_MESSAGE_TO_CHANNEL "Pong!"
 //   - any other command                    → SEND_MESSAGE_TO_CHANNEL "Hello, <@AUTHOR_ID>!"
 // in the channel the command was used in.

@@ -46,12 +46,18 @@ export interface ChangeOutcome {
 /** Changes of one kind run concurrently; kinds run one after another. */
 export type PhaseKind = 'delete' | 'modify' | 'create' | 'sync';
 
-export const PHASE_TITLES: Record<PhaseKind, string> = {
+const PHASE_TITLES: Record<PhaseKind, string> = {
   delete: 'Delete webhooks',
   modify: 'Update, move and adopt webhooks',
-  create: 'Create and replace webhooks',
+  create: 'Create webhooks',
   sync: 'Sync slash commands',
 };
+
+/** The heading of a phase in progress output; replacements are named when there are any. */
+export function phaseTitle(kind: PhaseKind, changes: readonly Change[]): string {
+  if (!changes.some((change) => change.action === 'replace')) return PHASE_TITLES[kind];
+  return kind === 'create' ? 'Create and replace webhooks' : `${PHASE_TITLES[kind]} (and replace webhooks in full channels)`;
+}
 
 export type ApplyEvent =
   | { type: 'phase_started'; phase: PhaseKind; changes: readonly Change[] }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Listr, ListrLogLevels, ListrLogger, ProcessOutput } from 'listr2';
 import { assertNever } from '../errors.js';
-import { PHASE_TITLES, type ApplyEvent, type ChangeOutcome } from '../apply/apply-plan.js';
+import { phaseTitle, type ApplyEvent, type ChangeOutcome } from '../apply/apply-plan.js';
 import type { Change } from '../plan/plan-types.js';
 import { actionSign, changeTitle } from '../plan/render-shared.js';
 
@@ -81,7 +81,7 @@ export function createApplyProgress(output: ProgressOutput): ApplyProgress {
     onEvent(event) {
       switch (event.type) {
         case 'phase_started': {
-          const run = phaseRun(PHASE_TITLES[event.phase], event.changes);
+          const run = phaseRun(phaseTitle(event.phase, event.changes), event.changes);
           rendering = rendering.then(() => run.run().then(() => {}));
           return;
         }

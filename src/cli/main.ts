@@ -56,12 +56,14 @@ export function usage(): string {
   const lines = Object.entries(COMMANDS).map(
     ([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`,
   );
-  return `cordform ${VERSION} — Discord webhooks and command bindings, as code\n\nUsage: cordform <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`cordform <command> --help\` for a command's options.\n`;
+  return `cordform ${VERSION} — Discord webhooks and command bindings, as code\n\nUsage: cordform <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`cordform <command> --help\` (or \`cordform help <command>\`) for a command's options.\n`;
 }
 
 /** Runs one CLI invocation against an io; returns the exit code. Never calls process.exit. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  // `cordform help plan` is `cordform plan --help`, for every command.
+  if (name === 'help' && rest[0] !== undefined) return runCli([rest[0], '--help'], io);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
     return name === undefined ? 1 : 0;

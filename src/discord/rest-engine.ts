@@ -3,6 +3,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { CordformError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import { VERSION } from '../version.js';
+import { hostAndPort, isHttpUrl } from './api-base.js';
 import {
   DiscordApiError,
   DiscordNetworkError,
@@ -105,6 +106,8 @@ interface RequestContext {
 
 export class RestEngine {
   private readonly apiBase: string;
+  /** `host:port`, named in connection errors. */
+  private readonly host: string;
   private readonly token: string | undefined;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
@@ -124,6 +127,10 @@ export class RestEngine {
 
   constructor(options: DiscordRestClientOptions) {
     this.apiBase = options.apiBase.replace(/\/+$/, '');
+    if (!isHttpUrl(this.apiBase)) {
+      throw new CordformError('config_invalid', `the API base must be an http:// or https:// URL, got ${JSON.stringify(options.apiBase)}`);
+    }
+    this.host = hostAndPort(this.apiBase);
     this.token = options.token;
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.timeoutMs = options.timeoutMs ?? 15_000;
@@ -299,7 +306,7 @@ export class RestEngine {
     const { route } = context;
     if (result.reason === 'fatal') return { kind: 'throw', error: this.fatalErrorFor(route) };
     if (result.reason === 'aborted') return { kind: 'throw', error: signal?.reason ?? result.error };
-    const what = result.reason === 'timeout' ? `no answer within ${this.timeoutMs} ms` : networkReason(result.error);
+    const what = result.reason === 'timeout' ? `no answer within ${this.timeoutMs} ms from ${this.host}` : networkReason(result.error, this.host);
     const notSent = result.reason === 'network' && classifyNetworkError(result.error) === 'not-sent';
     if ((isIdempotent(route.method) || notSent) && context.retries < this.maxRetries) {
       if (!notSent) context.maybeApplied = true;
@@ -427,9 +434,9 @@ function badResponse(route: RouteInfo, why: string): CordformError {
   });
 }
 
-function networkReason(error: unknown): string {
+function networkReason(error: unknown, host: string): string {
   const code = errorCode(error);
-  return code === undefined ? 'connection failed' : `connection failed (${code})`;
+  return `connection to ${host} failed${code === undefined ? '' : ` (${code})`}`;
 }
 
 function safeDecode(segment: string): string {

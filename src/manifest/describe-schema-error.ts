@@ -20,10 +20,11 @@ export interface DescribeContext {
 export function describeSchemaErrors(errors: ErrorObject[], context: DescribeContext): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
   const seen = new Set<string>();
-  for (const error of dropNoise(errors)) {
+  for (const error of byPrecedence(dropNoise(errors))) {
     const described = describeOne(error, context);
     if (!described) continue;
-    const dedupeKey = `${error.instancePath}|${described.code}|${subject(error)}`;
+    // One complaint per value: `name: 12` is not a string, whatever else its rules say.
+    const dedupeKey = `${error.instancePath}|${subject(error)}`;
     if (seen.has(dedupeKey)) continue;
     seen.add(dedupeKey);
     issues.push(described);
@@ -35,6 +36,16 @@ function subject(error: ErrorObject): string {
   if (error.keyword === 'required') return `required:${String(error.params.missingProperty)}`;
   if (error.keyword === 'additionalProperties') return `key:${String(error.params.additionalProperty)}`;
   return 'value';
+}
+
+/**
+ * When several rules reject one value, the one that says the most comes first: a wrong type
+ * makes every other rule moot, and "an absolute URL" (format) says less than "an http:// or
+ * https:// URL" (pattern). Stable otherwise, so ajv's order decides the rest.
+ */
+function byPrecedence(errors: ErrorObject[]): ErrorObject[] {
+  const rank = (error: ErrorObject) => (error.keyword === 'type' ? 0 : error.keyword === 'format' ? 2 : 1);
+  return [...errors].sort((a, b) => rank(a) - rank(b));
 }
 
 function dropNoise(errors: ErrorObject[]): ErrorObject[] {
@@ -104,7 +115,7 @@ function describeOne(error: ErrorObject, context: DescribeContext): ManifestIssu
       if (schemaName === '#/$defs/snowflake' && typeof error.data === 'number') return unquotedSnowflake(error, context);
       return at('schema_type', `${where}: expected ${describeType(params.type)}, found ${found()}`);
     case 'const':
-      if (pointer === '/version') return at('version_unsupported', `unsupported manifest version ${JSON.stringify(error.data)}; this cordform reads version 1`);
+      if (pointer === '/version') return describeVersion(error.data, at);
       return at('schema_const', `${where}: expected ${JSON.stringify(params.allowedValue)}, found ${found()}`);
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map((value) => String(value));
@@ -170,6 +181,13 @@ function describePattern(
     default:
       return at('schema_pattern', `${where}: ${found} does not have the expected form (${String(error.params.pattern)})`);
   }
+}
+
+function describeVersion(data: unknown, at: (code: string, message: string) => ManifestIssue): ManifestIssue {
+  if (typeof data === 'string' && Number(data) === 1) {
+    return at('version_not_number', `version must be the number 1, not the string ${JSON.stringify(data)}; write \`version: 1\` without quotes`);
+  }
+  return at('version_unsupported', `unsupported manifest version ${JSON.stringify(data)}; this cordform reads version 1`);
 }
 
 /** An id written without quotes: YAML read digits as a float and lost the last ones. */

@@ -16,7 +16,7 @@ export function formatManifestIssues(issues: ManifestIssue[], options: FormatIss
   const lines: string[] = [];
   for (const item of issues) {
     const where = item.location ? `${formatLocation(item.location)}: ` : '';
-    const level = item.severity === 'warning' ? 'warning: ' : '';
+    const level = item.severity === 'error' ? '' : `${item.severity === 'warning' ? 'warning' : 'note'}: `;
     lines.push(`${where}${level}${item.message} [${item.code}]`);
     if (options.githubActions) lines.push(formatAnnotation(item));
   }
@@ -32,7 +32,9 @@ export function formatAnnotation(item: Pick<ManifestIssue, 'code' | 'message' | 
     props.push(`col=${item.location.column}`);
   }
   props.push(`title=${escapeProperty(`cordform ${item.code}`)}`);
-  return `::${item.severity} ${props.join(',')}::${escapeData(item.message)}`;
+  // GitHub's levels are error, warning and notice.
+  const level = item.severity === 'info' ? 'notice' : item.severity;
+  return `::${level} ${props.join(',')}::${escapeData(item.message)}`;
 }
 
 function escapeData(value: string): string {

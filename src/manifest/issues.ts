@@ -13,8 +13,11 @@ export interface ManifestIssue {
   location?: SourceLocation;
   /** JSON pointer into the file's data, e.g. `/guilds/0/webhooks/1/channel`. */
   path?: string;
-  severity: 'error' | 'warning';
+  severity: IssueSeverity;
 }
+
+/** `info`: nothing is wrong, but the reader should know (e.g. a variable only `run` needs is unset). */
+export type IssueSeverity = 'error' | 'warning' | 'info';
 
 /** Thrown by `readManifest`: carries every issue, and a message that already lists them. */
 export class ManifestError extends CordformError {
@@ -36,7 +39,7 @@ export function issue(
   code: string,
   message: string,
   location: SourceLocation | undefined,
-  extra: { path?: string; severity?: 'error' | 'warning' } = {},
+  extra: { path?: string; severity?: IssueSeverity } = {},
 ): ManifestIssue {
   return {
     code,

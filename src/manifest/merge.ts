@@ -14,22 +14,23 @@ import type { DiscordSettings, GuildDeclaration, Manifest, RuntimeSettings } fro
  *   is an error naming both places — no deep merge of webhook lists, so what a file
  *   declares for a guild is the whole truth for that guild.
  */
-export function mergeFiles(files: NormalizedFile[]): { manifest?: Manifest; issues: ManifestIssue[] } {
+export function mergeFiles(files: NormalizedFile[], options: { settingsUnknown: boolean }): { manifest: Manifest; issues: ManifestIssue[] } {
   const issues: ManifestIssue[] = [];
   const discord = mergeSettings<DiscordSettings>('discord', files.map((file) => file.discord), issues);
   const runtime = mergeSettings<RuntimeSettings>('runtime', files.map((file) => file.runtime), issues);
   const guilds = mergeGuilds(files.flatMap((file) => file.guilds), issues);
-  if (discord.token === undefined) {
+  // With a file unread or a `discord` section left out for its errors, the token may well be there.
+  if (discord.token === undefined && !options.settingsUnknown) {
     const first = files[0];
     issues.push(
       issue('discord_token_missing', 'no manifest file declares `discord.token`; add `discord:\\n  token: ${DISCORD_BOT_TOKEN}`', first ? { file: first.displayPath, line: 1, column: 1 } : undefined),
     );
-    return { issues };
   }
+  // Without a token there is an error above (or in the partial file), so this manifest is only checked, never used.
   const manifest: Manifest = {
     version: 1,
     files: files.map((file) => file.absolutePath),
-    discord: { ...discord, token: discord.token },
+    discord: { ...discord, token: discord.token ?? '' },
     runtime: { ...runtime, blockPrivateAddresses: runtime.blockPrivateAddresses ?? false },
     guilds,
   };

@@ -6,6 +6,7 @@ import type { RawAction, RawCommand, RawGuild, RawManifestFile, RawSlashOption, 
 import { joinPointer, type SourceMap } from './source-map.js';
 import type {
   ActionDeclaration,
+  AvatarDeclaration,
   CommandDeclaration,
   DiscordSettings,
   GuildDeclaration,
@@ -46,6 +47,10 @@ export interface NormalizeContext {
   /** Avatar reads shared across files (the same image for many webhooks is read once). */
   avatars: Map<string, Promise<AvatarResult>>;
   issues: ManifestIssue[];
+  /** False for declarations with schema errors: they are left out, the rest is still checked. */
+  includes(pointer: string): boolean;
+  /** True for a value whose `${VAR}` is unset: it holds the text as written, so it is not checked. */
+  isUnknown(pointer: string): boolean;
 }
 
 /**
@@ -56,22 +61,25 @@ export interface NormalizeContext {
 export async function normalizeFile(raw: RawManifestFile, ctx: NormalizeContext): Promise<NormalizedFile> {
   const located = <T>(value: T, pointer: string): LocatedSetting<T> => ({ value, location: ctx.map.locate(pointer) });
   const discord: NormalizedFile['discord'] = {};
-  if (raw.discord) {
+  if (raw.discord && ctx.includes('/discord')) {
     const d = raw.discord;
     discord.token = located(d.token, '/discord/token');
-    checkTokenShape(d.token, ctx);
+    if (!ctx.isUnknown('/discord/token')) checkTokenShape(d.token, ctx);
     if (d.api_base !== undefined) discord.apiBase = located(d.api_base.replace(/\/+$/, ''), '/discord/api_base');
     if (d.application_id !== undefined) discord.applicationId = located(d.application_id, '/discord/application_id');
-    if (d.public_key !== undefined) discord.publicKey = located(d.public_key.toLowerCase(), '/discord/public_key');
+    if (d.public_key !== undefined) {
+      const publicKey = ctx.isUnknown('/discord/public_key') ? d.public_key : d.public_key.toLowerCase();
+      discord.publicKey = located(publicKey, '/discord/public_key');
+    }
   }
   const runtime: NormalizedFile['runtime'] = {};
-  if (raw.runtime) {
+  if (raw.runtime && ctx.includes('/runtime')) {
     const r = raw.runtime;
     if (r.port !== undefined) runtime.port = located(r.port, '/runtime/port');
     if (r.block_private_addresses !== undefined) runtime.blockPrivateAddresses = located(r.block_private_addresses, '/runtime/block_private_addresses');
     if (r.max_queue !== undefined) runtime.maxQueue = located(r.max_queue, '/runtime/max_queue');
   }
-  const guilds = await Promise.all((raw.guilds ?? []).map((guild, i) => normalizeGuild(guild, `/guilds/${i}`, ctx)));
+  const guilds = await Promise.all(included(raw.guilds, '/guilds', ctx).map(([guild, pointer]) => normalizeGuild(guild, pointer, ctx)));
   return { absolutePath: ctx.absolutePath, displayPath: ctx.map.file, discord, runtime, guilds };
 }
 
@@ -96,7 +104,7 @@ function checkTokenShape(token: string, ctx: NormalizeContext): void {
 async function normalizeGuild(raw: RawGuild, pointer: string, ctx: NormalizeContext): Promise<GuildDeclaration> {
   const thresholds = raw.thresholds ?? {};
   const webhooks = await Promise.all(
-    (raw.webhooks ?? []).map((webhook, i) => normalizeWebhook(webhook, raw.id, joinPointer(pointer, 'webhooks', i), ctx)),
+    included(raw.webhooks, joinPointer(pointer, 'webhooks'), ctx).map(([webhook, at]) => normalizeWebhook(webhook, raw.id, at, ctx)),
   );
   const guild: GuildDeclaration = {
     id: raw.id,
@@ -109,7 +117,7 @@ async function normalizeGuild(raw: RawGuild, pointer: string, ctx: NormalizeCont
       deletePercent: (thresholds.delete_percent ?? DEFAULT_THRESHOLDS.deletePercent) / 100,
     },
     webhooks,
-    commands: (raw.commands ?? []).map((command, i) => normalizeCommand(command, joinPointer(pointer, 'commands', i), ctx)),
+    commands: included(raw.commands, joinPointer(pointer, 'commands'), ctx).map(([command, at]) => normalizeCommand(command, at, ctx)),
     location: ctx.map.locate(pointer),
   };
   ctx.fields.register(guild, ctx.map, pointer);
@@ -127,21 +135,40 @@ async function normalizeWebhook(raw: RawWebhook, guildId: string, pointer: strin
   if (raw.avatar === KEEP_AVATAR) {
     webhook.keepAvatar = true;
   } else if (raw.avatar !== undefined) {
-    const key = `${ctx.dir}\0${raw.avatar}`;
-    let pending = ctx.avatars.get(key);
-    if (!pending) {
-      pending = readAvatar(raw.avatar, ctx.dir);
-      ctx.avatars.set(key, pending);
-    }
-    const result = await pending;
-    if (result.ok) webhook.avatar = result.avatar;
-    else ctx.issues.push(issue(result.code, result.message, ctx.map.locate(`${pointer}/avatar`), { path: `${pointer}/avatar` }));
+    const avatar = await loadAvatar(raw.avatar, `${pointer}/avatar`, ctx);
+    if (avatar) webhook.avatar = avatar;
   }
   if (raw.id !== undefined) webhook.id = raw.id;
   if (raw.renamed_from !== undefined) webhook.renamedFrom = raw.renamed_from;
   if (raw.reason !== undefined) webhook.reason = truncateReason(raw.reason, `${pointer}/reason`, ctx);
   ctx.fields.register(webhook, ctx.map, pointer);
   return webhook;
+}
+
+/** Entries of a declaration list with their pointers, without those left out for schema errors. */
+function included<T>(items: T[] | undefined, pointer: string, ctx: NormalizeContext): [T, string][] {
+  return (items ?? []).flatMap((item, i): [T, string][] => {
+    const at = joinPointer(pointer, i);
+    return ctx.includes(at) ? [[item, at]] : [];
+  });
+}
+
+/**
+ * Reads an avatar file (once per file across the manifest); a problem becomes an issue at
+ * `pointer`. A value whose `${VAR}` is unset names no file yet, so it is not read.
+ */
+export async function loadAvatar(written: string, pointer: string, ctx: NormalizeContext): Promise<AvatarDeclaration | undefined> {
+  if (ctx.isUnknown(pointer)) return undefined;
+  const key = `${ctx.dir}\0${written}`;
+  let pending = ctx.avatars.get(key);
+  if (!pending) {
+    pending = readAvatar(written, ctx.dir);
+    ctx.avatars.set(key, pending);
+  }
+  const result = await pending;
+  if (result.ok) return result.avatar;
+  ctx.issues.push(issue(result.code, result.message, ctx.map.locate(pointer), { path: pointer }));
+  return undefined;
 }
 
 function truncateReason(reason: string, pointer: string, ctx: NormalizeContext): string {

@@ -2,16 +2,19 @@ import type { SourceLocation } from '../errors.js';
 import type { AvatarResult } from './avatar.js';
 import { FieldLocations } from './field-locations.js';
 import { issue, ManifestError, sortIssues, type ManifestIssue } from './issues.js';
-import { hasErrors, loadFile } from './load-file.js';
+import { loadFile } from './load-file.js';
 import { mergeFiles } from './merge.js';
 import type { NormalizedFile } from './normalize.js';
 import { checkManifest } from './semantic-checks.js';
 import { expandManifestPaths } from './source-files.js';
-import type { Manifest } from './types.js';
+import type { GuildDeclaration, Manifest, UnresolvedReference } from './types.js';
+import { VARIABLE_NEEDS, type VariableClass } from './variable-classes.js';
 
 export { ManifestError, type ManifestIssue } from './issues.js';
 export { formatManifestIssues, type FormatIssuesOptions } from './format-issues.js';
 export { validateAgainstSchema } from './validate-schema.js';
+export { VARIABLE_NEEDS, type VariableClass } from './variable-classes.js';
+
 export type { SourceLocation };
 
 export interface LoadManifestOptions {
@@ -20,6 +23,14 @@ export interface LoadManifestOptions {
   cwd: string;
   /** Where `${VAR}` values come from. */
   env: Record<string, string | undefined>;
+  /**
+   * Which `${VAR}` references must be set, by the class of their field (see
+   * variable-classes.ts): `VARIABLE_NEEDS.offline` for validate, `.discord` for commands
+   * that talk to Discord, `.runtime` for `run`. An unset variable of another class is an
+   * `info` issue, and its field keeps its text as written (listed in `manifest.unresolved`).
+   * Default: every class.
+   */
+  needs?: readonly VariableClass[];
 }
 
 export interface LoadManifestResult {
@@ -27,6 +38,8 @@ export interface LoadManifestResult {
   manifest?: Manifest;
   errors: ManifestIssue[];
   warnings: ManifestIssue[];
+  /** Nothing wrong, worth knowing: variables that are unset but not needed by this command. */
+  info: ManifestIssue[];
 }
 
 /** The default manifest when no `-f` is given. */
@@ -49,7 +62,8 @@ export async function loadManifest(options: LoadManifestOptions): Promise<LoadMa
   const sorted = sortIssues(issues);
   const errors = sorted.filter((item) => item.severity === 'error');
   const warnings = sorted.filter((item) => item.severity === 'warning');
-  return { ...(manifest && errors.length === 0 ? { manifest } : {}), errors, warnings };
+  const info = sorted.filter((item) => item.severity === 'info');
+  return { ...(manifest && errors.length === 0 ? { manifest } : {}), errors, warnings, info };
 }
 
 /** Like `loadManifest`, but throws a ManifestError carrying every issue when there is an error. */
@@ -62,17 +76,35 @@ export async function readManifest(options: LoadManifestOptions): Promise<Manife
 async function loadAll(options: LoadManifestOptions): Promise<{ issues: ManifestIssue[]; manifest?: Manifest }> {
   const inputs = options.files.length > 0 ? options.files : [DEFAULT_MANIFEST_FILE];
   const { paths, issues } = await expandManifestPaths(inputs, options.cwd);
-  const shared = { cwd: options.cwd, env: options.env, fields: new FieldLocations(), avatars: new Map<string, Promise<AvatarResult>>() };
+  const shared = {
+    cwd: options.cwd,
+    env: options.env,
+    needs: options.needs ?? VARIABLE_NEEDS.runtime,
+    fields: new FieldLocations(),
+    avatars: new Map<string, Promise<AvatarResult>>(),
+  };
   const files: NormalizedFile[] = [];
+  const unresolved: UnresolvedReference[] = [];
+  const partialGuilds = new Set<GuildDeclaration>();
+  // A file not read, or a `discord` section left out for its errors, may hold the token.
+  let settingsUnknown = issues.length > 0;
+  let hasLeftOut = false;
   for (const absolutePath of paths) {
     const loaded = await loadFile(absolutePath, shared);
     issues.push(...loaded.issues);
-    if (loaded.file) files.push(loaded.file);
+    unresolved.push(...loaded.unresolved);
+    settingsUnknown ||= !loaded.leftOut || !loaded.leftOut.includes('/discord');
+    if (!loaded.file) continue;
+    files.push(loaded.file);
+    if (!loaded.leftOut?.any) continue;
+    hasLeftOut = true;
+    for (const guild of loaded.file.guilds) partialGuilds.add(guild);
   }
-  if (hasErrors(issues) || files.length === 0) return { issues };
-  const merged = mergeFiles(files);
+  if (files.length === 0) return { issues };
+  // Merged and cross-checked even when a file has errors, so every error shows in one run.
+  const merged = mergeFiles(files, { settingsUnknown });
   issues.push(...merged.issues);
-  if (!merged.manifest) return { issues };
-  issues.push(...checkManifest(merged.manifest, shared.fields));
-  return { issues, manifest: merged.manifest };
+  const incomplete = settingsUnknown || partialGuilds.size > 0 || hasLeftOut ? { guilds: partialGuilds } : undefined;
+  issues.push(...checkManifest(merged.manifest, shared.fields, incomplete ? { incomplete } : {}));
+  return { issues, manifest: { ...merged.manifest, ...(unresolved.length > 0 ? { unresolved } : {}) } };
 }

@@ -8,7 +8,7 @@ import type { CommandDeclaration, GuildDeclaration, Manifest, SlashOption, Webho
  * duplicates, a channel under two guilds, references between declarations, and Discord's
  * rules for command names and slash options. Each issue points at the exact field.
  */
-export function checkManifest(manifest: Manifest, fields: FieldLocations): ManifestIssue[] {
+export function checkManifest(manifest: Manifest, fields: FieldLocations, options: CheckOptions = {}): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
   const at = (declaration: object, field?: string) => fields.at(declaration, field);
   const add: Add = (code, message, declaration, field, severity = 'error') => {
@@ -19,12 +19,22 @@ export function checkManifest(manifest: Manifest, fields: FieldLocations): Manif
   checkWebhooksAcrossGuilds(manifest.guilds, at, add);
   for (const guild of manifest.guilds) {
     checkWebhookNames(guild.webhooks, add);
-    checkCommands(guild, at, add);
+    // A guild with declarations left out for schema errors cannot tell a missing webhook from a broken one.
+    checkCommands(guild, at, add, !options.incomplete?.guilds.has(guild));
   }
-  if (manifest.guilds.length === 0) {
+  if (manifest.guilds.length === 0 && !options.incomplete) {
     issues.push(issue('no_guilds', 'the manifest declares no guilds, so plan and apply have nothing to do', undefined, { severity: 'warning' }));
   }
   return issues;
+}
+
+export interface CheckOptions {
+  /**
+   * Present when declarations were left out for schema errors (or a file was not read):
+   * checks that need the whole picture — a reference to a webhook, "no guilds" — are skipped
+   * for `guilds` (those with declarations left out) or altogether.
+   */
+  incomplete?: { guilds: ReadonlySet<GuildDeclaration> };
 }
 
 type At = (declaration: object, field?: string) => SourceLocation | undefined;
@@ -74,7 +84,7 @@ function checkWebhookNames(webhooks: WebhookDeclaration[], add: Add): void {
   }
 }
 
-function checkCommands(guild: GuildDeclaration, at: At, add: Add): void {
+function checkCommands(guild: GuildDeclaration, at: At, add: Add, complete: boolean): void {
   const byName = new Map<string, CommandDeclaration>();
   for (const command of guild.commands) {
     const first = byName.get(command.name);
@@ -87,7 +97,7 @@ function checkCommands(guild: GuildDeclaration, at: At, add: Add): void {
     command.actions.forEach((action) => {
       if (action.type !== 'EXECUTE_WEBHOOK') return;
       const matches = guild.webhooks.filter((webhook) => webhook.name === action.webhook);
-      if (matches.length === 0) {
+      if (matches.length === 0 && complete) {
         const names = guild.webhooks.map((webhook) => JSON.stringify(webhook.name));
         add('execute_webhook_unknown', `EXECUTE_WEBHOOK names webhook ${JSON.stringify(action.webhook)}, which guild ${guild.id} does not declare${names.length > 0 ? `; declared: ${names.join(', ')}` : ''}`, action, 'webhook');
       } else if (matches.length > 1) {

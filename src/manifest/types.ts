@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../errors.js';
+import type { VariableClass } from './variable-classes.js';
 
 /**
  * The typed manifest after loading: `${VAR}` interpolated, defaults applied, avatars read,
@@ -13,6 +14,23 @@ export interface Manifest {
   discord: DiscordSettings;
   runtime: RuntimeSettings;
   guilds: GuildDeclaration[];
+  /**
+   * `${VAR}` references left unset because the loading command did not need their class
+   * (e.g. a THIRD_PARTY_MESSAGE token during `plan`): their fields hold the text as written.
+   * Empty for a manifest loaded for `run`.
+   */
+  unresolved?: UnresolvedReference[];
+}
+
+/** A `${VAR}` that was not set and that the command did not need. */
+export interface UnresolvedReference {
+  variable: string;
+  class: VariableClass;
+  location: SourceLocation;
+  /** The field's JSON pointer, e.g. `/guilds/0/commands/0/actions/0/token`. */
+  path: string;
+  /** The field's whole value as written: what the typed manifest holds in its place. */
+  written: string;
 }
 
 export interface DiscordSettings {

@@ -12,6 +12,6 @@ export { liveFingerprint, manifestFingerprint, planFingerprints } from './finger
 export { AVATAR_HASH_NOTE } from './avatar.js';
 export type { CanonicalCommand, CommandWrite } from './canonical-command.js';
 export { renderText, type TextRenderOptions } from './render-text.js';
-export { renderJson, PLAN_JSON_DOCS } from './render-json.js';
+export { renderJson } from './render-json.js';
 export { renderMarkdown, MARKDOWN_MAX_LENGTH, type MarkdownRenderOptions } from './render-markdown.js';
 export { NO_CHANGES, summaryLine } from './render-shared.js';

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
+import { CordformError, formatLocation } from '../errors.js';
 import { registerManifestSecrets } from '../manifest/manifest-secrets.js';
 import { DEFAULT_API_BASE } from '../discord/api-base.js';
 import type { DiscordApi } from '../discord/api.js';
@@ -71,6 +72,7 @@ const KNOWN_EVENTS = new Set(['MESSAGE_CREATE', 'READY', 'RESUMED', 'GUILD_CREAT
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { manifest, api, io } = options;
+  refuseUnresolved(manifest);
   registerManifestSecrets(manifest, io.redactor);
   const logger = createRuntimeLogger({ write: io.out, redactor: io.redactor, level: options.logLevel });
   const metrics = createRuntimeMetrics();
@@ -253,4 +255,18 @@ async function settleWithin(promises: Promise<unknown>[], ms: number): Promise<b
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A manifest loaded for a command that did not need every variable (plan needs no runtime
+ * secrets) holds `${VAR}` text in their place: the runtime would send it as a token.
+ */
+function refuseUnresolved(manifest: Manifest): void {
+  const unresolved = manifest.unresolved ?? [];
+  if (unresolved.length === 0) return;
+  const list = unresolved.map((reference) => `${reference.variable} (${formatLocation(reference.location)})`).join(', ');
+  throw new CordformError('env_missing', `the runtime needs every variable the manifest references; not set: ${list}`, {
+    location: unresolved[0]!.location,
+    details: { variables: unresolved.map((reference) => reference.variable) },
+  });
 }

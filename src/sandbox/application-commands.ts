@@ -227,7 +227,7 @@ class Collector {
 /** What identifies a command within a guild: names are unique per type. */
 const keyOf = (command: { type: number; name: string }) => `${command.type}:${command.name}`;
 
-/** Guild commands per (application, guild). In memory only: not part of `--state FILE`. */
+/** Guild commands per (application, guild); saved in `--state FILE` with the rest of the state (see `all()`). */
 export class ApplicationCommandStore {
   private readonly byGuild = new Map<string, StoredCommand[]>();
 

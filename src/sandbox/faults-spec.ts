@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { CordformError } from '../errors.js';
 
 /**
- * The sandbox's fault-injection format (README "Sandbox → Fault injection",
+ * The sandbox's fault-injection format (docs/sandbox.md, "Fault injection",
  * examples/sandbox-faults.yaml). Each spec names a route — `METHOD /path/template` with
  * Discord's `{channel.id}` or the sandbox's `:channel_id` placeholders, `METHOD *`, or `*` —
  * when it fires (a seeded `probability`, or an exact `schedule` of matching-request numbers),

@@ -52,7 +52,7 @@ export interface ResolvedRateLimitProfile {
 
 const per = (limit: number, windowMs: number): RateLimitWindow => ({ limit, window_ms: windowMs });
 
-/** The default profile (`--rate-limits discord`). Keep in sync with README and examples/sandbox-rate-limits.yaml. */
+/** The default profile (`--rate-limits discord`). Keep in sync with docs/sandbox.md and examples/sandbox-rate-limits.yaml. */
 export const DISCORD_RATE_LIMITS: ResolvedRateLimitProfile = {
   global: per(50, 1000),
   buckets: {

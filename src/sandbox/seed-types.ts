@@ -3,7 +3,7 @@ import type { APIOverwrite, Snowflake } from '../discord/types.js';
 /**
  * The world a sandbox starts from: bots (with tokens), human users, guilds with their
  * channels, roles and members, and optionally webhooks that already exist. Written as YAML
- * or JSON (`--seed FILE`, see README "Sandbox" and examples/sandbox-seed.yaml).
+ * or JSON (`--seed FILE`, see docs/sandbox.md and examples/sandbox-seed.yaml).
  *
  * Permissions follow Discord's algorithm (https://discord.com/developers/docs/topics/permissions):
  * @everyone + member roles, then channel overwrites. `lacks_manage_webhooks` on a channel is

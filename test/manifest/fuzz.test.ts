@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadManifest, type LoadManifestResult } from '../../src/manifest/read-manifest.js';
+import { loadManifest, VARIABLE_NEEDS, type LoadManifestResult } from '../../src/manifest/read-manifest.js';
 import { ENV, writeTree } from './helpers.js';
 import { fuzzRuns } from '../support/fuzz.js';
 
@@ -14,7 +14,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function loadText(text: string | Uint8Array): Promise<LoadManifestResult> {
   const file = path.join(dir, `fuzz-${counter++}.yaml`);
   writeFileSync(file, text);
-  return loadManifest({ files: [file], cwd: dir, env: { ...ENV, SET: 'value' } });
+  // Every other load as `validate` does: unset variables deferred, not errors.
+  return loadManifest({ files: [file], cwd: dir, env: { ...ENV, SET: 'value' }, ...(counter % 2 === 0 ? { needs: VARIABLE_NEEDS.offline } : {}) });
 }
 
 function expectWellFormed(result: LoadManifestResult): void {

@@ -64,7 +64,7 @@ describe('cordform validate', () => {
     expect(parsed.warnings).toEqual([]);
 
     const ok = await validate(['-f', 'examples/basic.yaml', '--format', 'json']);
-    expect(JSON.parse(ok.stdout)).toEqual({ valid: true, files: ['examples/basic.yaml'], counts: { guilds: 1, webhooks: 2, commands: 1 }, errors: [], warnings: [] });
+    expect(JSON.parse(ok.stdout)).toEqual({ valid: true, files: ['examples/basic.yaml'], counts: { guilds: 1, webhooks: 2, commands: 1 }, errors: [], warnings: [], info: [] });
   });
 
   it('adds GitHub annotations when GITHUB_ACTIONS=true', async () => {

@@ -33,7 +33,8 @@ export interface Harness {
   env: Record<string, string>;
   /** Writes a manifest file into the temp dir and returns its path. */
   manifest(yaml: string, name?: string): Promise<string>;
-  cli(args: string[], options?: { env?: Record<string, string>; interactive?: boolean; answer?: boolean }): Promise<CliRun>;
+  /** Runs the CLI in the temp dir; `bareEnv` runs it with only `env` (no token, no API base). */
+  cli(args: string[], options?: { env?: Record<string, string>; bareEnv?: boolean; interactive?: boolean; answer?: boolean }): Promise<CliRun>;
   /** Every webhook in the sandbox, with tokens (admin view). */
   webhooks(): Promise<APIWebhook[]>;
   /** Discord API requests since the last `clearRequests()`, admin routes excluded. */
@@ -111,7 +112,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
     cli: (args, opts = {}) =>
       runInProcess(args, {
         cwd: workspace.dir,
-        env: { ...workspace.env, ...opts.env },
+        env: { ...(opts.bareEnv ? {} : workspace.env), ...opts.env },
         interactive: opts.interactive ?? false,
         answer: opts.answer ?? false,
       }),

@@ -12,6 +12,7 @@ import { createApplyProgress, describeChange, type ProgressOutput } from '../app
 import { parseCommandArgs, parseCount } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
+import { VARIABLE_NEEDS } from '../../manifest/variable-classes.js';
 
 const HELP = `Usage: cordform apply [-f FILE]... [PLAN.json] [options]
 
@@ -69,7 +70,7 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
   if (urlsOut !== undefined) await assertUrlsFileWritable(urlsOut);
 
   const saved = savedPath ? { plan: await readSavedPlan(resolve(io.cwd, savedPath)), path: savedPath } : undefined;
-  const manifest = await loadManifestFor(manifestFiles(values), io);
+  const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.discord);
   const client = createClientFor(manifest, { env: io.env, redactor: io.redactor });
   const progress = createApplyProgress(progressFor(io, quiet));
   const onInterrupt = () => io.err('\nInterrupted: no new writes start; waiting for the ones in flight (Ctrl-C again to abort them).\n');

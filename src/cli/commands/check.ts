@@ -1,11 +1,29 @@
+import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { runPlan } from './plan.js';
+import { MANIFEST_FLAGS } from '../manifest-flags.js';
+import { planCommand } from './plan.js';
+
+const HELP = `Usage: cordform check [-f FILE]... [options]
+
+Drift check for a scheduled job (\`cordform plan --check\`): exit 0 when Discord matches
+the manifest, 2 on drift (with a summary of the keys that differ), 1 on error or blockers.
+
+Options:
+  -f, --file FILE        manifest file or directory (repeatable; default ./cordform.yaml)
+      --format FORMAT    text (default: the summary), json (the plan as \`plan --format json\`
+                         prints it, with "drift": "none" | "drift" | "blocked" first) or markdown
+      --target KEY       limit to webhooks by key GUILD/CHANNEL/NAME or name (repeatable)
+  -q, --quiet            print nothing but errors (the exit code still tells)
+`;
 
 /** `cordform check` = `cordform plan --check`: exit 0 in sync, 2 on drift, 1 on error. */
 export async function runCheck(args: string[], io: CliIo): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(`Usage: cordform check [-f FILE]... [--target KEY]... [--quiet]\n\nDrift check for a scheduled job: exit 0 when Discord matches the manifest, 2 on drift (with a summary), 1 on error.\n`);
-    return 0;
-  }
-  return runPlan(['--check', ...args], io);
+  const { values } = parseCommandArgs('check', args, {
+    ...MANIFEST_FLAGS,
+    format: { type: 'string' },
+    target: { type: 'string', multiple: true },
+    quiet: { type: 'boolean', short: 'q' },
+  });
+  if (values.help) return void io.out(HELP), 0;
+  return planCommand({ ...values, check: true }, io);
 }

@@ -1,10 +1,11 @@
 import { access, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DEFAULT_API_BASE } from '../../discord/api-base.js';
+import { apiBaseFromEnv } from '../../discord/api-base.js';
 import { DiscordApiError } from '../../discord/discord-api-error.js';
 import { readGuildWebhooks } from '../../discord/read-live-state.js';
 import { DiscordRestClient } from '../../discord/rest-client.js';
 import { snowflake } from '../../discord/routes.js';
+import type { APIChannel } from '../../discord/types.js';
 import { CordformError } from '../../errors.js';
 import { importManifest, type ImportSummary } from '../../manifest/import-manifest.js';
 import { parseCommandArgs } from '../args.js';
@@ -28,6 +29,9 @@ Options:
 /** The environment variable the imported manifest (and this command) read the bot token from. */
 export const TOKEN_ENV = 'DISCORD_BOT_TOKEN';
 
+/** Discord's GUILD_CATEGORY channel type: not a place for webhooks, so not listed. */
+const CATEGORY_CHANNEL = 4;
+
 export async function runImport(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs('import', args, {
     guild: { type: 'string' },
@@ -50,7 +54,7 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
   }
 
   io.redactor.add(token);
-  const apiBase = (io.env.CORDFORM_API_BASE ?? DEFAULT_API_BASE).replace(/\/+$/, '');
+  const apiBase = apiBaseFromEnv(io.env);
   const client = new DiscordRestClient({ apiBase, token });
   try {
     const read = { signal: io.signal };
@@ -58,6 +62,7 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
     const webhooks = await readGuildWebhooks(client, { id: guildId }, read);
     for (const webhook of webhooks) if (webhook.token) io.redactor.add(webhook.token);
     const channels = await readChannelsForComments(client, guildId, read);
+    if (channels !== null) refuseUnknownChannels(channelIds, channels, guildId);
     const { yaml, summary } = importManifest({
       guildId,
       bot,
@@ -89,6 +94,25 @@ async function readChannelsForComments(client: DiscordRestClient, guildId: strin
     if (error instanceof DiscordApiError && error.status < 500) return null;
     throw error;
   }
+}
+
+/**
+ * A typo in --channel would otherwise import nothing and write an empty manifest; with
+ * `prune: false` that is harmless, but it is never what was meant.
+ */
+function refuseUnknownChannels(channelIds: string[], channels: APIChannel[], guildId: string): void {
+  const known = new Set(channels.map((channel) => channel.id));
+  const unknown = channelIds.filter((id) => !known.has(id));
+  if (unknown.length === 0) return;
+  const listed = [...channels]
+    .filter((channel) => channel.type !== CATEGORY_CHANNEL)
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
+    .map((channel) => `  #${channel.name ?? '?'} (${channel.id})`);
+  throw new CordformError(
+    'channel_unknown',
+    `--channel ${unknown.join(', ')}: no such channel in guild ${guildId}; nothing was written. The guild's channels:\n${listed.join('\n')}`,
+    { details: { unknown, guildId } },
+  );
 }
 
 function summaryLine(summary: ImportSummary): string {

@@ -7,6 +7,7 @@ import { nearestKeys } from '../../plan/targets.js';
 import { parseChoice, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
+import { VARIABLE_NEEDS } from '../../manifest/variable-classes.js';
 
 const HELP = `Usage: cordform output [-f FILE]... [KEY...] [--format text|json|env]
 
@@ -37,7 +38,7 @@ export async function runOutput(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('output', args, { ...MANIFEST_FLAGS, format: { type: 'string' } }, true);
   if (values.help) return void io.out(HELP), 0;
   const format = parseChoice('--format', values.format, OUTPUT_FORMATS, 'text');
-  const manifest = await loadManifestFor(manifestFiles(values), io);
+  const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.discord);
   const selected = positionals.length === 0 ? undefined : declarationsFor(positionals, manifest);
   if (selected && selected.unknown.length > 0) throw unknownKeys(selected.unknown, manifest);
   const client = createClientFor(manifest, { env: io.env, redactor: io.redactor });

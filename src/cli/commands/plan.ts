@@ -2,17 +2,20 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { computePlan, createClientFor } from '../../cordform.js';
 import { isEmptyPlan, renderJson, renderMarkdown, renderText, type Plan } from '../../plan/index.js';
+import { assertNever } from '../../errors.js';
 import { parseChoice, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
+import { VARIABLE_NEEDS } from '../../manifest/variable-classes.js';
 import { createSavedPlan } from '../../apply/saved-plan.js';
 import { formatAnnotation } from '../../manifest/format-issues.js';
 
 const HELP = `Usage: cordform plan [-f FILE]... [options]
 
 Reads the manifest and Discord's live state (one webhook list per guild) and shows what
-apply would change. Exit codes: 0 success, 1 error or blockers, 2 changes present
-(only with --detailed-exitcode or --check).
+apply would change. Needs the bot token but no runtime secret (docs/manifest.md).
+Exit codes: 0 success, 1 error or blockers, 2 changes present (only with
+--detailed-exitcode or --check).
 
 Options:
   -f, --file FILE          manifest file or directory (repeatable; default ./cordform.yaml)
@@ -27,20 +30,30 @@ Options:
 
 export const PLAN_FORMATS = ['text', 'json', 'markdown'] as const;
 
+const PLAN_OPTIONS = {
+  ...MANIFEST_FLAGS,
+  format: { type: 'string' },
+  out: { type: 'string' },
+  'detailed-exitcode': { type: 'boolean' },
+  check: { type: 'boolean' },
+  target: { type: 'string', multiple: true },
+  verbose: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
 export async function runPlan(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs('plan', args, {
-    ...MANIFEST_FLAGS,
-    format: { type: 'string' },
-    out: { type: 'string' },
-    'detailed-exitcode': { type: 'boolean' },
-    check: { type: 'boolean' },
-    target: { type: 'string', multiple: true },
-    verbose: { type: 'boolean', short: 'v' },
-    quiet: { type: 'boolean', short: 'q' },
-  });
+  const { values } = parseCommandArgs('plan', args, PLAN_OPTIONS);
   if (values.help) return void io.out(HELP), 0;
+  return planCommand(values, io);
+}
+
+/** What `plan` and `check` share once their flags are parsed (a usage error names the command typed). */
+export async function planCommand(
+  values: ReturnType<typeof parseCommandArgs<typeof PLAN_OPTIONS>>['values'],
+  io: CliIo,
+): Promise<number> {
   const format = parseChoice('--format', values.format, PLAN_FORMATS, 'text');
-  const manifest = await loadManifestFor(manifestFiles(values), io);
+  const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.discord);
   const client = createClientFor(manifest, { env: io.env, redactor: io.redactor });
   try {
     const targets = values.target ?? [];
@@ -50,7 +63,7 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
       await writeFile(resolve(io.cwd, values.out), `${JSON.stringify(saved, null, 2)}\n`);
     }
     if (values.check) {
-      if (!values.quiet) io.out(`${checkSummary(plan)}\n`);
+      if (!values.quiet) io.out(renderCheck(plan, format));
     } else if (!values.quiet) {
       io.out(renderPlan(plan, format, { color: io.color, verbose: values.verbose ?? false }));
       if (values.out && format === 'text') io.out(`\nSaved the plan to ${values.out}; apply it with \`cordform apply ${values.out}\`.\n`);
@@ -78,6 +91,30 @@ export function renderPlan(
       return `${renderMarkdown(plan)}\n`;
     case 'text':
       return `${renderText(plan, options)}\n`;
+    default:
+      return assertNever(format, 'format');
+  }
+}
+
+/** Whether Discord matches the manifest: what a drift check reports (and its exit code says). */
+export type DriftStatus = 'none' | 'drift' | 'blocked';
+
+export function driftStatus(plan: Plan): DriftStatus {
+  if (plan.blockers.length > 0) return 'blocked';
+  return isEmptyPlan(plan) ? 'none' : 'drift';
+}
+
+/** `check`: the summary paragraph as text; as JSON or Markdown, the whole plan (JSON with `drift` first). */
+function renderCheck(plan: Plan, format: (typeof PLAN_FORMATS)[number]): string {
+  switch (format) {
+    case 'text':
+      return `${checkSummary(plan)}\n`;
+    case 'json':
+      return `${JSON.stringify({ drift: driftStatus(plan), ...plan }, null, 2)}\n`;
+    case 'markdown':
+      return `${renderMarkdown(plan)}\n`;
+    default:
+      return assertNever(format, 'format');
   }
 }
 

@@ -11,6 +11,7 @@ import { createApplyProgress } from '../apply-progress.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
+import { VARIABLE_NEEDS } from '../../manifest/variable-classes.js';
 import { confirmed, finish, progressFor, writeUrls } from './apply.js';
 import { unknownKeys } from './output.js';
 
@@ -49,7 +50,7 @@ export async function runRotate(args: string[], io: CliIo): Promise<number> {
   const quiet = values.quiet ?? false;
   const urlsOut = values['urls-out'] === undefined ? undefined : resolve(io.cwd, values['urls-out']);
   if (urlsOut !== undefined) await assertUrlsFileWritable(urlsOut);
-  const manifest = await loadManifestFor(manifestFiles(values), io);
+  const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.discord);
   const selected = declarationsFor(positionals, manifest);
   if (selected.unknown.length > 0) throw unknownKeys(selected.unknown, manifest);
 

@@ -5,6 +5,7 @@ import { startRuntime } from '../../runtime/runtime.js';
 import { parseChoice, parseCommandArgs, parseCount } from '../args.js';
 import type { CliIo } from '../io.js';
 import { MANIFEST_FLAGS, loadManifestFor, manifestFiles } from '../manifest-flags.js';
+import { VARIABLE_NEEDS } from '../../manifest/variable-classes.js';
 
 const USAGE = `Usage: cordform run [-f FILE]... [--port N] [--host ADDRESS] [--log-level LEVEL]
 
@@ -12,6 +13,7 @@ Runs the manifest's command bindings: connects to the Discord gateway, executes 
 declared actions, and serves GET /healthz and GET /metrics on --port (default: the
 manifest's runtime.port, else 8080) at --host (default 127.0.0.1). Stops on SIGINT/SIGTERM
 after draining in-flight actions up to their deadline. Logs are JSON lines on stdout.
+Needs every \${VAR} the manifest references, runtime secrets included (docs/runtime.md).
 `;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -32,7 +34,7 @@ export async function runRuntime(args: string[], io: CliIo): Promise<number> {
   if (port !== undefined && port > 65535) throw new CordformError('cli_usage', `--port must be at most 65535, got ${port}`);
   const logLevel = parseChoice('--log-level', values['log-level'], LOG_LEVELS, 'info');
 
-  const manifest = await loadManifestFor(manifestFiles(values), io);
+  const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.runtime);
   const apiBase = resolveApiBase(manifest, io.env);
   const api = createClientFor(manifest, { env: io.env, redactor: io.redactor });
   try {

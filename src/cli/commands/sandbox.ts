@@ -21,7 +21,7 @@ Options:
   --rate-limits discord|off|FILE
                                rate-limit profile (default discord)
   --gateway-heartbeat-ms N     gateway heartbeat interval (default 41250)
-  --faults FILE                YAML/JSON fault injection set (see README "Fault injection")
+  --faults FILE                YAML/JSON fault injection set (see docs/sandbox.md)
 `;
 
 /** `cordform sandbox`: parse flags, start the server, wait for the abort signal, close cleanly. */

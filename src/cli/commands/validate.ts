@@ -4,18 +4,20 @@ import { registerManifestSecrets } from '../../manifest/manifest-secrets.js';
 import { MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
 import { formatManifestIssues, loadManifest, type LoadManifestResult } from '../../manifest/read-manifest.js';
 import { displayPath } from '../../manifest/source-files.js';
+import { VARIABLE_NEEDS } from '../../manifest/variable-classes.js';
 import type { Manifest } from '../../manifest/types.js';
 
 const HELP = `Usage: cordform validate [-f FILE]... [--format text|json]
 
 Checks the manifest offline: YAML syntax, the JSON Schema (schema/manifest.schema.json),
-\${VAR} interpolation, avatars, and cross-checks (duplicates, references). Prints every
-problem as file:line:col; with GITHUB_ACTIONS=true also as GitHub annotations.
-Exit codes: 0 valid (warnings allowed), 1 invalid.
+\${VAR} references, avatars, and cross-checks (duplicates, references). Needs no variable
+set (not even DISCORD_BOT_TOKEN): unset ones are listed as notes, with the commands that
+need them. Prints every problem as file:line:col; with GITHUB_ACTIONS=true also as GitHub
+annotations. Exit codes: 0 valid (warnings and notes allowed), 1 invalid.
 
 Options:
   -f, --file FILE    manifest file or directory (repeatable; default ./cordform.yaml)
-      --format FMT   text (default) or json: {valid, files, errors, warnings}
+      --format FMT   text (default) or json: {valid, files, errors, warnings, info}
 `;
 
 const FORMATS = ['text', 'json'] as const;
@@ -25,14 +27,15 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
   if (values.help) return void io.out(HELP), 0;
   const format = parseChoice('--format', values.format, FORMATS, 'text');
   const files = manifestFiles(values);
-  const result = await loadManifest({ files, cwd: io.cwd, env: io.env });
+  const result = await loadManifest({ files, cwd: io.cwd, env: io.env, needs: VARIABLE_NEEDS.offline });
   if (result.manifest) registerManifestSecrets(result.manifest, io.redactor);
   const shown = result.manifest ? result.manifest.files.map((file) => displayPath(file, io.cwd)) : files;
 
   if (format === 'json') {
     io.out(`${JSON.stringify(toJson(result, shown), null, 2)}\n`);
   } else {
-    const issues = [...result.errors, ...result.warnings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+    // Errors first, then warnings, then notes (each group already in reading order).
+    const issues = [...result.errors, ...result.warnings, ...result.info];
     io.out(formatManifestIssues(issues, { githubActions: io.env.GITHUB_ACTIONS === 'true' }));
     io.out(`${summaryLine(result, shown)}\n`);
   }
@@ -46,12 +49,16 @@ function toJson(result: LoadManifestResult, files: string[]) {
     ...(result.manifest ? { counts: countDeclarations(result.manifest) } : {}),
     errors: result.errors,
     warnings: result.warnings,
+    info: result.info,
   };
 }
 
 /** `examples/basic.yaml: valid (2 webhooks, 1 command in 1 guild)` or `…: invalid (3 errors, 1 warning)`. */
 export function summaryLine(result: LoadManifestResult, files: string[]): string {
-  const warnings = result.warnings.length > 0 ? `, ${plural(result.warnings.length, 'warning')}` : '';
+  const warnings = [
+    ...(result.warnings.length > 0 ? [plural(result.warnings.length, 'warning')] : []),
+    ...(result.info.length > 0 ? [plural(result.info.length, 'note')] : []),
+  ].map((part) => `, ${part}`).join('');
   if (!result.manifest) return `${files.join(', ')}: invalid (${plural(result.errors.length, 'error')}${warnings})`;
   const counts = countDeclarations(result.manifest);
   return `${files.join(', ')}: valid (${plural(counts.webhooks, 'webhook')}, ${plural(counts.commands, 'command')} in ${plural(counts.guilds, 'guild')}${warnings})`;

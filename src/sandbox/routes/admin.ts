@@ -10,7 +10,7 @@ import { checkMessageBody, requireObject } from '../validation.js';
 
 /**
  * The sandbox's own API under `/__sandbox` (not Discord's): no auth, no rate limits, not in
- * the request log. Documented in README "Sandbox → Admin API".
+ * the request log. Documented in docs/sandbox.md, "Admin API".
  */
 export interface AdminContext {
   core: SandboxCore;
