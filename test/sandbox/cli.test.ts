@@ -1,4 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { stat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +61,28 @@ describe('cordform sandbox (in-process)', () => {
       const io = createMemoryIo({ cwd: root });
       expect(await runCli(args, io)).toBe(1);
       expect(io.stderr()).toMatch(message);
+    }
+  });
+
+  it('a taken port or a bad --host is a plain error with exit 1, never "internal error"', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const cases: Array<[string[], string]> = [
+        [['sandbox', '--port', String(port)], `port ${port} is in use`],
+        [['sandbox', '--host', '203.0.113.7'], 'address not available'],
+        [['sandbox', '--host', 'no-such-host.invalid'], 'cannot resolve host "no-such-host.invalid"'],
+      ];
+      for (const [args, message] of cases) {
+        const io = createMemoryIo({ cwd: root });
+        expect(await runCli(args, io)).toBe(1);
+        expect(io.stderr()).toContain(message);
+        expect(io.stderr()).toContain('[listen_failed]');
+        expect(io.stderr()).not.toContain('internal error');
+      }
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
     }
   });
 
