@@ -1,35 +1,16 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { stat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { createMemoryIo } from '../../src/cli/io.js';
+import { ensureBuilt } from '../support/cordform-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin/cordform');
 const READY = /^sandbox listening on http:\/\/127\.0\.0\.1:(\d+)\n$/;
-
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? await newestMtime(path) : (await stat(path)).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm run build` when dist/ is older than src/sandbox (the bin imports dist/cli/main.js). */
-async function ensureBuilt(): Promise<void> {
-  const built = await stat(join(root, 'dist/sandbox/server.js')).then((s) => s.mtimeMs, () => 0);
-  const sources = Math.max(await newestMtime(join(root, 'src/sandbox')), (await stat(join(root, 'src/cli/commands/sandbox.ts'))).mtimeMs);
-  if (built >= sources) return;
-  // Other folders may be mid-change and fail type checking; tsc still emits, which is all we need.
-  await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root }).catch(() => {});
-}
 
 describe('cordform sandbox (in-process)', () => {
   it('prints exactly one ready line, serves the API, stops with exit 0 on abort', async () => {
