@@ -173,3 +173,13 @@ describe('bind errors and signals', () => {
     }
   }, 30_000);
 });
+
+describe('cordform run --help', () => {
+  it('names every flag and endpoint', async () => {
+    const io = createMemoryIo({ cwd: process.cwd() });
+    expect(await runCli(['run', '--help'], io)).toBe(0);
+    for (const text of ['--shard I/N', '--shards auto', 'CORDFORM_SHARD', '--public-url URL', 'POST /v1/actions', 'GET  /healthz', 'docs/runtime.md']) {
+      expect(io.stdout()).toContain(text);
+    }
+  });
+});
