@@ -4,6 +4,8 @@
  * tokens, Bearer tokens, signing secrets) and masks webhook URLs by shape as a backstop.
  */
 const WEBHOOK_URL_TOKEN = /(\/webhooks\/\d{15,25}\/)([A-Za-z0-9_.-]{8,})/g;
+/** The runtime's callback tokens (runtime/callbacks/callback-token.ts): too many to list, masked by shape. */
+const CALLBACK_TOKEN = /\bcft1\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 
 export class Redactor {
   private readonly secrets = new Set<string>();
@@ -18,7 +20,7 @@ export class Redactor {
     for (const secret of this.secrets) {
       if (out.includes(secret)) out = out.split(secret).join(maskSecret(secret));
     }
-    return out.replace(WEBHOOK_URL_TOKEN, (_m, prefix: string) => `${prefix}***`);
+    return out.replace(WEBHOOK_URL_TOKEN, (_m, prefix: string) => `${prefix}***`).replace(CALLBACK_TOKEN, 'cft1.***');
   }
 }
 

@@ -1,6 +1,8 @@
 import { WebSocket } from 'undici';
 import type { DiscordApi } from './api.js';
-import { SessionStartBudget } from './session-start-budget.js';
+import type { IdentifyTicket } from './identify-gate.js';
+import { SessionStartBudget, type SessionStartLimit } from './session-start-budget.js';
+import type { APIGatewayBotInfo } from './types.js';
 import { CordformError } from '../errors.js';
 import {
   fatalCloseError,
@@ -20,6 +22,11 @@ import {
  * code or opcode allows it, otherwise the client re-identifies; fatal close codes stop it.
  * Every dispatch reaches `onDispatch` exactly once and in order: sequence numbers already
  * delivered in the current session are dropped when a resume replays them.
+ *
+ * Sharded (https://discord.com/developers/docs/events/gateway#sharding): with `shard` the
+ * IDENTIFY carries `[shard_id, num_shards]`, and with an `identifyGate` every IDENTIFY
+ * waits for its rate-limit key's turn (identify-gate.ts); a shard manager that already has
+ * GET /gateway/bot passes it (`gatewayBot`) and one session start budget for all its shards.
  */
 export { fatalCloseError, gatewayConnectUrl, GatewayCloseCode, GatewayOpcode, isFatalCloseCode, isResumableCloseCode };
 
@@ -48,6 +55,14 @@ export interface GatewayClientOptions {
   random?(): number;
   /** `properties` of IDENTIFY; defaults to the platform and "cordform". */
   properties?: { os: string; browser: string; device: string };
+  /** `[shard_id, num_shards]` for IDENTIFY; absent = one connection for every guild. */
+  shard?: readonly [number, number];
+  /** Waits for this shard's turn before each IDENTIFY (max_concurrency). */
+  identifyGate?: { acquire(shardId: number, signal?: AbortSignal): Promise<IdentifyTicket> };
+  /** GET /gateway/bot already read by the caller: the first connect does not ask again. */
+  gatewayBot?: APIGatewayBotInfo;
+  /** A session start budget shared with the process's other shards (null: none enforced). */
+  sessionStarts?: SessionStartBudget | null;
 }
 
 export interface GatewayStatus {
@@ -74,6 +89,8 @@ interface Connection {
   heartbeatTimer: NodeJS.Timeout | null;
   /** True once this connection has been replaced or closed by us: its events are ignored. */
   detached: boolean;
+  /** This connection's IDENTIFY slot (identify-gate.ts), until IDENTIFY is sent. */
+  ticket: IdentifyTicket | null;
 }
 
 interface Deferred<T> {
@@ -132,6 +149,8 @@ export class GatewayClient {
   private failedAttempts = 0;
   private resumes = 0;
   private reconnects = 0;
+  /** Aborts a wait for the identify gate when the client stops. */
+  private readonly stopController = new AbortController();
 
   constructor(readonly options: GatewayClientOptions) {
     this.random = options.random ?? Math.random;
@@ -151,6 +170,7 @@ export class GatewayClient {
     this.stopped = true;
     this.ready = false;
     this.clearReconnectTimer();
+    this.stopController.abort();
     this.startDeferred.reject(new CordformError('gateway_stopped', 'The gateway client was stopped before it became ready.'));
     const connection = this.connection;
     this.connection = null;
@@ -176,9 +196,10 @@ export class GatewayClient {
 
   private async begin(): Promise<void> {
     try {
-      const info = await this.options.api.getGatewayBot();
+      const info = this.options.gatewayBot ?? (await this.options.api.getGatewayBot());
       this.gatewayUrl = info.url;
-      this.sessionStarts = SessionStartBudget.from(info.session_start_limit);
+      this.sessionStarts =
+        this.options.sessionStarts !== undefined ? this.options.sessionStarts : SessionStartBudget.from(info.session_start_limit);
     } catch (error) {
       this.fail(
         error instanceof CordformError
@@ -196,7 +217,31 @@ export class GatewayClient {
 
   private connect(mode: Mode): void {
     if (this.stopped) return;
-    if ((mode === 'identify' || this.sessionId === null) && !this.takeSessionStart()) return;
+    const identifying = mode === 'identify' || this.sessionId === null;
+    if (identifying && !this.takeSessionStart()) return;
+    if (identifying && this.options.identifyGate) {
+      void this.connectInTurn(mode, this.options.identifyGate);
+      return;
+    }
+    this.open(mode, null);
+  }
+
+  /** Waits for this shard's IDENTIFY turn, then connects; the ticket is spent on IDENTIFY. */
+  private async connectInTurn(mode: Mode, gate: NonNullable<GatewayClientOptions['identifyGate']>): Promise<void> {
+    let ticket: IdentifyTicket;
+    try {
+      ticket = await gate.acquire(this.options.shard?.[0] ?? 0, this.stopController.signal);
+    } catch {
+      return; // stopped while waiting
+    }
+    if (this.stopped) {
+      ticket.cancel();
+      return;
+    }
+    this.open(mode, ticket);
+  }
+
+  private open(mode: Mode, ticket: IdentifyTicket | null): void {
     const base = mode === 'resume' && this.resumeUrl ? this.resumeUrl : this.gatewayUrl;
     if (!base) throw new CordformError('internal_unreachable', 'gateway URL missing', { fault: 'tool' });
     const url = gatewayConnectUrl(base);
@@ -206,11 +251,12 @@ export class GatewayClient {
       socket = new WebSocket(url);
     } catch (error) {
       this.log('error', 'gateway URL rejected', { url, error: String(error) });
+      ticket?.cancel();
       this.scheduleReconnect('identify');
       return;
     }
     socket.binaryType = 'arraybuffer';
-    const connection: Connection = { socket, mode, opened: false, acked: true, heartbeatTimer: null, detached: false };
+    const connection: Connection = { socket, mode, opened: false, acked: true, heartbeatTimer: null, detached: false, ticket };
     this.connection = connection;
     socket.addEventListener('open', () => {
       connection.opened = true;
@@ -249,13 +295,16 @@ export class GatewayClient {
   }
 
   private async refreshSessionStartsThenIdentify(): Promise<void> {
+    let limit: SessionStartLimit;
     try {
-      this.sessionStarts = SessionStartBudget.from((await this.options.api.getGatewayBot()).session_start_limit);
+      limit = (await this.options.api.getGatewayBot()).session_start_limit;
     } catch (error) {
       // The window should have reset by now: allow this one IDENTIFY, and ask again before the next.
       this.log('warn', 'could not re-read the session start limit; trying to identify', { error: String(error) });
-      this.sessionStarts = SessionStartBudget.from({ total: 1, remaining: 1, reset_after: 0 });
+      limit = { total: 1, remaining: 1, reset_after: 0 };
     }
+    if (this.sessionStarts) this.sessionStarts.reset(limit);
+    else this.sessionStarts = SessionStartBudget.from(limit);
     this.connect('identify');
   }
 
@@ -322,8 +371,11 @@ export class GatewayClient {
           token: this.options.token,
           intents: this.options.intents,
           properties: this.options.properties ?? { os: process.platform, browser: 'cordform', device: 'cordform' },
+          ...(this.options.shard ? { shard: [...this.options.shard] } : {}),
         },
       });
+      connection.ticket?.sent();
+      connection.ticket = null;
       this.log('debug', 'gateway identifying', { intents: this.options.intents });
     }
   }
@@ -475,6 +527,8 @@ export class GatewayClient {
 
   private detach(connection: Connection): void {
     connection.detached = true;
+    connection.ticket?.cancel();
+    connection.ticket = null;
     if (connection.heartbeatTimer) {
       clearTimeout(connection.heartbeatTimer);
       clearInterval(connection.heartbeatTimer);
@@ -516,6 +570,7 @@ export class GatewayClient {
     this.stopped = true;
     this.ready = false;
     this.clearReconnectTimer();
+    this.stopController.abort();
     const connection = this.connection;
     this.connection = null;
     if (connection) void this.closeConnection(connection, 1000, 'client stopped', false);
@@ -532,7 +587,8 @@ export class GatewayClient {
 
   private log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
     try {
-      this.options.log?.(level, message, fields);
+      const shard = this.options.shard;
+      this.options.log?.(level, message, shard ? { ...fields, shard_id: shard[0] } : fields);
     } catch {
       // A failing log sink must not break the connection.
     }

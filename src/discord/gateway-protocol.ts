@@ -87,13 +87,17 @@ export function fatalCloseError(code: number, reason: string): CordformError {
     case 4010:
       return new CordformError(
         'gateway_invalid_shard',
-        'Discord gateway closed with 4010 (Invalid shard): the shard sent in IDENTIFY is not valid.',
-        { fault: 'tool', details },
+        'Discord gateway closed with 4010 (Invalid shard): the shard sent in IDENTIFY is not valid. ' +
+          'In --shard I/N, I must be below N, and a bot in large-bot sharding must run a multiple of the shard number Discord assigned; ' +
+          '`cordform run --shards auto` uses the count Discord recommends.',
+        { fault: 'user', details },
       );
     case 4011:
       return new CordformError(
         'gateway_sharding_required',
-        'Discord gateway closed with 4011 (Sharding required): the bot is in too many guilds for one connection.',
+        'Discord gateway closed with 4011 (Sharding required): the bot is in too many guilds for one connection ' +
+          '(Discord allows 2500 per shard). Run `cordform run --shards auto`, or one process per shard with --shard I/N ' +
+          'where N is at least the `shards` GET /gateway/bot recommends.',
         { fault: 'user', details },
       );
     case 4012:

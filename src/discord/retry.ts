@@ -2,7 +2,7 @@ import type { HttpMethod } from './rate-limit/route-key.js';
 
 /**
  * When a failed attempt is tried again. Idempotent methods (GET, PUT, PATCH, DELETE) are
- * retried on 5xx, connection resets and timeouts; a POST only when the request certainly
+ * retried on 5xx (and a proxy's 408), connection resets and timeouts; a POST only when the request certainly
  * never reached Discord (connection refused, DNS failure) — otherwise its outcome is
  * unknown and the caller must re-read state. 429s are handled by the rate limiter, not here.
  */
@@ -56,6 +56,11 @@ export function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * 5xx, and 408: Discord does not send 408, but a shared rate-limit proxy in front of it
+ * does when Discord is slower than the proxy's timeout (nirn-proxy's REQUEST_TIMEOUT) —
+ * the request may have been applied, exactly like a 5xx or an attempt timeout.
+ */
 export function isRetryableStatus(status: number): boolean {
-  return status >= 500 && status <= 599;
+  return status === 408 || (status >= 500 && status <= 599);
 }

@@ -19,14 +19,25 @@ export class SessionStartBudget {
 
   private constructor(
     private remaining: number,
-    private readonly total: number,
-    private readonly resetAt: number,
+    private total: number,
+    private resetAt: number,
   ) {}
 
   /** null when Discord's answer carries no usable limit (then nothing is enforced). */
   static from(limit: SessionStartLimit | undefined, now = Date.now()): SessionStartBudget | null {
-    if (!limit || !Number.isFinite(limit.remaining) || !Number.isFinite(limit.reset_after)) return null;
+    if (!usable(limit)) return null;
     return new SessionStartBudget(limit.remaining, limit.total, now + limit.reset_after);
+  }
+
+  /**
+   * Takes a fresh answer of GET /gateway/bot in place, so every shard of a process that
+   * shares this budget sees it (the limit is "global and across all shards").
+   */
+  reset(limit: SessionStartLimit | undefined, now = Date.now()): void {
+    if (!usable(limit)) return;
+    this.remaining = limit.remaining;
+    this.total = limit.total;
+    this.resetAt = now + limit.reset_after;
   }
 
   /** Spends one IDENTIFY, or says how long to wait for the window to reset. */
@@ -39,4 +50,8 @@ export class SessionStartBudget {
     }
     return { ok: true };
   }
+}
+
+function usable(limit: SessionStartLimit | undefined): limit is SessionStartLimit {
+  return limit !== undefined && Number.isFinite(limit.remaining) && Number.isFinite(limit.reset_after);
 }

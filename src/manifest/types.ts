@@ -48,7 +48,7 @@ export interface RuntimeSettings {
   /** Port for `cordform run`'s HTTP server (interactions, /healthz, /metrics). */
   port?: number;
   blockPrivateAddresses: boolean;
-  /** Max queued events per target before new ones are dropped and counted. */
+  /** Max queued events per command before new ones are dropped and counted. */
   maxQueue?: number;
 }
 

@@ -1,8 +1,9 @@
 /**
- * A bounded queue per target (e.g. a URL's origin) with a concurrency limit per target.
- * A hung target fills only its own lane: other targets keep being served, and once the
- * lane's queue is full new work for that target is refused at once (dropped and counted
- * by the caller) instead of growing memory. Work waiting in a lane leaves it when its
+ * A bounded queue per lane with a concurrency limit per lane. Lanes are commands for HTTP
+ * work (a hung target fills only the lane of the commands bound to it, whatever origin it
+ * shares with others) and channels or webhooks for Discord writes. Other lanes keep being
+ * served, and once a lane's queue is full new work for it is refused at once (dropped and
+ * counted by the caller) instead of growing memory. Work waiting in a lane leaves it when its
  * signal aborts (the action's deadline or shutdown), so queue time counts against the
  * deadline too.
  */

@@ -57,7 +57,7 @@ export class GuildDirectory {
     );
   }
 
-  /** The live id + token of a declared webhook, or null when it does not exist (yet). */
+  /** The live id + token of a declared webhook, or null when none the bot owns exists (yet). */
   async webhook(declaration: WebhookDeclaration, botUserId: string): Promise<{ id: string; token: string } | null> {
     const find = (hooks: APIWebhook[]) => matchWebhook(hooks, declaration, botUserId);
     const ttl = this.options.webhookTtlMs ?? 30_000;
@@ -95,15 +95,20 @@ export class GuildDirectory {
   }
 }
 
-/** Adopted webhooks match by id; others by (channel, name), preferring ones this bot created. */
+/**
+ * The live webhook a declaration means, as the planner matches it (plan/ownership.ts):
+ * adopted by `id:`, else by (channel, name) among the webhooks this bot created. Another
+ * bot's webhook with the same name is never used: posting through it would speak with that
+ * bot's name and avatar, in a channel where a moderator may have deleted ours on purpose.
+ */
 export function matchWebhook(
   hooks: readonly APIWebhook[],
   declaration: WebhookDeclaration,
   botUserId: string,
 ): APIWebhook | undefined {
   if (declaration.id !== undefined) return hooks.find((hook) => hook.id === declaration.id);
-  const candidates = hooks.filter(
-    (hook) => hook.type === 1 && hook.channel_id === declaration.channel && hook.name === declaration.name,
+  return hooks.find(
+    (hook) =>
+      hook.type === 1 && hook.channel_id === declaration.channel && hook.name === declaration.name && hook.user?.id === botUserId,
   );
-  return candidates.find((hook) => hook.user?.id === botUserId) ?? candidates[0];
 }

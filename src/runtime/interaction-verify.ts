@@ -48,39 +48,46 @@ export function verifyInteractionRequest(key: KeyObject, request: SignedRequest,
   return { ok: true };
 }
 
+/** How long an interaction id must be remembered: as long as its signed timestamp can still
+ * pass the age check (a timestamp may be up to MAX_SKEW_SECONDS ahead of our clock). */
+export const REPLAY_WINDOW_MS = (MAX_AGE_SECONDS + MAX_SKEW_SECONDS) * 1000;
+
+export type ReplayVerdict = 'new' | 'replay' | 'full';
+
 /**
- * Interaction ids already handled, bounded in count and time: an LRU of at most `max` ids,
- * each forgotten after `ttlMs`. The TTL outlives the 5-minute timestamp window, so a
- * captured request can never be replayed: it is either remembered or stale.
+ * Interaction ids already handled. Every id is remembered for REPLAY_WINDOW_MS after it
+ * arrived, so a captured request can never be replayed: while it is remembered it is a
+ * replay, afterwards its timestamp is stale. Forgetting an id early would reopen that hole,
+ * so when `max` ids are remembered the guard refuses new deliveries ('full', answered 503)
+ * until old ones expire, instead of dropping the oldest. Only correctly signed requests
+ * reach the guard, so filling it takes Discord itself delivering `max` interactions within
+ * the window.
  */
 export class ReplayGuard {
   private readonly seen = new Map<string, number>();
 
   constructor(
-    private readonly max = 10_000,
-    private readonly ttlMs = 15 * 60_000,
+    private readonly max = 100_000,
+    private readonly ttlMs = REPLAY_WINDOW_MS,
   ) {}
 
-  /** Records `id`; true when it was already there (a replay). */
-  check(id: string, nowMs: number): boolean {
+  /** Records `id` when it is new and there is room. */
+  check(id: string, nowMs: number): ReplayVerdict {
     this.evict(nowMs);
-    const at = this.seen.get(id);
-    if (at !== undefined) return true;
+    if (this.seen.has(id)) return 'replay';
+    if (this.seen.size >= this.max) return 'full';
     this.seen.set(id, nowMs);
-    if (this.seen.size > this.max) {
-      const oldest = this.seen.keys().next();
-      if (!oldest.done) this.seen.delete(oldest.value);
-    }
-    return false;
+    return 'new';
   }
 
   get size(): number {
     return this.seen.size;
   }
 
+  /** Ids are kept in arrival order, so expiry stops at the first one still inside the window. */
   private evict(nowMs: number): void {
     for (const [id, at] of this.seen) {
-      if (nowMs - at <= this.ttlMs) break;
+      if (nowMs - at < this.ttlMs) break;
       this.seen.delete(id);
     }
   }

@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { APIGuildMember, APIUser } from '../discord/types.js';
 import type { CommandDeclaration, GuildDeclaration } from '../manifest/types.js';
 import { errorMessage, type ActionContext, type CommandEvent } from './actions/context.js';
+import type { JsonAnswer, JsonRequest } from './http-server.js';
 import { interactionReplies } from './interaction-replies.js';
 import { publicKeyFromHex, ReplayGuard, verifyInteractionRequest } from './interaction-verify.js';
 import { checkInhibitors, type GatewayMessage, type InhibitorFacts } from './router.js';
@@ -16,8 +17,9 @@ import { runCommand } from './run-command.js';
  *    `discord.public_key`; missing or bad signature, or a timestamp older than 5 minutes or
  *    more than 1 minute ahead → 401 (Discord: "If the signature fails validation, your app
  *    should respond with a 401 error code").
- * 2. An interaction id seen before (bounded LRU, 10k ids / 15 min) → 401 as well, and
- *    nothing runs: a replay is indistinguishable from a forgery, so it gets the same answer.
+ * 2. An interaction id seen before (every id is remembered for the whole timestamp window,
+ *    interaction-verify.ts) → 401 as well, and nothing runs: a replay is indistinguishable
+ *    from a forgery, so it gets the same answer. When the guard is full → 503.
  * 3. PING → `{"type":1}` (PONG).
  * 4. APPLICATION_COMMAND for a declared `slash:` command of that guild, inhibitors passed →
  *    `{"type":5}` (DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE) in the HTTP answer, well inside the
@@ -28,7 +30,6 @@ import { runCommand } from './run-command.js';
  * Without `discord.public_key` every request is answered 503.
  */
 export const EPHEMERAL = 1 << 6;
-export const MAX_INTERACTION_BODY_BYTES = 64 * 1024;
 
 /** https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-interaction-type */
 const InteractionType = { PING: 1, APPLICATION_COMMAND: 2, AUTOCOMPLETE: 4 } as const;
@@ -44,21 +45,13 @@ export type InteractionResult =
   | 'unsupported'
   | 'rejected'
   | 'replayed'
+  | 'overloaded'
   | 'invalid'
   | 'disabled'
   | 'dropped';
 
-export interface InteractionRequest {
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-export interface InteractionAnswer {
-  status: number;
-  body: unknown;
-  /** Work to start once the answer has been written (the deferred command). */
-  after?: () => void;
-}
+export type InteractionRequest = JsonRequest;
+export type InteractionAnswer = JsonAnswer;
 
 export interface InteractionEndpointOptions {
   /** Hex Ed25519 public key (manifest `discord.public_key`); absent → 503. */
@@ -141,10 +134,19 @@ export function createInteractionEndpoint(options: InteractionEndpointOptions): 
       );
       return { status: 401, body: { error: 'interaction is for another application' } };
     }
-    if (replays.check(interaction.id, now())) {
+    const seen = replays.check(interaction.id, now());
+    if (seen === 'replay') {
       count('replayed');
       ctx.logger.warn({ interaction_id: interaction.id }, 'interaction rejected: replayed id');
       return { status: 401, body: { error: 'interaction already received' } };
+    }
+    if (seen === 'full') {
+      count('overloaded');
+      ctx.logger.error(
+        { interaction_id: interaction.id, remembered: replays.size },
+        'interaction refused: the replay guard is full (every delivery of the last 6 minutes is remembered); answering 503',
+      );
+      return { status: 503, body: { error: 'too many interactions in the replay window; try again' } };
     }
     return answer(interaction);
   };

@@ -29,12 +29,14 @@ export function createRuntimeLogger(options: {
   write(line: string): void;
   redactor: Redactor;
   level?: string;
+  /** Fields on every line, e.g. `{shard: "1/4"}` for a sharded process. */
+  base?: Record<string, unknown>;
 }): RuntimeLogger {
   const { write, redactor } = options;
   return pino(
     {
       level: options.level ?? 'info',
-      base: undefined,
+      base: options.base,
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: '***' },
       formatters: { level: (label) => ({ level: label }) },

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * The runtime's Prometheus metrics, on a registry of their own (never the global one, so
@@ -26,10 +26,18 @@ export interface RuntimeMetrics {
   httpPostDuration: Histogram<'outcome'>;
   eventsDropped: Counter<'reason'>;
   thirdPartyCodes: Counter<'code'>;
+  callbacks: Counter<'result'>;
+  webhooksUnavailable: Counter<'reason'>;
+  connectionsDropped: Counter;
 }
 
-export function createRuntimeMetrics(options: { defaultMetrics?: boolean } = {}): RuntimeMetrics {
+/**
+ * `shard` (e.g. "1/4") becomes a label on every series, so that the processes of a sharded
+ * deployment, scraped separately, stay apart; unsharded runtimes have no such label.
+ */
+export function createRuntimeMetrics(options: { defaultMetrics?: boolean; shard?: string | null } = {}): RuntimeMetrics {
   const registry = new Registry();
+  if (options.shard) registry.setDefaultLabels({ shard: options.shard });
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   return {
     registry,
@@ -64,7 +72,37 @@ export function createRuntimeMetrics(options: { defaultMetrics?: boolean } = {})
       labelNames: ['code'],
       registers: [registry],
     }),
+    callbacks: new Counter({
+      name: 'cordform_callbacks_total',
+      help: 'POST /v1/actions requests by result (ok, unauthorized, rate_limited, invalid, forbidden, unavailable)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    webhooksUnavailable: new Counter({
+      name: 'cordform_webhook_unavailable_total',
+      help: 'EXECUTE_WEBHOOK actions that found no webhook the bot owns (or the manifest pins by id)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    connectionsDropped: new Counter({
+      name: 'cordform_http_connections_dropped_total',
+      help: 'Connections to the runtime HTTP server closed at once because maxConnections were open',
+      registers: [registry],
+    }),
   };
+}
+
+/** `cordform_gateway_shard_ready{shard_id}`: 1 while that shard's session is READY. */
+export function registerShardGauge(metrics: RuntimeMetrics, shards: () => Array<{ id: number; ready: boolean }>): void {
+  new Gauge({
+    name: 'cordform_gateway_shard_ready',
+    help: 'Whether each gateway shard of this process is connected and READY (1) or not (0)',
+    labelNames: ['shard_id'],
+    registers: [metrics.registry],
+    collect() {
+      for (const shard of shards()) this.set({ shard_id: String(shard.id) }, shard.ready ? 1 : 0);
+    },
+  });
 }
 
 /** A sink's `code` as a bounded label value: small integers as is, anything else lumped. */

@@ -4,10 +4,13 @@ import { PrivateAddressError, isPrivateUrlHost, publicOnlyLookup } from './priva
 
 /**
  * The one module through which the runtime talks HTTP to targets that are not Discord
- * (HTTP_POST servers, third-party message sinks). One undici Agent: a pool per origin with
- * a connection limit, response bodies capped (`maxResponseSize`), and header/body timeouts
- * set to the request's deadline — undici's 300 s defaults are not deadlines. The caller's
- * AbortSignal is the deadline that also covers time spent queued before the request.
+ * (HTTP_POST servers, third-party message sinks). One undici Agent per lane — the invoking
+ * command (actions/context.ts commandLane) — each a pool per origin with a connection
+ * limit, so a target that hangs holds only its own command's connections: another command
+ * bound to the same origin still gets through. Response bodies are capped
+ * (`maxResponseSize`), header/body timeouts set to the request's deadline — undici's 300 s
+ * defaults are not deadlines. The caller's AbortSignal is the deadline that also covers
+ * time spent queued before the request.
  */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -49,6 +52,8 @@ export interface OutboundRequest {
   timeoutMs: number;
   /** The deadline (and shutdown): aborts the request when it fires. */
   signal: AbortSignal;
+  /** Whose connection pool to use (the invoking command's lane). */
+  lane: string;
 }
 
 export interface OutboundResponse {
@@ -59,31 +64,40 @@ export interface OutboundResponse {
 }
 
 export interface OutboundHttpOptions {
-  /** Open connections per origin (default 8). */
-  connectionsPerTarget?: number;
+  /** Open connections per lane and origin (default 8). */
+  connectionsPerLane?: number;
   maxResponseBytes?: number;
   /** Refuse targets that are or resolve to private/loopback addresses (default false). */
   blockPrivateAddresses?: boolean;
 }
 
 export class OutboundHttp {
-  private readonly agent: Agent;
+  /** Lanes are the manifest's commands: a bounded set. */
+  private readonly agents = new Map<string, Agent>();
   private readonly maxResponseBytes: number;
   private readonly blockPrivate: boolean;
 
-  constructor(options: OutboundHttpOptions = {}) {
+  constructor(private readonly options: OutboundHttpOptions = {}) {
     this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     this.blockPrivate = options.blockPrivateAddresses ?? false;
-    this.agent = new Agent({
-      connections: options.connectionsPerTarget ?? 8,
-      pipelining: 1,
-      maxResponseSize: this.maxResponseBytes,
-      headersTimeout: 30_000,
-      bodyTimeout: 30_000,
-      connectTimeout: 10_000,
-      keepAliveTimeout: 4_000,
-      ...(this.blockPrivate ? { connect: { lookup: publicOnlyLookup } } : {}),
-    });
+  }
+
+  private agent(lane: string): Agent {
+    let agent = this.agents.get(lane);
+    if (!agent) {
+      agent = new Agent({
+        connections: this.options.connectionsPerLane ?? 8,
+        pipelining: 1,
+        maxResponseSize: this.maxResponseBytes,
+        headersTimeout: 30_000,
+        bodyTimeout: 30_000,
+        connectTimeout: 10_000,
+        keepAliveTimeout: 4_000,
+        ...(this.blockPrivate ? { connect: { lookup: publicOnlyLookup } } : {}),
+      });
+      this.agents.set(lane, agent);
+    }
+    return agent;
   }
 
   async post(req: OutboundRequest): Promise<OutboundResponse> {
@@ -96,7 +110,7 @@ export class OutboundHttp {
         method: 'POST',
         headers: req.headers,
         body: req.body,
-        dispatcher: this.agent,
+        dispatcher: this.agent(req.lane),
         signal: req.signal,
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
@@ -115,7 +129,7 @@ export class OutboundHttp {
 
   /** Closes idle connections and waits for running requests (which their signals bound). */
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([...this.agents.values()].map((agent) => agent.close()));
   }
 }
 

@@ -1,12 +1,19 @@
 import type { APIEmbed } from '../discord/types.js';
 import { assertNever } from '../errors.js';
 import type { ActionDeclaration, ThirdPartyMessageAction } from '../manifest/types.js';
-import { errorMessage, type ActionContext, type ActionResult, type CommandEvent, type ResolvedAction } from './actions/context.js';
+import {
+  commandLane,
+  errorMessage,
+  type ActionContext,
+  type ActionResult,
+  type CommandEvent,
+  type ResolvedAction,
+} from './actions/context.js';
 import { executeDeclaredWebhook } from './actions/execute-webhook.js';
 import { postToTarget } from './actions/http-post.js';
 import { sendChannelMessage } from './actions/send-message.js';
 import { sendThirdPartyMessage } from './actions/third-party-message.js';
-import { authoriseReplyAction, findDeclaredWebhook, referencedChannels, type ReplyAction } from './reply-actions.js';
+import { authoriseReplyAction, findDeclaredWebhook, referencedChannels, type Authorised, type ReplyAction } from './reply-actions.js';
 import { renderTemplate, renderTemplateDeep } from './templates.js';
 
 /**
@@ -44,28 +51,40 @@ async function runReply(
   reply: ReplyAction,
   posted: ActionResult,
 ): Promise<ActionResult> {
+  const authorised = await authoriseReply(ctx, event, reply);
+  if (!authorised.ok) {
+    return { outcome: 'refused', detail: { ...posted.detail, reply: reply.action, reason: authorised.reason } };
+  }
+  record(ctx, event, reply.action, await executeSafely(ctx, event, authorised.action), { source: 'reply' });
+  return posted;
+}
+
+/**
+ * The scope rules of a reply (reply-actions.ts) for one invocation: channels of the
+ * command's guild (looked up live), the guild's declared webhooks, the command's sinks.
+ * Replies and later callbacks (callbacks/actions-endpoint.ts) go through exactly this.
+ */
+export async function authoriseReply(ctx: ActionContext, event: CommandEvent, reply: ReplyAction): Promise<Authorised> {
   const known = new Set<string>();
   for (const channelId of referencedChannels(reply)) {
     if (await ctx.directory.hasChannel(event.guild.id, channelId)) known.add(channelId);
   }
-  const authorised = authoriseReplyAction(reply, {
+  return authoriseReplyAction(reply, {
     guild: event.guild,
     isGuildChannel: (id) => known.has(id),
     commandSinks: event.command.actions.filter(
       (action): action is ThirdPartyMessageAction => action.type === 'THIRD_PARTY_MESSAGE',
     ),
   });
-  if (!authorised.ok) {
-    return { outcome: 'refused', detail: { ...posted.detail, reply: reply.action, reason: authorised.reason } };
-  }
-  let result: ActionResult;
+}
+
+/** Runs an authorised action; a throw becomes an `error` result. */
+export async function executeSafely(ctx: ActionContext, event: CommandEvent, action: ResolvedAction): Promise<ActionResult> {
   try {
-    result = await executeResolved(ctx, event, authorised.action);
+    return await executeResolved(ctx, event, action);
   } catch (error) {
-    result = { outcome: 'error', detail: { error: errorMessage(error) } };
+    return { outcome: 'error', detail: { error: errorMessage(error) } };
   }
-  record(ctx, event, reply.action, result, { source: 'reply' });
-  return posted;
 }
 
 /** Renders a declared action's templates and resolves its webhook reference. */
@@ -128,13 +147,14 @@ async function executeResolved(ctx: ActionContext, event: CommandEvent, action: 
     case 'EXECUTE_WEBHOOK':
       return executeDeclaredWebhook(ctx, event, action);
     case 'THIRD_PARTY_MESSAGE':
-      return sendThirdPartyMessage(ctx, action);
+      return sendThirdPartyMessage(ctx, action, commandLane(event));
     default:
       return assertNever(action, 'action');
   }
 }
 
-function record(
+/** Counts an action's outcome and logs it (failures always, successes at debug). */
+export function record(
   ctx: ActionContext,
   event: CommandEvent,
   action: string,

@@ -2,37 +2,35 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { CordformError, formatLocation } from '../errors.js';
 import { registerManifestSecrets } from '../manifest/manifest-secrets.js';
-import { DEFAULT_API_BASE } from '../discord/api-base.js';
 import type { DiscordApi } from '../discord/api.js';
-import type { GatewayClientOptions, GatewayDispatch, GatewayStatus } from '../discord/gateway-client.js';
+import type { GatewayClientOptions, GatewayDispatch } from '../discord/gateway-client.js';
 import { Intent } from '../discord/types.js';
 import type { GuildDeclaration, Manifest } from '../manifest/types.js';
 import type { Redactor } from '../redact.js';
 import { DEFAULT_RETRY, errorMessage, type ActionContext, type RetryPolicy } from './actions/context.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { GuildDirectory } from './guild-directory.js';
-import { startRuntimeHttpServer } from './http-server.js';
+import { createActionsEndpoint } from './callbacks/actions-endpoint.js';
+import { CallbackTokens } from './callbacks/callback-token.js';
+import { TokenRateLimit } from './callbacks/token-rate-limit.js';
+import { startRuntimeHttpServer, type ServerLimits } from './http-server.js';
+import { ReplayGuard } from './interaction-verify.js';
 import { createInteractionEndpoint } from './interactions.js';
 import { createRuntimeLogger, type RuntimeLogger } from './logger.js';
-import { createRuntimeMetrics, type RuntimeMetrics } from './metrics.js';
+import { createRuntimeMetrics, registerShardGauge, type RuntimeMetrics } from './metrics.js';
 import { OutboundHttp } from './outbound-http.js';
 import { computePermissions } from './permissions.js';
 import { checkInhibitors, routeMessage, type CommandMatch, type GatewayMessage, type InhibitorFacts } from './router.js';
 import { runCommand } from './run-command.js';
+import { createShardSet, ownsGuild, planShards, type GatewayConnection, type ShardSpec } from './shard-set.js';
 
 /**
- * `cordform run`: gateway MESSAGE_CREATE events → router → actions, with /healthz and
- * /metrics served alongside. Everything it talks to is injected (the Discord API, the
- * gateway factory, the output sink), so tests run it in-process.
+ * `cordform run`: gateway MESSAGE_CREATE events → router → actions, with /healthz,
+ * /metrics, /interactions and /v1/actions served alongside. Everything it talks to is
+ * injected (the Discord API, the gateway factory, the output sink), so tests run it
+ * in-process.
  */
-
-/** What the runtime needs from a gateway connection (GatewayClient, or a test double). */
-export interface GatewayConnection {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  status(): GatewayStatus;
-  closed(): Promise<void>;
-}
+export type { GatewayConnection, ShardSpec };
 
 export interface RuntimeOptions {
   manifest: Manifest;
@@ -47,19 +45,31 @@ export interface RuntimeOptions {
   logLevel?: string;
   /** X-CloudCord-Node; default `hostname-pid`. */
   node?: string;
-  /** Per-target limits (default: 8 running + manifest runtime.maxQueue ?? 100 waiting). */
-  concurrencyPerTarget?: number;
-  maxQueuePerTarget?: number;
+  /** Which gateway shards this process runs (shard-set.ts); default one unsharded connection. */
+  shards?: ShardSpec;
+  /** X-CloudCord-APIBase: this runtime's base URL as targets reach it; default the listen address. */
+  publicUrl?: string;
+  /** Per-command HTTP work (default: 8 running + manifest runtime.maxQueue ?? 100 waiting). */
+  concurrencyPerCommand?: number;
+  maxQueuePerCommand?: number;
   retry?: Partial<RetryPolicy>;
   /** Upper bound for draining in-flight actions on stop (default 45 s). */
   drainTimeoutMs?: number;
   /** Reuse of channel/role lists (default 60 s) and webhook tokens (default 30 s). */
   cacheTtlMs?: number;
   webhookCacheTtlMs?: number;
+  /** HTTP server bounds (http-server.ts DEFAULT_SERVER_LIMITS). */
+  serverLimits?: Partial<ServerLimits>;
+  /** Interaction ids remembered at once (interaction-verify.ts ReplayGuard); default 100,000. */
+  replayGuardSize?: number;
+  /** POST /v1/actions: token lifetime and per-token rate limit (callbacks/). */
+  callbacks?: { ttlMs?: number; burst?: number; perSecond?: number };
 }
 
 export interface Runtime {
   port: number;
+  /** X-CloudCord-APIBase as sent to targets. */
+  publicUrl: string;
   metrics: RuntimeMetrics;
   logger: RuntimeLogger;
   /** Resolves when the gateway stops for good; rejects with its fatal error (4004, 4014…). */
@@ -74,23 +84,31 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { manifest, api, io } = options;
   refuseUnresolved(manifest);
   registerManifestSecrets(manifest, io.redactor);
-  const logger = createRuntimeLogger({ write: io.out, redactor: io.redactor, level: options.logLevel });
-  const metrics = createRuntimeMetrics();
   const bot = await api.getCurrentUser();
+  const plan = await planShards(options.shards, api);
+  const logger = createRuntimeLogger({
+    write: io.out,
+    redactor: io.redactor,
+    level: options.logLevel,
+    ...(plan.label ? { base: { shard: plan.label } } : {}),
+  });
+  const metrics = createRuntimeMetrics({ shard: plan.label });
   const node = options.node ?? `${hostname()}-${process.pid}`;
   const hardStop = new AbortController();
   // Every in-flight action's deadline listens to the hard stop: hundreds at once is normal.
   setMaxListeners(0, hardStop.signal);
   const http = new OutboundHttp({
-    connectionsPerTarget: options.concurrencyPerTarget ?? 8,
+    connectionsPerLane: options.concurrencyPerCommand ?? 8,
     blockPrivateAddresses: manifest.runtime.blockPrivateAddresses,
   });
+  const callbackTokens = new CallbackTokens({ ttlMs: options.callbacks?.ttlMs });
+  const listen = { port: options.port ?? manifest.runtime.port ?? 8080, host: options.host ?? '127.0.0.1' };
   const ctx: ActionContext = {
     api,
     http,
     queue: new DispatchQueue({
-      concurrency: options.concurrencyPerTarget ?? 8,
-      maxQueue: options.maxQueuePerTarget ?? manifest.runtime.maxQueue ?? 100,
+      concurrency: options.concurrencyPerCommand ?? 8,
+      maxQueue: options.maxQueuePerCommand ?? manifest.runtime.maxQueue ?? 100,
     }),
     directory: new GuildDirectory({
       api,
@@ -101,7 +119,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     metrics,
     logger,
     botUserId: bot.id,
-    apiBase: manifest.discord.apiBase ?? DEFAULT_API_BASE,
+    // Known once the server listens (port 0 picks one); no action runs before that.
+    publicUrl: options.publicUrl ?? '',
+    callbackTokens,
     node,
     hardStop: hardStop.signal,
     retry: { ...DEFAULT_RETRY, ...options.retry },
@@ -110,6 +130,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
+  const track = (work: Promise<void>): void => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
 
   const onDispatch = (dispatch: GatewayDispatch): void => {
     const event = KNOWN_EVENTS.has(dispatch.t) ? dispatch.t : 'other';
@@ -122,17 +146,23 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       metrics.eventsDropped.inc({ reason: 'stopping' });
       return;
     }
-    const work = handleMessage(ctx, manifest.guilds, dispatch.d as GatewayMessage).catch((error: unknown) => {
-      logger.error({ error: errorMessage(error) }, 'event handling failed');
-    });
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    const message = dispatch.d as GatewayMessage;
+    if (!ownsGuild(plan, message.guild_id)) {
+      // Discord sends a guild's events to its shard only; this guards against a session
+      // identified with a different shard count.
+      metrics.events.inc({ event, result: 'ignored' });
+      logger.debug({ message_id: message.id, guild_id: message.guild_id }, 'message for another shard ignored');
+      return;
+    }
+    track(
+      handleMessage(ctx, manifest.guilds, message).catch((error: unknown) => {
+        logger.error({ error: errorMessage(error) }, 'event handling failed');
+      }),
+    );
   };
 
-  const track = (work: Promise<void>): void => {
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
-  };
+  // Interactions arrive over HTTP, each once, at whichever process the load balancer picks:
+  // every process answers every guild's interactions, sharded or not.
   const interactions = createInteractionEndpoint({
     publicKey: manifest.discord.publicKey,
     applicationId: manifest.discord.applicationId ?? bot.id,
@@ -140,27 +170,57 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ctx,
     isStopping: () => stopping,
     track,
+    ...(options.replayGuardSize !== undefined ? { replays: new ReplayGuard(options.replayGuardSize) } : {}),
+  });
+  const actions = createActionsEndpoint({
+    tokens: callbackTokens,
+    rateLimit: new TokenRateLimit({ burst: options.callbacks?.burst, perSecond: options.callbacks?.perSecond }),
+    guilds: manifest.guilds,
+    ctx,
+    isStopping: () => stopping,
+    track,
   });
 
-  const gateway = options.createGateway({
-    token: manifest.discord.token,
-    intents: Intent.GUILDS | Intent.GUILD_MESSAGES | Intent.MESSAGE_CONTENT,
-    api,
-    onDispatch,
-    log: (level, message, fields) => logger[level](fields ?? {}, message),
-  });
-  const server = await startRuntimeHttpServer(
-    { isReady: () => !stopping && gateway.status().ready, registry: metrics.registry, interactions: interactions.handle },
-    { port: options.port ?? manifest.runtime.port ?? 8080, host: options.host ?? '127.0.0.1' },
+  const gateway = createShardSet(
+    plan,
+    {
+      token: manifest.discord.token,
+      intents: Intent.GUILDS | Intent.GUILD_MESSAGES | Intent.MESSAGE_CONTENT,
+      api,
+      onDispatch,
+      log: (level, message, fields) => logger[level](fields ?? {}, message),
+    },
+    options.createGateway,
   );
+  registerShardGauge(metrics, () => gateway.shards().map((shard) => ({ id: shard.id, ready: shard.status.ready })));
+  const server = await startRuntimeHttpServer(
+    {
+      isReady: () => !stopping && gateway.status().ready,
+      registry: metrics.registry,
+      interactions: interactions.handle,
+      actions,
+      onConnectionDropped: () => metrics.connectionsDropped.inc(),
+      limits: options.serverLimits,
+    },
+    listen,
+  );
+  ctx.publicUrl = options.publicUrl ?? listenUrl(listen.host, server.port);
+  if (!options.publicUrl && isWildcard(listen.host)) {
+    logger.warn({ public_url: ctx.publicUrl }, 'X-CloudCord-APIBase defaults to a loopback URL; set --public-url so targets on other hosts can call back');
+  }
   try {
     await gateway.start();
   } catch (error) {
+    await gateway.stop().catch(() => {});
     await server.close();
     await http.close();
     throw error;
   }
-  logger.info({ port: server.port, bot_id: bot.id, guilds: manifest.guilds.length, node }, 'runtime started');
+  const owned = manifest.guilds.filter((guild) => ownsGuild(plan, guild.id)).length;
+  logger.info(
+    { port: server.port, bot_id: bot.id, guilds: manifest.guilds.length, guilds_on_shards: owned, node, public_url: ctx.publicUrl },
+    'runtime started',
+  );
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -181,7 +241,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const closed = gateway.closed();
   // Observed here so a fatal close is logged even when the caller only awaits stop().
   closed.catch((error: unknown) => logger.error({ error: errorMessage(error) }, 'gateway stopped'));
-  return { port: server.port, metrics, logger, closed, stop };
+  return { port: server.port, publicUrl: ctx.publicUrl, metrics, logger, closed, stop };
+}
+
+/** `http://HOST:PORT/` for the listen address; a wildcard address becomes loopback. */
+function listenUrl(host: string, port: number): string {
+  const name = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
+}
+
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::';
 }
 
 async function handleMessage(ctx: ActionContext, guilds: readonly GuildDeclaration[], message: GatewayMessage): Promise<void> {

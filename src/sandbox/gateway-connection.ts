@@ -291,6 +291,16 @@ export class GatewayConnection {
       this.close(GatewayCloseCode.INVALID_SHARD, 'Invalid shard.');
       return;
     }
+    const refused = this.ctx.options.refuseShard?.(bot.user.id, shard);
+    if (refused) {
+      this.close(refused.code, refused.reason);
+      return;
+    }
+    if (this.ctx.options.mayIdentify && !this.ctx.options.mayIdentify(bot.user.id, shard[0])) {
+      // Over max_concurrency: "the Gateway will respond with an Invalid Session (opcode 9)".
+      this.sendPayload({ op: GatewayOpcode.INVALID_SESSION, d: false });
+      return;
+    }
     if (this.ctx.options.startSession && !this.ctx.options.startSession(bot.user.id)) {
       this.close(GatewayCloseCode.AUTHENTICATION_FAILED, 'Session start limit exceeded; the token was reset.');
       return;

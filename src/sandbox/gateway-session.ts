@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { APIMessage } from '../discord/types.js';
 import { Intent } from '../discord/types.js';
 import { GatewayOpcode } from '../discord/gateway-protocol.js';
+import { shardForGuild } from '../discord/sharding.js';
 import type { GatewayBotIdentity } from './gateway.js';
 
 /**
@@ -69,13 +70,7 @@ export class GatewaySession {
 
   /** Discord routes a guild's events to shard `(guild_id >> 22) % num_shards`. */
   handlesGuild(guildId: string): boolean {
-    const [shardId, shardCount] = this.shard;
-    if (shardCount <= 1) return true;
-    try {
-      return Number((BigInt(guildId) >> 22n) % BigInt(shardCount)) === shardId;
-    } catch {
-      return shardId === 0;
-    }
+    return shardForGuild(guildId, this.shard[1]) === this.shard[0];
   }
 }
 

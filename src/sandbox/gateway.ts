@@ -42,6 +42,10 @@ export interface GatewayOptions {
    * which case the IDENTIFY is refused with 4004 (the caller resets the token, as Discord does).
    */
   startSession?(botUserId: string): boolean;
+  /** 4010/4011 (with the close reason) when the bot may not identify with this shard; null when it may. */
+  refuseShard?(botUserId: string, shard: readonly [number, number]): { code: number; reason: string } | null;
+  /** False when another IDENTIFY of the same rate-limit key came too recently (→ op 9, nothing counted). */
+  mayIdentify?(botUserId: string, shardId: number): boolean;
   /** Default 41250 ms, as Discord; tests use less. */
   heartbeatIntervalMs?: number;
   /** A connection with no heartbeat for this long is closed. Default max(1.5 × interval, interval + 500 ms). */

@@ -20,6 +20,20 @@ export interface SeedBot {
   /** IDENTIFYs allowed per 24 h (default 1000, Discord's); past it the token is reset. */
   session_start_limit?: number;
   /**
+   * GET /gateway/bot `session_start_limit.max_concurrency` (default 1): shards whose
+   * `shard_id % max_concurrency` match share one IDENTIFY per 5 s; more get op 9.
+   */
+  max_concurrency?: number;
+  /** GET /gateway/bot `shards`, the recommended shard count (default: one per 1000 guilds, at least 1). */
+  shards?: number;
+  /**
+   * Guilds one session may handle; an IDENTIFY whose shard would hold more is closed with
+   * 4011 (default 2500, Discord's; a small value exercises 4011 with a small seed).
+   */
+  max_guilds_per_shard?: number;
+  /** Large-bot sharding: the shard count must be a multiple of this, else IDENTIFY is closed with 4010. */
+  shard_multiple?: number;
+  /**
    * The sandbox signs interactions with a key derived from the application id (see
    * GET /__sandbox/applications); a different key here makes POST /__sandbox/interactions refuse.
    */

@@ -43,14 +43,30 @@ export function validateSeed(value: unknown): SeedIssue[] {
   bots.forEach((bot, i) => {
     const p: Path = ['bots', i];
     if (!check.object(bot, p)) return;
-    check.keys(bot, p, ['id', 'username', 'token', 'application_id', 'message_content', 'session_start_limit', 'public_key', 'avatar']);
+    check.keys(bot, p, [
+      'id',
+      'username',
+      'token',
+      'application_id',
+      'message_content',
+      'session_start_limit',
+      'max_concurrency',
+      'shards',
+      'max_guilds_per_shard',
+      'shard_multiple',
+      'public_key',
+      'avatar',
+    ]);
     check.snowflake(bot, 'id', p, true);
     check.text(bot, 'username', p, true);
     check.text(bot, 'token', p, true);
     check.snowflake(bot, 'application_id', p, false);
     check.bool(bot, 'message_content', p);
-    check.int(bot, 'session_start_limit', p);
-    if (typeof bot.session_start_limit === 'number' && bot.session_start_limit < 1) fail([...p, 'session_start_limit'], 'must be at least 1');
+    for (const key of ['session_start_limit', 'max_concurrency', 'shards', 'max_guilds_per_shard', 'shard_multiple']) {
+      check.int(bot, key, p);
+      const count = bot[key];
+      if (typeof count === 'number' && count < 1) fail([...p, key], 'must be at least 1');
+    }
     check.text(bot, 'public_key', p, false);
     check.nullableText(bot, 'avatar', p);
     claim(bot.id, [...p, 'id'], 'a bot');

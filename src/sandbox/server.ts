@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import type { APIMessage } from '../discord/types.js';
 import { GatewayCloseCode } from '../discord/gateway-protocol.js';
-import { CordformError } from '../errors.js';
+import { listenOn } from '../listen.js';
 import { API_ROUTES, handleRequest } from './api-handler.js';
 import type { SandboxCore } from './context.js';
 import { FaultInjector, type FaultSet, type FaultSpec } from './faults.js';
@@ -16,6 +16,7 @@ import { assertSeed } from './seed.js';
 import { DEFAULT_SEED, type SandboxSeed } from './seed-types.js';
 import { toApiUser, toGatewayGuild } from './serialize.js';
 import { DEFAULT_SESSION_START_TOTAL, SessionStartLimiter } from './session-starts.js';
+import { shardRefusal } from './shard-rules.js';
 import { SandboxState } from './state.js';
 
 export { DEFAULT_SEED } from './seed-types.js';
@@ -37,6 +38,11 @@ export interface SandboxOptions {
   rateLimits?: 'discord' | 'off' | RateLimitProfile;
   /** Gateway HELLO heartbeat_interval; default 41250 ms as Discord. */
   gatewayHeartbeatMs?: number;
+  /**
+   * Per rate-limit key (`shard_id % max_concurrency`), one IDENTIFY per this many ms; an
+   * earlier one gets op 9. Default 5000, Discord's; only tests of reconnect timing set less.
+   */
+  identifyIntervalMs?: number;
   /** Fault injection from the start (docs/sandbox.md, "Fault injection"); also settable via /__sandbox/faults. */
   faults?: FaultSpec[] | FaultSet;
 }
@@ -97,7 +103,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     else socket.destroy();
   });
 
-  const sessionStarts = new SessionStartLimiter((botUserId) => state.world.bots.get(botUserId)?.session_start_limit ?? DEFAULT_SESSION_START_TOTAL);
+  const sessionStarts = new SessionStartLimiter((botUserId) => {
+    const bot = state.world.bots.get(botUserId);
+    return { total: bot?.session_start_limit ?? DEFAULT_SESSION_START_TOTAL, maxConcurrency: bot?.sharding.maxConcurrency ?? 1 };
+  }, undefined, undefined, options.identifyIntervalMs);
   // Attached before listening, so every request already sees the hub.
   const hub = attachGateway({
     server,
@@ -117,6 +126,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       hub.disconnectBot(botUserId, GatewayCloseCode.AUTHENTICATION_FAILED, 'Session start limit exceeded; the token was reset.');
       return false;
     },
+    refuseShard: (botUserId, shard) => {
+      const bot = state.world.bots.get(botUserId);
+      const guildIds = state.world.guildsOf(botUserId).map((guild) => guild.id);
+      return bot ? shardRefusal(bot.sharding, shard, guildIds) : null;
+    },
+    mayIdentify: (botUserId, shardId) => sessionStarts.tryIdentify(botUserId, shardId),
     ...(options.gatewayHeartbeatMs !== undefined ? { heartbeatIntervalMs: options.gatewayHeartbeatMs } : {}),
   });
   const core: SandboxCore = {
@@ -131,12 +146,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   let port: number;
   try {
-    port = await listen(server, options.port ?? 0, host);
+    port = await listenOn(server, options.port ?? 0, host);
   } catch (error) {
     await hub.close().catch(() => {});
-    throw new CordformError('sandbox_listen_failed', `cannot listen on ${host}:${options.port ?? 0}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw error;
   }
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   urls.http = `http://${authority}`;
@@ -174,15 +187,4 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     close,
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }

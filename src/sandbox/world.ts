@@ -1,3 +1,4 @@
+import { MAX_GUILDS_PER_SHARD } from '../discord/sharding.js';
 import type { APIOverwrite, APIRole } from '../discord/types.js';
 import {
   computeBasePermissions,
@@ -25,7 +26,17 @@ export interface WorldBot extends WorldUser {
   message_content: boolean;
   /** IDENTIFYs allowed per 24 h. */
   session_start_limit: number;
+  /** Gateway sharding, as GET /gateway/bot reports it and IDENTIFY enforces it (seed-types.ts). */
+  sharding: BotSharding;
   public_key: string | null;
+}
+
+export interface BotSharding {
+  maxConcurrency: number;
+  /** null: recommend one shard per 1000 guilds. */
+  recommendedShards: number | null;
+  maxGuildsPerShard: number;
+  shardMultiple: number | null;
 }
 
 export interface WorldMember {
@@ -85,6 +96,12 @@ export class World {
         application_id: bot.application_id ?? bot.id,
         message_content: bot.message_content ?? true,
         session_start_limit: bot.session_start_limit ?? DEFAULT_SESSION_START_TOTAL,
+        sharding: {
+          maxConcurrency: bot.max_concurrency ?? 1,
+          recommendedShards: bot.shards ?? null,
+          maxGuildsPerShard: bot.max_guilds_per_shard ?? MAX_GUILDS_PER_SHARD,
+          shardMultiple: bot.shard_multiple ?? null,
+        },
         public_key: bot.public_key ?? null,
       };
       this.bots.set(bot.id, record);

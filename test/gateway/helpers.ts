@@ -168,9 +168,9 @@ export class RawGatewayClient {
     return [...this.queue];
   }
 
-  async identify(token = BOT_TOKEN, intents = 1 | (1 << 9) | (1 << 15)): Promise<Frame> {
+  async identify(token = BOT_TOKEN, intents = 1 | (1 << 9) | (1 << 15), shard?: [number, number]): Promise<Frame> {
     await this.next((f) => f.op === 10);
-    this.send({ op: 2, d: { token, intents, properties: { os: 'linux', browser: 'test', device: 'test' } } });
+    this.send({ op: 2, d: { token, intents, properties: { os: 'linux', browser: 'test', device: 'test' }, ...(shard ? { shard } : {}) } });
     return this.next((f) => f.op === 0 && f.t === 'READY');
   }
 

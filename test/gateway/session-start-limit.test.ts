@@ -21,9 +21,11 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-function seedWithLimit(limit: number): SandboxSeed {
+function seedWithLimit(limit: number, maxConcurrency = 1): SandboxSeed {
   const seed = structuredClone(DEFAULT_SEED) as SandboxSeed;
-  seed.bots = seed.bots.map((bot) => (bot.id === BOT_ID ? { ...bot, session_start_limit: limit } : bot));
+  seed.bots = seed.bots.map((bot) =>
+    bot.id === BOT_ID ? { ...bot, session_start_limit: limit, max_concurrency: maxConcurrency } : bot,
+  );
   return seed;
 }
 
@@ -34,13 +36,14 @@ async function gatewayBot(s: Sandbox, token = TOKEN): Promise<{ status: number; 
 
 describe('session start limit', () => {
   it('the sandbox counts IDENTIFYs in GET /gateway/bot, and one too many ends every session and resets the token', async () => {
-    sandbox = await startSandbox({ seed: seedWithLimit(2) });
+    // Three shards with distinct rate-limit keys may identify back to back (max_concurrency 3).
+    sandbox = await startSandbox({ seed: seedWithLimit(2, 3) });
     const s = sandbox;
-    expect((await gatewayBot(s)).body.session_start_limit).toMatchObject({ total: 2, remaining: 2, max_concurrency: 1 });
+    expect((await gatewayBot(s)).body.session_start_limit).toMatchObject({ total: 2, remaining: 2, max_concurrency: 3 });
     const first = await RawGatewayClient.connect(s.gatewayUrl);
-    await first.identify(TOKEN);
+    await first.identify(TOKEN, undefined, [0, 3]);
     const second = await RawGatewayClient.connect(s.gatewayUrl);
-    await second.identify(TOKEN);
+    await second.identify(TOKEN, undefined, [1, 3]);
     const limit = (await gatewayBot(s)).body.session_start_limit;
     expect(limit.remaining).toBe(0);
     expect(limit.reset_after).toBeGreaterThan(23 * 3600 * 1000);
@@ -48,7 +51,7 @@ describe('session start limit', () => {
 
     const third = await RawGatewayClient.connect(s.gatewayUrl);
     await third.next((f) => f.op === 10);
-    third.send({ op: 2, d: { token: TOKEN, intents: 1 | (1 << 9), properties: { os: 'linux', browser: 'test', device: 'test' } } });
+    third.send({ op: 2, d: { token: TOKEN, intents: 1 | (1 << 9), properties: { os: 'linux', browser: 'test', device: 'test' }, shard: [2, 3] } });
     expect((await third.closed).code).toBe(4004);
     expect((await first.closed).code).toBe(4004);
     expect((await second.closed).code).toBe(4004);

@@ -175,7 +175,7 @@ describe('slash commands through the sandbox and the runtime', () => {
     expect(delivered.headers).toMatchObject({
       'x-cloudcord-botid': BOT_ID,
       'x-cloudcord-emitter': 'command:hello',
-      'x-cloudcord-apibase': sandbox.apiBase,
+      'x-cloudcord-apibase': runtime.publicUrl,
       'content-type': 'application/json',
     });
     expect(delivered.headers['user-agent']).toMatch(/^cordform\//);
@@ -261,6 +261,32 @@ describe('slash commands through the sandbox and the runtime', () => {
     expect(replayed.response.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(target.received.length).toBe(before + 1);
+  });
+
+  it('a full replay guard answers 503 instead of forgetting: an id it holds is still a replay', async () => {
+    const fullIo = createMemoryIo({ cwd: process.cwd() });
+    const client = new DiscordRestClient({ apiBase: sandbox.apiBase, token: TOKEN });
+    const small = await startRuntime({
+      manifest: testManifest(),
+      api: client,
+      createGateway: (options) => new GatewayClient(options),
+      port: 0,
+      io: fullIo,
+      replayGuardSize: 1,
+    });
+    try {
+      const url = `http://127.0.0.1:${small.port}/interactions`;
+      const first = await sendInteraction({ url, type: 1 });
+      expect(first.response.status).toBe(200);
+      expect((await sendInteraction({ url, type: 1 })).response.status).toBe(503);
+      expect((await sendInteraction({ url, replay: first.interaction.id })).response.status).toBe(401);
+      const text = await (await fetch(`http://127.0.0.1:${small.port}/metrics`)).text();
+      expect(text).toMatch(/cordform_events_total\{event="interaction",result="overloaded"\} 1/);
+      expect(fullIo.stdout()).toContain('the replay guard is full');
+    } finally {
+      await small.stop();
+      await client.close();
+    }
   });
 
   it('counts interactions in cordform_events_total', async () => {

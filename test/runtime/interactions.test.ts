@@ -1,7 +1,14 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { publicKeyFromHex, ReplayGuard, verifyInteractionRequest } from '../../src/runtime/interaction-verify.js';
+import {
+  MAX_AGE_SECONDS,
+  MAX_SKEW_SECONDS,
+  REPLAY_WINDOW_MS,
+  publicKeyFromHex,
+  ReplayGuard,
+  verifyInteractionRequest,
+} from '../../src/runtime/interaction-verify.js';
 import { optionValues, parseInteraction } from '../../src/runtime/interactions.js';
 import { fuzzRuns } from '../support/fuzz.js';
 
@@ -67,17 +74,28 @@ describe('verifyInteractionRequest', () => {
 describe('ReplayGuard', () => {
   it('flags an id seen before', () => {
     const guard = new ReplayGuard();
-    expect(guard.check('a', NOW)).toBe(false);
-    expect(guard.check('a', NOW + 1000)).toBe(true);
-    expect(guard.check('b', NOW)).toBe(false);
+    expect(guard.check('a', NOW)).toBe('new');
+    expect(guard.check('a', NOW + 1000)).toBe('replay');
+    expect(guard.check('b', NOW)).toBe('new');
   });
 
-  it('is bounded in count (oldest dropped) and in time', () => {
+  it('remembers every id for the whole timestamp window (age limit + clock skew)', () => {
+    const guard = new ReplayGuard();
+    expect(REPLAY_WINDOW_MS).toBe((MAX_AGE_SECONDS + MAX_SKEW_SECONDS) * 1000);
+    guard.check('a', NOW);
+    for (let i = 0; i < 20_000; i += 1) guard.check(`other-${i}`, NOW + 1);
+    expect(guard.check('a', NOW + REPLAY_WINDOW_MS - 1)).toBe('replay');
+    expect(guard.check('a', NOW + REPLAY_WINDOW_MS)).toBe('new');
+  });
+
+  it('when full, refuses new ids instead of forgetting old ones, until they expire', () => {
     const guard = new ReplayGuard(3, 60_000);
-    for (const id of ['a', 'b', 'c', 'd']) guard.check(id, NOW);
+    for (const id of ['a', 'b', 'c']) expect(guard.check(id, NOW)).toBe('new');
+    expect(guard.check('d', NOW + 1)).toBe('full');
     expect(guard.size).toBe(3);
-    expect(guard.check('a', NOW)).toBe(false); // evicted by count
-    expect(guard.check('d', NOW + 61_000)).toBe(false); // expired
+    expect(guard.check('a', NOW + 2)).toBe('replay');
+    expect(guard.check('d', NOW + 60_000)).toBe('new');
+    expect(guard.check('a', NOW + 60_000)).toBe('new');
   });
 });
 

@@ -1,70 +1,29 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryIo } from '../../src/cli/io.js';
-import { startRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { verifySignature } from '../../src/runtime/signing.js';
 import { VERSION } from '../../src/version.js';
-import type { CommandDeclaration, Manifest } from '../../src/manifest/types.js';
 import {
   BOT_ID,
   DEPLOYS,
-  FakeDiscordApi,
-  FakeGateway,
   GENERAL,
   GUILD_ID,
   OTHER_GUILD_CHANNEL,
   command,
   eventually,
-  guild,
   httpPost,
-  manifest,
   message,
   replyJson,
   sendMessage,
   startTarget,
   thirdParty,
-  webhook,
   type Target,
 } from './fixtures.js';
+import { startFakeRuntime, stopFakeRuntimes } from './fake-runtime.js';
 
 const SIGNING_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const IM_TOKEN = 'im-bearer-token-0123456789';
 
-interface Harness {
-  runtime: Runtime;
-  api: FakeDiscordApi;
-  gateway: FakeGateway;
-  io: ReturnType<typeof createMemoryIo>;
-  metrics(): Promise<string>;
-  metric(name: string, labels: string): Promise<number>;
-}
-
-const running: Runtime[] = [];
 const targets: Target[] = [];
-
-async function start(commands: CommandDeclaration[], extra: Partial<Parameters<typeof startRuntime>[0]> = {}, m?: Manifest): Promise<Harness> {
-  const api = new FakeDiscordApi();
-  const gateway = new FakeGateway();
-  const io = createMemoryIo({ cwd: process.cwd() });
-  const runtime = await startRuntime({
-    manifest: m ?? manifest([guild(commands, { webhooks: [webhook('Deploys')] })]),
-    api,
-    createGateway: gateway.factory,
-    port: 0,
-    host: '127.0.0.1',
-    io,
-    node: 'test-node-1',
-    retry: { baseDelayMs: 10, maxDelayMs: 50, budgetMs: 3000 },
-    drainTimeoutMs: 5000,
-    ...extra,
-  });
-  running.push(runtime);
-  const metrics = async () => (await fetch(`http://127.0.0.1:${runtime.port}/metrics`)).text();
-  const metric = async (name: string, labels: string) => {
-    const line = (await metrics()).split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
-    return line ? Number(line.split(' ').pop()) : 0;
-  };
-  return { runtime, api, gateway, io, metrics, metric };
-}
+const start = startFakeRuntime;
 
 async function target(handler: Parameters<typeof startTarget>[0]): Promise<Target> {
   const t = await startTarget(handler);
@@ -72,9 +31,7 @@ async function target(handler: Parameters<typeof startTarget>[0]): Promise<Targe
   return t;
 }
 
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.stop()));
-});
+afterEach(stopFakeRuntimes);
 afterAll(async () => {
   await Promise.all(targets.splice(0).map((t) => t.close()));
 });
@@ -102,7 +59,9 @@ describe('HTTP_POST', () => {
     expect(got?.headers).toMatchObject({
       'x-cloudcord-botid': BOT_ID,
       'x-cloudcord-emitter': 'command:ping',
-      'x-cloudcord-apibase': 'http://127.0.0.1:1/api/v10',
+      // The runtime's own base URL (where the target may call back), not Discord's API.
+      'x-cloudcord-apibase': `http://127.0.0.1:${h.runtime.port}`,
+      'x-cordform-callback-token': expect.stringMatching(/^cft1\.[\w-]+\.[\w-]+$/),
       'x-cloudcord-node': 'test-node-1',
       'user-agent': `cordform/${VERSION} (test-node-1)`,
       'content-type': 'application/json',
@@ -121,6 +80,14 @@ describe('HTTP_POST', () => {
     expect(await h.metric('cordform_events_total', 'event="MESSAGE_CREATE",result="matched"')).toBe(1);
     expect(await h.metrics()).toContain('cordform_http_post_duration_seconds_count{outcome="ok"} 1');
     expect(h.io.stdout()).not.toContain(SIGNING_SECRET);
+    expect(h.io.stdout()).not.toContain(String(got?.headers['x-cordform-callback-token']));
+  });
+
+  it('X-CloudCord-APIBase is --public-url when given', async () => {
+    const h = await start([command('ping', [httpPost(pong.url)])], { publicUrl: 'https://cordform-0.cordform.example' });
+    h.gateway.emit(message('>ping'));
+    await h.api.waitForWrites(1);
+    expect(pong.received.at(-1)?.headers['x-cloudcord-apibase']).toBe('https://cordform-0.cordform.example');
   });
 
   it('204 or an empty 200 does nothing', async () => {
@@ -209,8 +176,8 @@ describe('HTTP_POST', () => {
       /* never answers */
     });
     const h = await start([command('hung', [httpPost(hung.url, { timeoutMs: 1500 })]), command('ping', [httpPost(pong.url)])], {
-      concurrencyPerTarget: 1,
-      maxQueuePerTarget: 1,
+      concurrencyPerCommand: 1,
+      maxQueuePerCommand: 1,
     });
     for (let i = 0; i < 5; i += 1) h.gateway.emit(message('>hung'));
     await eventually(async () => (await h.metric('cordform_events_dropped_total', 'reason="queue_full"')) === 3);
@@ -219,6 +186,28 @@ describe('HTTP_POST', () => {
     await h.api.waitForWrites(1);
     expect(Date.now() - before).toBeLessThan(1000);
     expect(await h.metric('cordform_actions_total', 'action="HTTP_POST",outcome="dropped"')).toBe(3);
+  });
+});
+
+describe('fairness per command', () => {
+  it('a hung endpoint uses up only its own command’s share, even when another command’s target shares its origin', async () => {
+    const server = await target((req, res) => {
+      if (req.url === '/hang') return; // never answers
+      replyJson(res, 200, { action: 'SEND_MESSAGE_TO_CHANNEL', parameters: { channel_id: GENERAL, message: 'still served' } });
+    });
+    const origin = new URL(server.url).origin;
+    const h = await start(
+      [command('slow', [httpPost(`${origin}/hang`, { timeoutMs: 3000 })]), command('fast', [httpPost(`${origin}/ok`)])],
+      { concurrencyPerCommand: 2, maxQueuePerCommand: 2 },
+    );
+    for (let i = 0; i < 8; i += 1) h.gateway.emit(message('>slow'));
+    // Two hang, two wait, four are dropped: the slow command's share is full.
+    await eventually(async () => (await h.metric('cordform_events_dropped_total', 'reason="queue_full"')) === 4);
+    const before = Date.now();
+    h.gateway.emit(message('>fast'));
+    await h.api.waitForWrites(1);
+    expect(Date.now() - before).toBeLessThan(1000);
+    expect(h.api.created.map((c) => c.body.content)).toEqual(['still served']);
   });
 });
 

@@ -1,33 +1,16 @@
-import { execFile, spawn } from 'node:child_process';
-import { stat, readdir } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { createMemoryIo } from '../../src/cli/io.js';
+import { ensureBuilt } from '../support/cordform-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin/cordform');
 const READY = /^sandbox listening on http:\/\/127\.0\.0\.1:(\d+)\n$/;
-
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? await newestMtime(path) : (await stat(path)).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm run build` when dist/ is older than src/sandbox (the bin imports dist/cli/main.js). */
-async function ensureBuilt(): Promise<void> {
-  const built = await stat(join(root, 'dist/sandbox/server.js')).then((s) => s.mtimeMs, () => 0);
-  const sources = Math.max(await newestMtime(join(root, 'src/sandbox')), (await stat(join(root, 'src/cli/commands/sandbox.ts'))).mtimeMs);
-  if (built >= sources) return;
-  // Other folders may be mid-change and fail type checking; tsc still emits, which is all we need.
-  await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root }).catch(() => {});
-}
 
 describe('cordform sandbox (in-process)', () => {
   it('prints exactly one ready line, serves the API, stops with exit 0 on abort', async () => {
@@ -59,6 +42,28 @@ describe('cordform sandbox (in-process)', () => {
       const io = createMemoryIo({ cwd: root });
       expect(await runCli(args, io)).toBe(1);
       expect(io.stderr()).toMatch(message);
+    }
+  });
+
+  it('a taken port or a bad --host is a plain error with exit 1, never "internal error"', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const cases: Array<[string[], string]> = [
+        [['sandbox', '--port', String(port)], `port ${port} is in use`],
+        [['sandbox', '--host', '203.0.113.7'], 'address not available'],
+        [['sandbox', '--host', 'no-such-host.invalid'], 'cannot resolve host "no-such-host.invalid"'],
+      ];
+      for (const [args, message] of cases) {
+        const io = createMemoryIo({ cwd: root });
+        expect(await runCli(args, io)).toBe(1);
+        expect(io.stderr()).toContain(message);
+        expect(io.stderr()).toContain('[listen_failed]');
+        expect(io.stderr()).not.toContain('internal error');
+      }
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
     }
   });
 

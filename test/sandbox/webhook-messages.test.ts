@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { RawGatewayClient } from '../gateway/helpers.js';
-import { Api, BOT, createWebhook, DEPLOYS, GENERAL, GUILD_ID, sleep, startTestSandbox, USER_ID } from './helpers.js';
+import { Api, BOT, OTHER_BOT, createWebhook, DEPLOYS, GENERAL, GUILD_ID, sleep, startTestSandbox, USER_ID } from './helpers.js';
 
 /**
  * Get / Edit / Delete Webhook Message (https://discord.com/developers/docs/resources/webhook#get-webhook-message)
@@ -326,7 +326,8 @@ describe('gateway', () => {
     const deaf = await RawGatewayClient.connect(sandbox.gatewayUrl);
     try {
       await listener.identify(BOT.token, GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT);
-      await deaf.identify(BOT.token, GUILDS);
+      // Another bot in the guild: a second IDENTIFY of BOT this soon would get op 9 (max_concurrency).
+      await deaf.identify(OTHER_BOT.token, GUILDS);
       const sent = await execute({ content: 'v1' });
       const created = await listener.next((f) => f.t === 'MESSAGE_CREATE');
       expect(created.d).toMatchObject({ id: sent.id, content: 'v1' });

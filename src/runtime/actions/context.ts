@@ -8,6 +8,7 @@ import type { ActionOutcome, RuntimeMetrics } from '../metrics.js';
 import type { OutboundHttp } from '../outbound-http.js';
 import type { GatewayMessage } from '../router.js';
 import type { TemplateContext } from '../templates.js';
+import type { CallbackScope } from '../callbacks/callback-token.js';
 
 /** Retry budget for THIRD_PARTY_MESSAGE. */
 export interface RetryPolicy {
@@ -31,7 +32,10 @@ export interface ActionContext {
   metrics: RuntimeMetrics;
   logger: RuntimeLogger;
   botUserId: string;
-  apiBase: string;
+  /** This runtime's public base URL: X-CloudCord-APIBase, where targets call back. */
+  publicUrl: string;
+  /** Mints X-Cordform-Callback-Token for each HTTP_POST (callbacks/callback-token.ts). */
+  callbackTokens: { mint(scope: CallbackScope): string };
   /** `hostname-pid`: X-CloudCord-Node and the User-Agent's comment. */
   node: string;
   /** Aborted when a stopping runtime gives up waiting for in-flight work. */
@@ -97,6 +101,15 @@ export async function withDeadline<T>(
   } finally {
     limit.clear();
   }
+}
+
+/**
+ * The queue lane (and outbound connection pool) of an invocation's HTTP work: one per
+ * command, so a hung target uses up only the share of the commands bound to it, never that
+ * of another command, even one whose target shares the origin.
+ */
+export function commandLane(event: Pick<CommandEvent, 'guild' | 'command'>): string {
+  return `command:${event.guild.id}:${event.command.name}`;
 }
 
 export function errorMessage(error: unknown): string {

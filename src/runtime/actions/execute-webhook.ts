@@ -11,8 +11,10 @@ import {
 import { allowedMentions, truncateContent } from './send-message.js';
 
 /**
- * EXECUTE_WEBHOOK: post through a webhook the manifest declares. Its token is looked up
- * live (GET /guilds/{id}/webhooks, cached briefly in memory) and never stored or logged.
+ * EXECUTE_WEBHOOK: post through a webhook the manifest declares — one the bot owns, or the
+ * one the manifest pins by `id:`. Its token is looked up live (GET /guilds/{id}/webhooks,
+ * cached briefly in memory) and never stored or logged. When there is none, the action
+ * fails (logged, counted in cordform_webhook_unavailable_total) rather than borrow another.
  */
 export async function executeDeclaredWebhook(
   ctx: ActionContext,
@@ -21,7 +23,14 @@ export async function executeDeclaredWebhook(
 ): Promise<ActionResult> {
   const detail = { webhook: action.webhook.name, channel_id: action.webhook.channel };
   const live = await ctx.directory.webhook(action.webhook, ctx.botUserId);
-  if (!live) return { outcome: 'error', detail: { ...detail, error: 'webhook does not exist (run cordform apply)' } };
+  if (!live) {
+    ctx.metrics.webhooksUnavailable.inc({ reason: action.webhook.id === undefined ? 'not_created' : 'pinned_missing' });
+    const error =
+      action.webhook.id === undefined
+        ? `no webhook "${action.webhook.name}" owned by the bot exists in channel ${action.webhook.channel} (run cordform apply to create it; webhooks of other bots or users are never used)`
+        : `the webhook pinned by id ${action.webhook.id} does not exist or has no token`;
+    return { outcome: 'error', detail: { ...detail, error } };
+  }
   const content = action.content === undefined ? undefined : truncateContent(action.content);
   if (!content && !action.embeds?.length) return { outcome: 'nothing', detail: { ...detail, reason: 'empty message' } };
   const { signal, clear } = deadline(ctx, DISCORD_ACTION_DEADLINE_MS);

@@ -4,7 +4,7 @@ import { QueueFullError } from '../dispatch-queue.js';
 import { OutboundHttpError, failureOutcome } from '../outbound-http.js';
 import { parseReplyAction, type ReplyAction } from '../reply-actions.js';
 import { signatureHeaders } from '../signing.js';
-import { errorMessage, withDeadline, type ActionContext, type ActionResult, type CommandEvent } from './context.js';
+import { commandLane, errorMessage, withDeadline, type ActionContext, type ActionResult, type CommandEvent } from './context.js';
 
 /**
  * HTTP_POST, after CloudCord's contract (../shared/seeds/cloudcord-http-post-action.md):
@@ -18,16 +18,17 @@ export interface HttpPostResult extends ActionResult {
 }
 
 export function httpPostHeaders(
-  ctx: Pick<ActionContext, 'botUserId' | 'apiBase' | 'node'>,
+  ctx: Pick<ActionContext, 'botUserId' | 'publicUrl' | 'node'>,
   event: Pick<CommandEvent, 'command'>,
   action: Pick<HttpPostAction, 'headers' | 'signingSecret'>,
-  delivery: { id: string; body: string; timestamp: number },
+  delivery: { id: string; body: string; timestamp: number; callbackToken: string },
 ): Record<string, string> {
   return {
     ...action.headers,
     'x-cloudcord-botid': ctx.botUserId,
     'x-cloudcord-emitter': `command:${event.command.name}`,
-    'x-cloudcord-apibase': ctx.apiBase,
+    'x-cloudcord-apibase': ctx.publicUrl,
+    'x-cordform-callback-token': delivery.callbackToken,
     'x-cloudcord-node': ctx.node,
     'user-agent': userAgent(ctx.node),
     'content-type': 'application/json',
@@ -43,9 +44,11 @@ export async function postToTarget(ctx: ActionContext, event: CommandEvent, acti
     id: event.message.id,
     body,
     timestamp: Math.floor(Date.now() / 1000),
+    callbackToken: ctx.callbackTokens.mint({ guildId: event.guild.id, command: event.command.name, sourceId: event.message.id }),
   });
   const started = performance.now();
-  const result = await withDeadline(ctx, action.timeoutMs, (signal) => send(ctx, action, { body, headers, signal }));
+  const lane = commandLane(event);
+  const result = await withDeadline(ctx, action.timeoutMs, (signal) => send(ctx, action, lane, { body, headers, signal }));
   ctx.metrics.httpPostDuration.observe({ outcome: result.outcome }, (performance.now() - started) / 1000);
   return result;
 }
@@ -53,14 +56,15 @@ export async function postToTarget(ctx: ActionContext, event: CommandEvent, acti
 async function send(
   ctx: ActionContext,
   action: HttpPostAction,
+  lane: string,
   request: { body: string; headers: Record<string, string>; signal: AbortSignal },
 ): Promise<HttpPostResult> {
   const target = targetKey(action.url);
   let response;
   try {
     response = await ctx.queue.run(
-      target,
-      () => ctx.http.post({ url: action.url, timeoutMs: action.timeoutMs, ...request }),
+      lane,
+      () => ctx.http.post({ url: action.url, timeoutMs: action.timeoutMs, lane, ...request }),
       request.signal,
     );
   } catch (error) {
@@ -79,7 +83,7 @@ async function send(
   return { outcome: 'ok', detail: { ...detail, reply: parsed.reply.action }, reply: parsed.reply };
 }
 
-/** Queue and connection-pool key: the origin (never logged with credentials or path). */
+/** A target as logged: its origin (never credentials or path). */
 export function targetKey(url: string): string {
   try {
     return new URL(url).origin;

@@ -20,7 +20,8 @@ type Attempt =
   | { done: true; result: ActionResult }
   | { done: false; result: ActionResult; retryAfterMs?: number };
 
-export async function sendThirdPartyMessage(ctx: ActionContext, action: ThirdPartyAction): Promise<ActionResult> {
+/** `lane` is the invoking command's (commandLane): its queue share and connection pool. */
+export async function sendThirdPartyMessage(ctx: ActionContext, action: ThirdPartyAction, lane: string): Promise<ActionResult> {
   const { attempts, budgetMs } = ctx.retry;
   const giveUpAt = Date.now() + budgetMs;
   const body = JSON.stringify({ userId: action.userId, message: action.message });
@@ -28,7 +29,7 @@ export async function sendThirdPartyMessage(ctx: ActionContext, action: ThirdPar
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     const remaining = giveUpAt - Date.now();
     if (remaining <= 0) break;
-    const step = await attemptOnce(ctx, action, body, Math.min(action.timeoutMs, remaining));
+    const step = await attemptOnce(ctx, action, lane, body, Math.min(action.timeoutMs, remaining));
     last = { ...step.result, detail: { ...step.result.detail, attempts: attempt } };
     if (step.done || attempt === attempts) break;
     const wait = step.retryAfterMs ?? backoff(ctx, attempt);
@@ -43,26 +44,26 @@ export async function sendThirdPartyMessage(ctx: ActionContext, action: ThirdPar
   return last;
 }
 
-function attemptOnce(ctx: ActionContext, action: ThirdPartyAction, body: string, timeoutMs: number): Promise<Attempt> {
-  return withDeadline(ctx, timeoutMs, (signal) => attemptWithin(ctx, action, body, timeoutMs, signal));
+function attemptOnce(ctx: ActionContext, action: ThirdPartyAction, lane: string, body: string, timeoutMs: number): Promise<Attempt> {
+  return withDeadline(ctx, timeoutMs, (signal) => attemptWithin(ctx, action, { lane, body, timeoutMs, signal }));
 }
 
 async function attemptWithin(
   ctx: ActionContext,
   action: ThirdPartyAction,
-  body: string,
-  timeoutMs: number,
-  signal: AbortSignal,
+  request: { lane: string; body: string; timeoutMs: number; signal: AbortSignal },
 ): Promise<Attempt> {
+  const { lane, body, timeoutMs, signal } = request;
   const target = targetKey(action.url);
   let response: OutboundResponse;
   try {
     response = await ctx.queue.run(
-      target,
+      lane,
       () =>
         ctx.http.post({
           url: action.url,
           timeoutMs,
+          lane,
           signal,
           body,
           headers: {

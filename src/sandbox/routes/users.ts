@@ -1,6 +1,7 @@
 import type { APIGatewayBotInfo } from '../../discord/types.js';
 import { majorNone, type ApiRoute } from '../context.js';
 import { toCurrentUser } from '../serialize.js';
+import { recommendedShardCount } from '../shard-rules.js';
 
 /** The current bot (https://discord.com/developers/docs/resources/user#get-current-user) and its gateway. */
 export const userRoutes: ApiRoute[] = [
@@ -22,7 +23,7 @@ export const userRoutes: ApiRoute[] = [
       // https://discord.com/developers/docs/events/gateway#get-gateway-bot
       const body: APIGatewayBotInfo = {
         url: ctx.core.gatewayUrl(),
-        shards: 1,
+        shards: recommendedShardCount(ctx.bot!.sharding, ctx.core.state.world.guildsOf(ctx.bot!.id).length),
         session_start_limit: ctx.core.sessionStarts.snapshot(ctx.bot!.id),
       };
       return { status: 200, body };

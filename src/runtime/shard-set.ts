@@ -1,0 +1,109 @@
+import type { DiscordApi } from '../discord/api.js';
+import type { GatewayClientOptions, GatewayStatus } from '../discord/gateway-client.js';
+import { IdentifyGate } from '../discord/identify-gate.js';
+import { SessionStartBudget } from '../discord/session-start-budget.js';
+import { shardForGuild } from '../discord/sharding.js';
+import type { APIGatewayBotInfo } from '../discord/types.js';
+
+/**
+ * Which gateway shards this process runs, on Discord's terms and with no coordinator
+ * (https://discord.com/developers/docs/events/gateway#sharding):
+ * - unsharded (the default): one connection, every guild;
+ * - `--shard I/N`: one connection identifying as `[I, N]`; the platform starts one process
+ *   per shard (a StatefulSet ordinal), so two processes never handle the same guild;
+ * - `--shards auto`: every shard GET /gateway/bot recommends, in this one process.
+ * Identifies follow max_concurrency through one IdentifyGate, whose stagger from the shard
+ * id also keeps separately started processes apart; all shards share one session start
+ * budget, since Discord's limit is "global and across all shards".
+ */
+export type ShardSpec = { kind: 'fixed'; id: number; count: number } | { kind: 'auto' };
+
+export interface ShardPlan {
+  /** Total shard count; null when unsharded. */
+  count: number | null;
+  /** The shards this process runs. */
+  ids: number[];
+  /** For logs and the metrics' `shard` label: "1/4", "0-3/4"; null when unsharded. */
+  label: string | null;
+  /** GET /gateway/bot as read for the plan (null when unsharded: each client asks itself). */
+  gatewayBot: APIGatewayBotInfo | null;
+}
+
+/** What the runtime needs from a gateway connection (GatewayClient, or a test double). */
+export interface GatewayConnection {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): GatewayStatus;
+  closed(): Promise<void>;
+}
+
+export async function planShards(spec: ShardSpec | undefined, api: Pick<DiscordApi, 'getGatewayBot'>): Promise<ShardPlan> {
+  if (!spec) return { count: null, ids: [0], label: null, gatewayBot: null };
+  const gatewayBot = await api.getGatewayBot();
+  const count = spec.kind === 'auto' ? Math.max(1, gatewayBot.shards) : spec.count;
+  const ids = spec.kind === 'auto' ? Array.from({ length: count }, (_, i) => i) : [spec.id];
+  return { count, ids, label: shardLabel(ids, count), gatewayBot };
+}
+
+export function shardLabel(ids: readonly number[], count: number): string {
+  const first = ids[0] ?? 0;
+  const last = ids[ids.length - 1] ?? first;
+  return `${first === last ? first : `${first}-${last}`}/${count}`;
+}
+
+/** True when this process handles the guild's events (Discord's `(guild_id >> 22) % N`). */
+export function ownsGuild(plan: ShardPlan, guildId: string | undefined): boolean {
+  if (plan.count === null) return true;
+  return plan.ids.includes(shardForGuild(guildId, plan.count));
+}
+
+export interface ShardSet extends GatewayConnection {
+  /** Per shard, for the readiness gauge. */
+  shards(): Array<{ id: number; status: GatewayStatus }>;
+}
+
+type BaseOptions = Omit<GatewayClientOptions, 'shard' | 'identifyGate' | 'gatewayBot' | 'sessionStarts'>;
+
+/** One gateway connection per planned shard, started and stopped together. */
+export function createShardSet(
+  plan: ShardPlan,
+  base: BaseOptions,
+  createGateway: (options: GatewayClientOptions) => GatewayConnection,
+): ShardSet {
+  const info = plan.gatewayBot;
+  const shared: Partial<GatewayClientOptions> =
+    plan.count === null || info === null
+      ? {}
+      : {
+          gatewayBot: info,
+          sessionStarts: SessionStartBudget.from(info.session_start_limit),
+          identifyGate: new IdentifyGate({ maxConcurrency: info.session_start_limit.max_concurrency ?? 1 }),
+        };
+  const shards = plan.ids.map((id) => ({
+    id,
+    gateway: createGateway({ ...base, ...shared, ...(plan.count === null ? {} : { shard: [id, plan.count] as const }) }),
+  }));
+  return {
+    async start() {
+      await Promise.all(shards.map((shard) => shard.gateway.start()));
+    },
+    async stop() {
+      await Promise.all(shards.map((shard) => shard.gateway.stop()));
+    },
+    status() {
+      const statuses = shards.map((shard) => shard.gateway.status());
+      const only = statuses.length === 1 ? statuses[0] : undefined;
+      return {
+        ready: statuses.every((status) => status.ready),
+        sessionId: only?.sessionId ?? null,
+        sequence: only?.sequence ?? null,
+        resumes: statuses.reduce((sum, status) => sum + status.resumes, 0),
+        reconnects: statuses.reduce((sum, status) => sum + status.reconnects, 0),
+      };
+    },
+    async closed() {
+      await Promise.all(shards.map((shard) => shard.gateway.closed()));
+    },
+    shards: () => shards.map((shard) => ({ id: shard.id, status: shard.gateway.status() })),
+  };
+}
