@@ -1,14 +1,14 @@
-import { IDENTIFY_INTERVAL_MS, identifyStaggerMs, rateLimitKey } from './sharding.js';
+import { IDENTIFY_INTERVAL_MS, identifyStaggerMs, nextIdentifySlot, rateLimitKey } from './sharding.js';
 
 /**
  * When each shard of this process may send IDENTIFY, after Discord's max_concurrency rule
  * (https://discord.com/developers/docs/events/gateway#sharding-max-concurrency): shards share
  * a rate-limit key `shard_id % max_concurrency`, one IDENTIFY per key per 5 s, buckets
  * started in order. Within the process the gate serialises each key; across processes
- * (one per shard, no coordinator) the deterministic stagger from the shard id keeps
- * processes that start together apart (sharding.ts). A shard that still collides — a pod
- * restarted while another of its key reconnects — gets op 9 and tries again, as Discord
- * expects.
+ * (one per shard, no coordinator) each bucket identifies only in its own slot of the wall
+ * clock when the shard count is known (`nextIdentifySlot`, sharding.ts), else after a
+ * stagger from the process start. A shard that still collides — clocks far apart — gets
+ * op 9 and tries again, as Discord expects.
  *
  * A ticket's 5 s start when IDENTIFY actually went out (`sent()`), not when the ticket was
  * granted: opening the WebSocket takes a moment that must not eat into the spacing.
@@ -22,8 +22,10 @@ export interface IdentifyTicket {
 
 export interface IdentifyGateOptions {
   maxConcurrency: number;
+  /** Total shards across every process: enables the wall-clock slots that keep processes apart. */
+  shardCount?: number;
   intervalMs?: number;
-  /** When the process started (stagger origin); default now. */
+  /** When the process started (stagger origin without a shard count); default now. */
   startedAt?: number;
   now?: () => number;
   /** A ticket neither sent nor cancelled within this time counts as sent (default 15 s). */
@@ -70,7 +72,7 @@ export class IdentifyGate {
       };
       const waiter: Waiter = {
         shardId,
-        readyAt: this.startedAt + identifyStaggerMs(shardId, this.maxConcurrency, this.intervalMs),
+        readyAt: this.readyAt(shardId),
         grant: (ticket) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(ticket);
@@ -83,6 +85,12 @@ export class IdentifyGate {
       lane.waiters.sort((a, b) => a.readyAt - b.readyAt || a.shardId - b.shardId);
       this.pump(lane);
     });
+  }
+
+  private readyAt(shardId: number): number {
+    const { shardCount } = this.options;
+    if (shardCount !== undefined) return nextIdentifySlot(this.now(), shardId, shardCount, this.maxConcurrency, this.intervalMs);
+    return this.startedAt + identifyStaggerMs(shardId, this.maxConcurrency, this.intervalMs);
   }
 
   private lane(key: number): Lane {

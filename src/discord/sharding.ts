@@ -32,6 +32,35 @@ export function rateLimitKey(shardId: number, maxConcurrency: number): number {
  * from its shard id alone, so processes started together never identify in the same
  * bucket at once, with no coordination between them.
  */
+/**
+ * Across processes, a stagger counted from each process's start keeps shards apart only
+ * when the processes start together — on a busy node they do not. So when the shard count
+ * is known, each bucket (floor(S / max_concurrency)) gets its own repeating slot on the
+ * wall clock: bucket b may IDENTIFY in [b·slot, b·slot + grace) of every cycle of
+ * buckets·slot ms. The slot is the 5 s interval plus a margin for the time a WebSocket takes
+ * to open, so two buckets' IDENTIFYs stay 5 s apart whenever each process started, with only
+ * NTP-synchronised clocks in common. Returns when shard `shardId` may next start.
+ */
+export const IDENTIFY_SLOT_MARGIN_MS = 1000;
+export const IDENTIFY_SLOT_GRACE_MS = 250;
+
+export function nextIdentifySlot(
+  now: number,
+  shardId: number,
+  shardCount: number,
+  maxConcurrency: number,
+  intervalMs = IDENTIFY_INTERVAL_MS,
+): number {
+  const concurrency = Math.max(1, maxConcurrency);
+  const buckets = Math.ceil(Math.max(1, shardCount) / concurrency);
+  if (buckets <= 1) return now;
+  const slotMs = intervalMs + IDENTIFY_SLOT_MARGIN_MS;
+  const cycle = buckets * slotMs;
+  const start = Math.floor(now / cycle) * cycle + (Math.floor(shardId / concurrency) % buckets) * slotMs;
+  if (now >= start && now < start + IDENTIFY_SLOT_GRACE_MS) return now;
+  return start > now ? start : start + cycle;
+}
+
 export function identifyStaggerMs(shardId: number, maxConcurrency: number, intervalMs = IDENTIFY_INTERVAL_MS): number {
   return Math.floor(shardId / Math.max(1, maxConcurrency)) * intervalMs;
 }

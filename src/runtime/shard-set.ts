@@ -77,7 +77,7 @@ export function createShardSet(
       : {
           gatewayBot: info,
           sessionStarts: SessionStartBudget.from(info.session_start_limit),
-          identifyGate: new IdentifyGate({ maxConcurrency: info.session_start_limit.max_concurrency ?? 1 }),
+          identifyGate: new IdentifyGate({ maxConcurrency: info.session_start_limit.max_concurrency ?? 1, shardCount: plan.count }),
         };
   const shards = plan.ids.map((id) => ({
     id,

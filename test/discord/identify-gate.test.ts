@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdentifyGate } from '../../src/discord/identify-gate.js';
-import { identifyStaggerMs, rateLimitKey, shardForGuild } from '../../src/discord/sharding.js';
+import { identifyStaggerMs, nextIdentifySlot, rateLimitKey, shardForGuild } from '../../src/discord/sharding.js';
 
 /**
  * Discord's max_concurrency (https://discord.com/developers/docs/events/gateway#sharding-max-concurrency):
@@ -58,6 +58,30 @@ describe('IdentifyGate', () => {
     const processB = new IdentifyGate({ maxConcurrency: 1, intervalMs: INTERVAL, startedAt: started });
     const [a, b] = await Promise.all([grantTimes(processA, [0], started), grantTimes(processB, [1], started)]);
     expect(b[1]! - a[0]!).toBeGreaterThanOrEqual(INTERVAL - 5);
+  });
+
+  it('with the shard count, two processes started at different moments identify in their own clock slots', async () => {
+    const processA = new IdentifyGate({ maxConcurrency: 1, intervalMs: INTERVAL, shardCount: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 37)); // B starts later, as on a busy node
+    const processB = new IdentifyGate({ maxConcurrency: 1, intervalMs: INTERVAL, shardCount: 2 });
+    const at = async (gate: IdentifyGate, shard: number) => {
+      const ticket = await gate.acquire(shard);
+      ticket.sent();
+      return Date.now();
+    };
+    const [a, b] = await Promise.all([at(processA, 0), at(processB, 1)]);
+    expect(Math.abs(b - a)).toBeGreaterThanOrEqual(INTERVAL - 5);
+  });
+
+  it('slots repeat per cycle of buckets, with a small grace at the start of a slot', () => {
+    // 2 shards, max_concurrency 1, 5 s interval: 6 s slots, a 12 s cycle.
+    expect(nextIdentifySlot(12_000, 0, 2, 1)).toBe(12_000);
+    expect(nextIdentifySlot(12_100, 0, 2, 1)).toBe(12_100);
+    expect(nextIdentifySlot(13_000, 0, 2, 1)).toBe(24_000);
+    expect(nextIdentifySlot(13_000, 1, 2, 1)).toBe(18_000);
+    expect(nextIdentifySlot(19_000, 1, 2, 1)).toBe(30_000);
+    // All shards in one bucket (max_concurrency covers them): no wait.
+    expect(nextIdentifySlot(13_000, 3, 4, 16)).toBe(13_000);
   });
 
   it('the interval counts from when IDENTIFY was sent; a cancelled ticket frees the key at once', async () => {
