@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { GatewayHub } from './gateway.js';
-import type { SessionStartLimiter } from './session-starts.js';
-import type { BucketName } from './rate-limit-profile.js';
-import type { SandboxState } from './state.js';
-import type { WorldBot } from './world.js';
+import type { GatewayHub } from './gateway/server.js';
+import type { SessionStartLimiter } from './gateway/session-starts.js';
+import type { BucketName } from './http/rate-limit-profile.js';
+import type { SandboxState } from './store/state.js';
+import type { WorldBot } from './store/world.js';
 
 /** What every route handler can reach: the data, the gateway hub and the public URLs. */
 export interface SandboxCore {

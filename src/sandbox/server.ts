@@ -3,26 +3,26 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { APIMessage } from '../discord/types.js';
 import { GatewayCloseCode } from '../discord/gateway-protocol.js';
 import { CordformError } from '../errors.js';
-import { API_ROUTES, handleRequest } from './api-handler.js';
+import { API_ROUTES, handleRequest } from './http/api-handler.js';
 import type { SandboxCore } from './context.js';
-import { FaultInjector, type FaultSet, type FaultSpec } from './faults.js';
-import { attachGateway, GATEWAY_PATH, type GatewayHub } from './gateway.js';
+import { FaultInjector, type FaultSet, type FaultSpec } from './http/faults.js';
+import { attachGateway, GATEWAY_PATH, type GatewayHub } from './gateway/server.js';
 import { postMessageAsUser } from './routes/admin.js';
-import { loadStateFile, StatePersister } from './persistence.js';
-import { RateLimiter } from './rate-limit.js';
-import { resolveRateLimits, type RateLimitProfile } from './rate-limit-profile.js';
-import { RequestLog, type RequestLogEntry } from './request-log.js';
-import { assertSeed } from './seed.js';
-import { DEFAULT_SEED, type SandboxSeed } from './seed-types.js';
-import { toApiUser, toGatewayGuild } from './serialize.js';
-import { DEFAULT_SESSION_START_TOTAL, SessionStartLimiter } from './session-starts.js';
-import { SandboxState } from './state.js';
+import { loadStateFile, StatePersister } from './store/persistence.js';
+import { RateLimiter } from './http/rate-limit.js';
+import { resolveRateLimits, type RateLimitProfile } from './http/rate-limit-profile.js';
+import { RequestLog, type RequestLogEntry } from './http/request-log.js';
+import { assertSeed } from './store/seed.js';
+import { DEFAULT_SEED, type SandboxSeed } from './store/seed-types.js';
+import { toApiUser, toGatewayGuild } from './store/serialize.js';
+import { DEFAULT_SESSION_START_TOTAL, SessionStartLimiter } from './gateway/session-starts.js';
+import { SandboxState } from './store/state.js';
 
-export { DEFAULT_SEED } from './seed-types.js';
-export { parseSeed, readSeedFile } from './seed.js';
-export type { SandboxSeed } from './seed-types.js';
-export { readFaultFile, type FaultSet, type FaultSpec, type FaultsSnapshot } from './faults.js';
-export { DISCORD_RATE_LIMITS, readRateLimitProfile, type RateLimitProfile } from './rate-limit-profile.js';
+export { DEFAULT_SEED } from './store/seed-types.js';
+export { parseSeed, readSeedFile } from './store/seed.js';
+export type { SandboxSeed } from './store/seed-types.js';
+export { readFaultFile, type FaultSet, type FaultSpec, type FaultsSnapshot } from './http/faults.js';
+export { DISCORD_RATE_LIMITS, readRateLimitProfile, type RateLimitProfile } from './http/rate-limit-profile.js';
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */
@@ -33,7 +33,7 @@ export interface SandboxOptions {
   seed?: SandboxSeed;
   /** Load from and persist to this file (atomically, after every mutation). */
   statePath?: string;
-  /** Default 'discord' (src/sandbox/rate-limit-profile.ts); 'off' = no limits and no rate-limit headers. */
+  /** Default 'discord' (src/sandbox/http/rate-limit-profile.ts); 'off' = no limits and no rate-limit headers. */
   rateLimits?: 'discord' | 'off' | RateLimitProfile;
   /** Gateway HELLO heartbeat_interval; default 41250 ms as Discord. */
   gatewayHeartbeatMs?: number;

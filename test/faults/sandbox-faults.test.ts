@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
-import { readFaultFile } from '../../src/sandbox/faults.js';
+import { readFaultFile } from '../../src/sandbox/http/faults.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { BOT, GENERAL } from '../sandbox/helpers.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CordformError } from '../../src/errors.js';
-import { loadStateFile, StatePersister, writeFileAtomic } from '../../src/sandbox/persistence.js';
+import { loadStateFile, StatePersister, writeFileAtomic } from '../../src/sandbox/store/persistence.js';
 import { createWebhook, DEPLOYS, GENERAL, startTestSandbox, USER_ID } from './helpers.js';
 
 let dir: string;

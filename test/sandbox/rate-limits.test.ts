@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/sandbox/rate-limit.js';
-import { DISCORD_RATE_LIMITS, parseRateLimitProfile, type RateLimitProfile } from '../../src/sandbox/rate-limit-profile.js';
+import { RateLimiter } from '../../src/sandbox/http/rate-limit.js';
+import { DISCORD_RATE_LIMITS, parseRateLimitProfile, type RateLimitProfile } from '../../src/sandbox/http/rate-limit-profile.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { Api, BOT, createWebhook, DEPLOYS, GENERAL, OTHER_BOT, sleep, startTestSandbox, type ApiResponse } from './helpers.js';
 

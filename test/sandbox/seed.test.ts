@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CordformError } from '../../src/errors.js';
-import { computeChannelPermissions, Perm } from '../../src/sandbox/permissions.js';
-import { readRateLimitProfile, DISCORD_RATE_LIMITS } from '../../src/sandbox/rate-limit-profile.js';
+import { computeChannelPermissions, Perm } from '../../src/sandbox/store/permissions.js';
+import { readRateLimitProfile, DISCORD_RATE_LIMITS } from '../../src/sandbox/http/rate-limit-profile.js';
 import { DEFAULT_SEED, parseSeed, startSandbox } from '../../src/sandbox/server.js';
 import { Api, BOT, OTHER_BOT } from './helpers.js';
 

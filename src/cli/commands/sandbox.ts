@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CordformError } from '../../errors.js';
-import { readFaultFile } from '../../sandbox/faults.js';
-import { readRateLimitProfile, type RateLimitProfile } from '../../sandbox/rate-limit-profile.js';
-import { readSeedFile } from '../../sandbox/seed.js';
+import { readFaultFile } from '../../sandbox/http/faults.js';
+import { readRateLimitProfile, type RateLimitProfile } from '../../sandbox/http/rate-limit-profile.js';
+import { readSeedFile } from '../../sandbox/store/seed.js';
 import { startSandbox, type SandboxOptions } from '../../sandbox/server.js';
 import type { CliIo } from '../io.js';
 

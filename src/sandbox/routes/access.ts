@@ -5,10 +5,10 @@ import {
   unknownChannel,
   unknownGuild,
   unknownWebhook,
-} from '../errors.js';
-import { hasPermission, Perm } from '../permissions.js';
-import type { StoredWebhook } from '../webhook-store.js';
-import type { WorldBot, WorldChannel, WorldGuild } from '../world.js';
+} from '../http/errors.js';
+import { hasPermission, Perm } from '../store/permissions.js';
+import type { StoredWebhook } from '../store/webhook-store.js';
+import type { WorldBot, WorldChannel, WorldGuild } from '../store/world.js';
 
 /**
  * Lookups with Discord's errors: unknown resource → 404 (10003/10004/10015), not a member or

@@ -1,12 +1,12 @@
 import type { SandboxCore, RouteResult } from '../context.js';
-import { FieldErrors, FormErrors, unknownChannel, unknownMember, unknownUser } from '../errors.js';
-import { createUserMessage, type SandboxMessage } from '../messages.js';
-import type { FaultInjector } from '../faults.js';
-import type { RequestLog } from '../request-log.js';
-import { toApiWebhook } from '../serialize.js';
+import { FieldErrors, FormErrors, unknownChannel, unknownMember, unknownUser } from '../http/errors.js';
+import { createUserMessage, type SandboxMessage } from '../resources/messages.js';
+import type { FaultInjector } from '../http/faults.js';
+import type { RequestLog } from '../http/request-log.js';
+import { toApiWebhook } from '../store/serialize.js';
 import { faultAdminRoutes } from './faults-admin.js';
-import { isSnowflake } from '../snowflake.js';
-import { checkMessageBody, requireObject } from '../validation.js';
+import { isSnowflake } from '../store/snowflake.js';
+import { checkMessageBody, requireObject } from '../resources/validation.js';
 
 /**
  * The sandbox's own API under `/__sandbox` (not Discord's): no auth, no rate limits, not in

@@ -1,9 +1,9 @@
 import { majorParam, type ApiRoute } from '../context.js';
-import { FieldErrors, FormErrors } from '../errors.js';
-import { createUserMessage } from '../messages.js';
-import { Perm } from '../permissions.js';
-import { isSnowflake } from '../snowflake.js';
-import { checkMessageBody } from '../validation.js';
+import { FieldErrors, FormErrors } from '../http/errors.js';
+import { createUserMessage } from '../resources/messages.js';
+import { Perm } from '../store/permissions.js';
+import { isSnowflake } from '../store/snowflake.js';
+import { checkMessageBody } from '../resources/validation.js';
 import { requireChannel, requireChannelPermission } from './access.js';
 
 /**

@@ -1,9 +1,9 @@
 import { majorParam, type ApiRoute } from '../context.js';
-import { unknownMember, unknownUser } from '../errors.js';
-import { hasPermission, Perm } from '../permissions.js';
-import { toApiChannel, toApiGuild, toApiMember } from '../serialize.js';
-import { isSnowflake } from '../snowflake.js';
-import type { WorldChannel } from '../world.js';
+import { unknownMember, unknownUser } from '../http/errors.js';
+import { hasPermission, Perm } from '../store/permissions.js';
+import { toApiChannel, toApiGuild, toApiMember } from '../store/serialize.js';
+import { isSnowflake } from '../store/snowflake.js';
+import type { WorldChannel } from '../store/world.js';
 import { requireGuild } from './access.js';
 
 /** Guild reads (https://discord.com/developers/docs/resources/guild). The bot must be a member. */

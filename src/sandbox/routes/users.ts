@@ -1,6 +1,6 @@
 import type { APIGatewayBotInfo } from '../../discord/types.js';
 import { majorNone, type ApiRoute } from '../context.js';
-import { toCurrentUser } from '../serialize.js';
+import { toCurrentUser } from '../store/serialize.js';
 
 /** The current bot (https://discord.com/developers/docs/resources/user#get-current-user) and its gateway. */
 export const userRoutes: ApiRoute[] = [

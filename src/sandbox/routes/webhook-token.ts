@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ApiRoute, RouteContext, RouteHandler } from '../context.js';
-import { invalidWebhookToken, unknownChannel, unknownMessage } from '../errors.js';
-import { createWebhookMessage, deleteMessage, editMessage, type SandboxMessage } from '../messages.js';
-import { toApiWebhook } from '../serialize.js';
-import { checkMessageBody, checkMessageEdit } from '../validation.js';
-import { deleteWebhook, modifyWebhook, parseWebhookPatch } from '../webhook-ops.js';
-import type { StoredWebhook } from '../webhook-store.js';
+import { invalidWebhookToken, unknownChannel, unknownMessage } from '../http/errors.js';
+import { createWebhookMessage, deleteMessage, editMessage, type SandboxMessage } from '../resources/messages.js';
+import { toApiWebhook } from '../store/serialize.js';
+import { checkMessageBody, checkMessageEdit } from '../resources/validation.js';
+import { deleteWebhook, modifyWebhook, parseWebhookPatch } from '../resources/webhooks.js';
+import type { StoredWebhook } from '../store/webhook-store.js';
 import { requireWebhook } from './access.js';
 
 /**

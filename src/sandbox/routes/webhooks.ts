@@ -1,10 +1,10 @@
 import { majorParam, type ApiRoute, type RouteContext } from '../context.js';
-import { missingPermissions, unknownChannel } from '../errors.js';
-import { Perm } from '../permissions.js';
-import { toApiWebhook } from '../serialize.js';
-import { createWebhook, deleteWebhook, modifyWebhook, parseWebhookPatch } from '../webhook-ops.js';
-import type { StoredWebhook } from '../webhook-store.js';
-import type { WorldChannel } from '../world.js';
+import { missingPermissions, unknownChannel } from '../http/errors.js';
+import { Perm } from '../store/permissions.js';
+import { toApiWebhook } from '../store/serialize.js';
+import { createWebhook, deleteWebhook, modifyWebhook, parseWebhookPatch } from '../resources/webhooks.js';
+import type { StoredWebhook } from '../store/webhook-store.js';
+import type { WorldChannel } from '../store/world.js';
 import { canManageWebhook, requireChannel, requireChannelPermission, requireGuild, requireGuildPermission, requireWebhook } from './access.js';
 
 /**

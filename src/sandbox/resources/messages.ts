@@ -1,11 +1,11 @@
-import type { APIMessage, APIUser } from '../discord/types.js';
-import type { SandboxCore } from './context.js';
-import { emptyMessage } from './errors.js';
-import { toApiMember, toApiUser } from './serialize.js';
-import { discordTimestamp, snowflakeTime } from './snowflake.js';
+import type { APIMessage, APIUser } from '../../discord/types.js';
+import type { SandboxCore } from '../context.js';
+import { emptyMessage } from '../http/errors.js';
+import { toApiMember, toApiUser } from '../store/serialize.js';
+import { discordTimestamp, snowflakeTime } from '../store/snowflake.js';
 import { SUPPRESS_EMBEDS, type AllowedMentions, type FileInput, type MessageEdit, type MessageInput } from './validation.js';
-import type { StoredWebhook } from './webhook-store.js';
-import type { WorldChannel } from './world.js';
+import type { StoredWebhook } from '../store/webhook-store.js';
+import type { WorldChannel } from '../store/world.js';
 
 /**
  * Message objects as Discord sends them in responses and MESSAGE_CREATE

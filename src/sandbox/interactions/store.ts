@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SandboxMessage } from './messages.js';
+import type { SandboxMessage } from '../resources/messages.js';
 
 /**
  * Interactions the sandbox has sent (POST /__sandbox/interactions), and the rules of their

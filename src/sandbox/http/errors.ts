@@ -1,4 +1,4 @@
-import type { APIErrorBody } from '../discord/types.js';
+import type { APIErrorBody } from '../../discord/types.js';
 
 /**
  * Discord's error responses, exactly as the API sends them

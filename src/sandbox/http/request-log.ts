@@ -13,7 +13,7 @@ export interface RequestLogEntry {
   bucket: string | null;
   /** Set on 429s: which limit was hit. */
   scope?: 'user' | 'shared' | 'global';
-  /** Set when fault injection took this request (src/sandbox/faults.ts); status 0 = no answer sent. */
+  /** Set when fault injection took this request (src/sandbox/http/faults.ts); status 0 = no answer sent. */
   fault?: string;
   /** ISO 8601 time the request arrived. */
   time: string;

@@ -1,21 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeAuditReason } from './audit-log.js';
-import type { ApiRoute, RouteContext, RouteResult, SandboxCore } from './context.js';
+import { decodeAuditReason } from '../store/audit-log.js';
+import type { ApiRoute, RouteContext, RouteResult, SandboxCore } from '../context.js';
 import type { FaultInjector } from './faults.js';
 import { internalError, notFound, methodNotAllowed, SandboxHttpError, unauthorized } from './errors.js';
-import { parseBody, parseRequestTarget, readBody, sendJson } from './http.js';
+import { parseBody, parseRequestTarget, readBody, sendJson } from './io.js';
 import type { RateLimiter } from './rate-limit.js';
 import { maskWebhookToken, type RequestLog, type RequestLogEntry } from './request-log.js';
 import { Router } from './router.js';
-import { adminRoutes, type AdminRoute } from './routes/admin.js';
-import { applicationRoutes } from './routes/applications.js';
-import { channelRoutes } from './routes/channels.js';
-import { guildRoutes } from './routes/guilds.js';
-import { interactionAdminRoutes, interactionRoutes } from './routes/interactions.js';
-import { userRoutes } from './routes/users.js';
-import { webhookTokenRoutes } from './routes/webhook-token.js';
-import { webhookRoutes } from './routes/webhooks.js';
-import type { WorldBot } from './world.js';
+import { adminRoutes, type AdminRoute } from '../routes/admin.js';
+import { applicationRoutes } from '../routes/applications.js';
+import { channelRoutes } from '../routes/channels.js';
+import { guildRoutes } from '../routes/guilds.js';
+import { interactionAdminRoutes, interactionRoutes } from '../routes/interactions.js';
+import { userRoutes } from '../routes/users.js';
+import { webhookTokenRoutes } from '../routes/webhook-token.js';
+import { webhookRoutes } from '../routes/webhooks.js';
+import type { WorldBot } from '../store/world.js';
 
 /**
  * One HTTP request through the sandbox: Discord's API under `/api/v10` and `/api`, the admin

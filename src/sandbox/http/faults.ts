@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CordformError } from '../errors.js';
+import { CordformError } from '../../errors.js';
 import { applyEarlyFault, deliverWithFault } from './faults-response.js';
 import { FAULT_KINDS, parseFaultSet, type FaultKind, type FaultSet, type FaultSpec } from './faults-spec.js';
-import type { RouteResult } from './context.js';
+import type { RouteResult } from '../context.js';
 import type { BucketName } from './rate-limit-profile.js';
 import type { RequestLogEntry } from './request-log.js';
 

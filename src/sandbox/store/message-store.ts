@@ -1,4 +1,4 @@
-import type { APIMessage } from '../discord/types.js';
+import type { APIMessage } from '../../discord/types.js';
 import { compareSnowflakes } from './snowflake.js';
 
 /** Messages kept per channel; the oldest are dropped past this many (memory and state-file bound). */

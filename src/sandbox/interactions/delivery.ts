@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hasPermissions, PERMISSION_BITS } from '../discord/permissions.js';
-import type { SandboxCore } from './context.js';
+import { hasPermissions, PERMISSION_BITS } from '../../discord/permissions.js';
+import type { SandboxCore } from '../context.js';
 import {
   FieldErrors,
   FormErrors,
@@ -10,15 +10,15 @@ import {
   unknownGuild,
   unknownMember,
   unknownUser,
-} from './errors.js';
-import { applyCallback } from './interaction-responses.js';
-import { applicationSigningKeys, forgerSigningKeys, signInteraction } from './interaction-signing.js';
+} from '../http/errors.js';
+import { applyCallback } from './responses.js';
+import { applicationSigningKeys, forgerSigningKeys, signInteraction } from './signing.js';
 import type { StoredCommand } from './application-commands.js';
-import { ACK_WINDOW_MS, type StoredInteraction } from './interaction-store.js';
-import { toApiChannel, toApiMember } from './serialize.js';
-import { isSnowflake } from './snowflake.js';
-import { requireObject } from './validation.js';
-import type { WorldBot, WorldChannel, WorldGuild } from './world.js';
+import { ACK_WINDOW_MS, type StoredInteraction } from './store.js';
+import { toApiChannel, toApiMember } from '../store/serialize.js';
+import { isSnowflake } from '../store/snowflake.js';
+import { requireObject } from '../resources/validation.js';
+import type { WorldBot, WorldChannel, WorldGuild } from '../store/world.js';
 
 /**
  * POST /__sandbox/interactions: the sandbox plays Discord's interactions service. It builds

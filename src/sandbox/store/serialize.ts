@@ -1,4 +1,4 @@
-import type { APIChannel, APIGuild, APIGuildMember, APIUser, APIWebhook } from '../discord/types.js';
+import type { APIChannel, APIGuild, APIGuildMember, APIUser, APIWebhook } from '../../discord/types.js';
 import type { StoredWebhook } from './webhook-store.js';
 import type { World, WorldChannel, WorldGuild, WorldMember, WorldUser } from './world.js';
 

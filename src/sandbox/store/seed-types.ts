@@ -1,4 +1,4 @@
-import type { APIOverwrite, Snowflake } from '../discord/types.js';
+import type { APIOverwrite, Snowflake } from '../../discord/types.js';
 
 /**
  * The world a sandbox starts from: bots (with tokens), human users, guilds with their

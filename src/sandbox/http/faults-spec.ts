@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { CordformError } from '../errors.js';
+import { CordformError } from '../../errors.js';
 
 /**
  * The sandbox's fault-injection format (README "Sandbox → Fault injection",

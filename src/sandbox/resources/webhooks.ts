@@ -1,11 +1,11 @@
-import type { AuditLogAction, AuditLogChange } from './audit-log.js';
-import { AuditLogEvent } from './audit-log.js';
-import type { SandboxCore } from './context.js';
-import { FormErrors, maxChannelWebhooks, maxGuildWebhooks, SandboxHttpError } from './errors.js';
-import { randomWebhookToken } from './snowflake.js';
+import type { AuditLogAction, AuditLogChange } from '../store/audit-log.js';
+import { AuditLogEvent } from '../store/audit-log.js';
+import type { SandboxCore } from '../context.js';
+import { FormErrors, maxChannelWebhooks, maxGuildWebhooks, SandboxHttpError } from '../http/errors.js';
+import { randomWebhookToken } from '../store/snowflake.js';
 import { checkAvatar, checkWebhookName, requireObject } from './validation.js';
-import { MAX_WEBHOOKS_PER_CHANNEL, MAX_WEBHOOKS_PER_GUILD, type StoredWebhook } from './webhook-store.js';
-import type { WorldChannel } from './world.js';
+import { MAX_WEBHOOKS_PER_CHANNEL, MAX_WEBHOOKS_PER_GUILD, type StoredWebhook } from '../store/webhook-store.js';
+import type { WorldChannel } from '../store/world.js';
 
 /**
  * The webhook writes shared by the bot routes and the token routes: validation, Discord's

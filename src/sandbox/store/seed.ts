@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import { CordformError } from '../errors.js';
+import { CordformError } from '../../errors.js';
 import type { SandboxSeed } from './seed-types.js';
 import { validateSeed, type SeedIssue } from './seed-validate.js';
 

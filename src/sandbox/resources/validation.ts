@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { APIEmbed } from '../discord/types.js';
-import { emptyMessage, FieldErrors, FormErrors } from './errors.js';
-import { isSnowflake } from './snowflake.js';
+import type { APIEmbed } from '../../discord/types.js';
+import { emptyMessage, FieldErrors, FormErrors } from '../http/errors.js';
+import { isSnowflake } from '../store/snowflake.js';
 
 /**
  * Body validation with Discord's field errors (400 50035). Webhook names follow

@@ -1,11 +1,11 @@
-import type { APIEmbed } from '../discord/types.js';
-import type { SandboxCore } from './context.js';
-import { emptyMessage, FieldErrors, FormErrors, SandboxHttpError, unknownMessage, unknownWebhook } from './errors.js';
-import { deleteMessage, publishMessage, type SandboxMessage } from './messages.js';
-import { toApiUser } from './serialize.js';
-import { discordTimestamp, snowflakeTime } from './snowflake.js';
-import { CallbackType, type StoredInteraction } from './interaction-store.js';
-import { MAX_CONTENT_LENGTH, MAX_EMBEDS, requireObject } from './validation.js';
+import type { APIEmbed } from '../../discord/types.js';
+import type { SandboxCore } from '../context.js';
+import { emptyMessage, FieldErrors, FormErrors, SandboxHttpError, unknownMessage, unknownWebhook } from '../http/errors.js';
+import { deleteMessage, publishMessage, type SandboxMessage } from '../resources/messages.js';
+import { toApiUser } from '../store/serialize.js';
+import { discordTimestamp, snowflakeTime } from '../store/snowflake.js';
+import { CallbackType, type StoredInteraction } from './store.js';
+import { MAX_CONTENT_LENGTH, MAX_EMBEDS, requireObject } from '../resources/validation.js';
 
 /**
  * What an application does with an interaction's token

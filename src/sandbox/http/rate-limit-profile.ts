@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { CordformError } from '../errors.js';
+import { CordformError } from '../../errors.js';
 
 /**
  * The sandbox's rate limits. Discord publishes only the global limit (50 requests/s per bot,

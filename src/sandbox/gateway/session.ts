@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { APIMessage } from '../discord/types.js';
-import { Intent } from '../discord/types.js';
-import { GatewayOpcode } from '../discord/gateway-protocol.js';
-import type { GatewayBotIdentity } from './gateway.js';
+import type { APIMessage } from '../../discord/types.js';
+import { Intent } from '../../discord/types.js';
+import { GatewayOpcode } from '../../discord/gateway-protocol.js';
+import type { GatewayBotIdentity } from './server.js';
 
 /**
  * One gateway session of the sandbox: what IDENTIFY created and RESUME reattaches to.

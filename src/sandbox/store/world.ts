@@ -1,4 +1,4 @@
-import type { APIOverwrite, APIRole } from '../discord/types.js';
+import type { APIOverwrite, APIRole } from '../../discord/types.js';
 import {
   computeBasePermissions,
   computeChannelPermissions,
@@ -7,7 +7,7 @@ import {
   type PermissionInput,
 } from './permissions.js';
 import type { SandboxSeed, SeedChannel, SeedGuild } from './seed-types.js';
-import { DEFAULT_SESSION_START_TOTAL } from './session-starts.js';
+import { DEFAULT_SESSION_START_TOTAL } from '../gateway/session-starts.js';
 
 /** The fixed part of a sandbox (users, bots, guilds, channels, members), indexed for lookups. */
 export interface WorldUser {

@@ -1,8 +1,8 @@
 import type { WebSocket as WsSocket, RawData } from 'ws';
-import { Intent } from '../discord/types.js';
-import { GatewayCloseCode, GatewayOpcode, isResumableCloseCode } from '../discord/gateway-protocol.js';
-import type { GatewayBotIdentity, GatewayOptions } from './gateway.js';
-import type { GatewaySession } from './gateway-session.js';
+import { Intent } from '../../discord/types.js';
+import { GatewayCloseCode, GatewayOpcode, isResumableCloseCode } from '../../discord/gateway-protocol.js';
+import type { GatewayBotIdentity, GatewayOptions } from './server.js';
+import type { GatewaySession } from './session.js';
 
 /**
  * One WebSocket connection to the sandbox gateway: HELLO, the heartbeat watchdog, IDENTIFY /

@@ -1,4 +1,4 @@
-import type { APIOverwrite } from '../discord/types.js';
+import type { APIOverwrite } from '../../discord/types.js';
 import {
   ALL_PERMISSIONS,
   computeBasePermissions as computeBase,
@@ -7,7 +7,7 @@ import {
   PERMISSION_BITS,
   type GuildPermissionFacts,
   type PermissionMember,
-} from '../discord/permissions.js';
+} from '../../discord/permissions.js';
 
 /**
  * The sandbox's view of Discord's permission algorithm: a thin adapter over

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { CordformError } from '../errors.js';
+import { CordformError } from '../../errors.js';
 import { validateSeed } from './seed-validate.js';
 import { STATE_FORMAT, STATE_VERSION, type PersistedState } from './state.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { APIRateLimitBody } from '../discord/types.js';
+import type { APIRateLimitBody } from '../../discord/types.js';
 import type { BucketName, RateLimitWindow, ResolvedRateLimitProfile } from './rate-limit-profile.js';
 
 /**

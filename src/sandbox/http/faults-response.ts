@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { assertNever } from '../errors.js';
-import type { RouteResult } from './context.js';
+import { assertNever } from '../../errors.js';
+import type { RouteResult } from '../context.js';
 import type { FaultRoute } from './faults.js';
 import type { FaultSpec } from './faults-spec.js';
 import type { RequestLogEntry } from './request-log.js';

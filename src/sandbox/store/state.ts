@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { APIMessage } from '../discord/types.js';
-import { ApplicationCommandStore, type StoredCommand } from './application-commands.js';
+import type { APIMessage } from '../../discord/types.js';
+import { ApplicationCommandStore, type StoredCommand } from '../interactions/application-commands.js';
 import type { AuditLogEntry } from './audit-log.js';
-import { InteractionStore } from './interaction-store.js';
+import { InteractionStore } from '../interactions/store.js';
 import { MessageStore } from './message-store.js';
 import type { SandboxSeed, SeedWebhook } from './seed-types.js';
 import { SnowflakeGenerator } from './snowflake.js';

@@ -1,12 +1,12 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { APIMessage, APIUser } from '../discord/types.js';
-import { Intent } from '../discord/types.js';
-import { GatewayCloseCode, GatewayOpcode } from '../discord/gateway-protocol.js';
-import { GatewayConnection, type GatewayContext } from './gateway-connection.js';
-import { GatewaySession, messageForSession } from './gateway-session.js';
-import { parseRequestTarget } from './http.js';
+import type { APIMessage, APIUser } from '../../discord/types.js';
+import { Intent } from '../../discord/types.js';
+import { GatewayCloseCode, GatewayOpcode } from '../../discord/gateway-protocol.js';
+import { GatewayConnection, type GatewayContext } from './connection.js';
+import { GatewaySession, messageForSession } from './session.js';
+import { parseRequestTarget } from '../http/io.js';
 
 /**
  * The sandbox's gateway (Discord's WebSocket API, v10, JSON encoding), served by `ws` on

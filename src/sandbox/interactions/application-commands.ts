@@ -1,6 +1,6 @@
-import type { APIApplicationCommand, APIApplicationCommandOption, APIApplicationCommandWrite } from '../discord/types.js';
-import { FieldErrors, FormErrors, SandboxHttpError, type FieldError } from './errors.js';
-import type { SnowflakeGenerator } from './snowflake.js';
+import type { APIApplicationCommand, APIApplicationCommandOption, APIApplicationCommandWrite } from '../../discord/types.js';
+import { FieldErrors, FormErrors, SandboxHttpError, type FieldError } from '../http/errors.js';
+import type { SnowflakeGenerator } from '../store/snowflake.js';
 
 /**
  * Guild application commands: validation with Discord's 50035 field errors and the
