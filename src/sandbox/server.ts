@@ -18,7 +18,17 @@ import { toApiUser, toGatewayGuild } from './store/serialize.js';
 import { DEFAULT_SESSION_START_TOTAL, SessionStartLimiter } from './gateway/session-starts.js';
 import { SandboxState } from './store/state.js';
 
-export { DEFAULT_SEED } from './store/seed-types.js';
+export {
+  DEFAULT_SEED,
+  DEFAULT_BOT_ID,
+  DEFAULT_BOT_TOKEN,
+  OTHER_BOT_ID,
+  OTHER_BOT_TOKEN,
+  DEFAULT_USER_ID,
+  DEFAULT_GUILD_ID,
+  GENERAL_CHANNEL_ID,
+  DEPLOYS_CHANNEL_ID,
+} from './store/seed-types.js';
 export { parseSeed, readSeedFile } from './store/seed.js';
 export type { SandboxSeed } from './store/seed-types.js';
 export { readFaultFile, type FaultSet, type FaultSpec, type FaultsSnapshot } from './http/faults.js';

@@ -18,8 +18,8 @@ export {
   DEFAULT_GUILD_ID as GUILD,
   GENERAL_CHANNEL_ID as GENERAL,
   DEPLOYS_CHANNEL_ID as DEPLOYS,
-} from '../../src/sandbox/store/seed-types.js';
-import { DEFAULT_BOT_TOKEN as BOT_TOKEN, DEFAULT_GUILD_ID as GUILD } from '../../src/sandbox/store/seed-types.js';
+} from '../../src/sandbox/server.js';
+import { DEFAULT_BOT_TOKEN as BOT_TOKEN, DEFAULT_GUILD_ID as GUILD } from '../../src/sandbox/server.js';
 
 export interface CliRun {
   code: number;
