@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GatewayHub } from './gateway/server.js';
+import type { FileInput } from './http/io.js';
 import type { SessionStartLimiter } from './gateway/session-starts.js';
 import type { BucketName } from './http/rate-limit-profile.js';
 import type { SandboxState } from './store/state.js';
@@ -32,8 +33,10 @@ export interface RouteContext {
   bot: WorldBot | null;
   /** `X-Audit-Log-Reason`, URI-decoded. */
   reason: string | null;
-  /** The parsed body: JSON, or `payload_json` of a multipart body (+ file names). 50109 on bad JSON. */
+  /** The parsed JSON body, or `payload_json` (+ text fields) of a multipart body. 50109 on bad JSON. */
   body(): Promise<unknown>;
+  /** The files of a multipart body (never part of `body()`). */
+  files(): Promise<FileInput[]>;
 }
 
 export interface RouteResult {

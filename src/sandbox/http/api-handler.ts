@@ -143,14 +143,16 @@ async function routeApi(
     return { status: 429, body: outcome.limited };
   }
 
-  let parsed: Promise<unknown> | null = null;
+  let parsed: ReturnType<typeof parseBody> | null = null;
+  const parse = () => (parsed ??= parseBody(rawBody, req.headers['content-type']));
   const ctx: RouteContext = {
     core: deps.core,
     params,
     request: { method, headers: req.headers, query: url.searchParams, rawBody },
     bot,
     reason: decodeAuditReason(req.headers['x-audit-log-reason']),
-    body: () => (parsed ??= parseBody(rawBody, req.headers['content-type'])),
+    body: async () => (await parse()).json,
+    files: async () => (await parse()).files,
   };
   return route.handle(ctx);
 }
@@ -169,13 +171,13 @@ async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL, 
   if (match.kind === 'not-found') throw notFound();
   if (match.kind === 'method-not-allowed') throw methodNotAllowed();
   const rawBody = await readBody(req);
-  let parsed: Promise<unknown> | null = null;
+  let parsed: ReturnType<typeof parseBody> | null = null;
   const result = await match.route.handle({
     core: deps.core,
     requests: deps.requests,
     ...(deps.faults ? { faults: deps.faults } : {}),
     params: match.params,
-    body: () => (parsed ??= parseBody(rawBody, req.headers['content-type'])),
+    body: async () => (await (parsed ??= parseBody(rawBody, req.headers['content-type']))).json,
   });
   sendJson(res, result.status, result.body);
 }

@@ -32,21 +32,35 @@ export async function readBody(req: IncomingMessage, max = MAX_BODY_BYTES): Prom
   return Buffer.concat(chunks);
 }
 
+/** A file of a multipart body: `field` is its form name, e.g. `files[0]`. */
+export interface FileInput {
+  field: string;
+  filename: string;
+  size: number;
+  content_type: string;
+}
+
 /**
- * A request body as Discord reads it: JSON, or `multipart/form-data` whose `payload_json`
- * field holds the JSON (files become `attachments` by name and size). An empty body is `{}`.
+ * A request body as Discord reads it: the JSON (or, for `multipart/form-data`, the
+ * `payload_json` field merged with the other text fields) and, apart from it, the uploaded
+ * files. Files never enter the JSON, so no key a client sends can pose as an upload.
  */
-export async function parseBody(raw: Buffer, contentType: string | undefined): Promise<unknown> {
+export interface ParsedBody {
+  json: unknown;
+  files: FileInput[];
+}
+
+export async function parseBody(raw: Buffer, contentType: string | undefined): Promise<ParsedBody> {
   if (contentType?.toLowerCase().startsWith('multipart/form-data')) return parseMultipart(raw, contentType);
-  if (raw.length === 0) return {};
+  if (raw.length === 0) return { json: {}, files: [] };
   try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
+    return { json: JSON.parse(raw.toString('utf8')) as unknown, files: [] };
   } catch {
     throw invalidJson();
   }
 }
 
-async function parseMultipart(raw: Buffer, contentType: string): Promise<unknown> {
+async function parseMultipart(raw: Buffer, contentType: string): Promise<ParsedBody> {
   let form: FormData;
   try {
     form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
@@ -63,15 +77,13 @@ async function parseMultipart(raw: Buffer, contentType: string): Promise<unknown
       throw invalidJson();
     }
   }
+  const files: FileInput[] = [];
   for (const [key, value] of form.entries()) {
     if (key === 'payload_json') continue;
     if (typeof value === 'string') body[key] = value;
+    else files.push({ field: key, filename: value.name, size: value.size, content_type: value.type });
   }
-  const files = [...form.entries()].filter(([, value]) => typeof value !== 'string') as Array<[string, File]>;
-  if (files.length > 0) {
-    body.__files = files.map(([field, file]) => ({ field, filename: file.name, size: file.size, content_type: file.type }));
-  }
-  return body;
+  return { json: body, files };
 }
 
 export function sendJson(

@@ -3,7 +3,8 @@ import type { SandboxCore } from '../context.js';
 import { emptyMessage } from '../http/errors.js';
 import { toApiMember, toApiUser } from '../store/serialize.js';
 import { discordTimestamp, snowflakeTime } from '../store/snowflake.js';
-import { SUPPRESS_EMBEDS, type AllowedMentions, type FileInput, type MessageEdit, type MessageInput } from './validation.js';
+import type { FileInput } from '../http/io.js';
+import { SUPPRESS_EMBEDS, type AllowedMentions, type MessageEdit, type MessageInput } from './validation.js';
 import type { StoredWebhook } from '../store/webhook-store.js';
 import type { WorldChannel } from '../store/world.js';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIEmbed } from '../../discord/types.js';
 import { emptyMessage, FieldErrors, FormErrors } from '../http/errors.js';
+import type { FileInput } from '../http/io.js';
 import { isSnowflake } from '../store/snowflake.js';
 
 /**
@@ -74,13 +75,6 @@ const isPng = (b: Buffer) => b.length > PNG_MAGIC.length && b.subarray(0, 8).equ
 const isJpeg = (b: Buffer) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 const isGif = (b: Buffer) => b.length > 6 && /^GIF8[79]a$/.test(b.subarray(0, 6).toString('latin1'));
 
-/** A file of a multipart body: `field` is its form name, e.g. `files[0]`. */
-export interface FileInput {
-  field?: string;
-  filename: string;
-  size: number;
-  content_type: string;
-}
 
 export interface MessageInput {
   content: string;
@@ -98,7 +92,7 @@ export const MAX_EMBEDS = 10;
  * A message body for POST /channels/{id}/messages and webhook execute. At least one of
  * content, embeds or a file is required (50006 "Cannot send an empty message").
  */
-export function checkMessageBody(raw: unknown, options: { webhook: boolean }): MessageInput {
+export function checkMessageBody(raw: unknown, options: { webhook: boolean; files?: FileInput[] }): MessageInput {
   const body = requireObject(raw);
   const errors = new FormErrors();
   const content = checkContent(body, errors) ?? '';
@@ -113,7 +107,7 @@ export function checkMessageBody(raw: unknown, options: { webhook: boolean }): M
     }
   }
   errors.throwIfAny();
-  const files = bodyFiles(body);
+  const files = options.files ?? [];
   if (content === '' && embeds.length === 0 && files.length === 0) throw emptyMessage();
   return {
     content,
@@ -150,10 +144,6 @@ function checkEmbeds(body: Body, errors: FormErrors): APIEmbed[] | null | undefi
   return undefined;
 }
 
-function bodyFiles(body: Body): FileInput[] {
-  return Array.isArray(body.__files) ? (body.__files as FileInput[]) : [];
-}
-
 /** https://discord.com/developers/docs/resources/message#message-object-message-flags */
 export const SUPPRESS_EMBEDS = 1 << 2;
 const MENTION_TYPES = ['roles', 'users', 'everyone'] as const;
@@ -184,7 +174,7 @@ export interface MessageEdit {
   files: FileInput[];
 }
 
-export function checkMessageEdit(raw: unknown): MessageEdit {
+export function checkMessageEdit(raw: unknown, files: FileInput[] = []): MessageEdit {
   const body = requireObject(raw);
   const errors = new FormErrors();
   const content = checkContent(body, errors);
@@ -203,7 +193,7 @@ export function checkMessageEdit(raw: unknown): MessageEdit {
     ...(suppressEmbeds !== undefined ? { suppressEmbeds } : {}),
     ...(allowedMentions ? { allowedMentions } : {}),
     ...(attachments !== undefined ? { attachments } : {}),
-    files: bodyFiles(body),
+    files,
   };
 }
 

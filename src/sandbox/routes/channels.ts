@@ -55,7 +55,7 @@ export const channelRoutes: ApiRoute[] = [
       const bot = ctx.bot!;
       const channel = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
       requireChannelPermission(ctx.core, bot.id, channel, Perm.SEND_MESSAGES);
-      const input = checkMessageBody(await ctx.body(), { webhook: false });
+      const input = checkMessageBody(await ctx.body(), { webhook: false, files: await ctx.files() });
       return { status: 200, body: createUserMessage(ctx.core, channel, bot.id, input) };
     },
   },

@@ -51,7 +51,7 @@ function requireWebhookMessage(ctx: RouteContext, webhook: StoredWebhook): Sandb
  */
 export const executeWebhook: RouteHandler = async (ctx) => {
   const webhook = requireTokenWebhook(ctx);
-  const input = checkMessageBody(await ctx.body(), { webhook: true });
+  const input = checkMessageBody(await ctx.body(), { webhook: true, files: await ctx.files() });
   const channel = ctx.core.state.world.channels.get(webhook.channel_id);
   if (!channel) throw unknownChannel();
   const message = createWebhookMessage(ctx.core, channel, webhook, input);
@@ -68,7 +68,7 @@ export const getWebhookMessage: RouteHandler = (ctx) => {
 export const editWebhookMessage: RouteHandler = async (ctx) => {
   const webhook = requireTokenWebhook(ctx);
   const message = requireWebhookMessage(ctx, webhook);
-  return { status: 200, body: editMessage(ctx.core, message, checkMessageEdit(await ctx.body())) };
+  return { status: 200, body: editMessage(ctx.core, message, checkMessageEdit(await ctx.body(), await ctx.files())) };
 };
 
 /** Delete Webhook Message (https://discord.com/developers/docs/resources/webhook#delete-webhook-message). */
