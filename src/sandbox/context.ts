@@ -16,6 +16,11 @@ export interface SandboxCore {
   httpUrl(): string;
   /** ws://HOST:PORT/gateway */
   gatewayUrl(): string;
+  /**
+   * Resolves once every change made so far is durable (with `--state`: journaled and
+   * fsynced; else at once). Requests are answered only after it.
+   */
+  durable(): Promise<void>;
 }
 
 export interface RequestInput {

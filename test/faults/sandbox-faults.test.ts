@@ -205,7 +205,7 @@ describe('admin API and file format', () => {
       await writeFile(file, 'faults:\n  - route: GET /users/@me\n    fault: teapot\n    probability: 1\n');
       const badIo = createMemoryIo({ cwd: dir });
       expect(await runCli(['sandbox', '--faults', file], badIo)).toBe(1);
-      expect(badIo.stderr()).toMatch(/faults\[0\]\.fault must be one of status, rate_limit/);
+      expect(badIo.stderr()).toMatch(/faults\.yaml:3:12: faults\.0\.fault: must be one of status, rate_limit/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,33 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
-import { stat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { createMemoryIo } from '../../src/cli/io.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin/cordform');
-const READY = /^sandbox listening on http:\/\/127\.0\.0\.1:(\d+)\n$/;
-
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? await newestMtime(path) : (await stat(path)).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm run build` when dist/ is older than src/sandbox (the bin imports dist/cli/main.js). */
-async function ensureBuilt(): Promise<void> {
-  const built = await stat(join(root, 'dist/sandbox/server.js')).then((s) => s.mtimeMs, () => 0);
-  const sources = Math.max(await newestMtime(join(root, 'src/sandbox')), (await stat(join(root, 'src/cli/commands/sandbox.ts'))).mtimeMs);
-  if (built >= sources) return;
-  // Other folders may be mid-change and fail type checking; tsc still emits, which is all we need.
-  await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root }).catch(() => {});
-}
+import { bin, ensureBuilt, READY, root } from '../support/sandbox-process.js';
 
 describe('cordform sandbox (in-process)', () => {
   it('prints exactly one ready line, serves the API, stops with exit 0 on abort', async () => {
@@ -53,7 +28,7 @@ describe('cordform sandbox (in-process)', () => {
       [['sandbox', '--port', 'abc'], /--port expects an integer/],
       [['sandbox', '--bogus'], /Unknown option '--bogus'/],
       [['sandbox', '--seed', 'does-not-exist.yaml'], /cannot read seed file .*does-not-exist\.yaml/],
-      [['sandbox', '--rate-limits', 'package.json'], /package\.json: unknown key "name"/],
+      [['sandbox', '--rate-limits', 'package.json'], /package\.json:2:3: name: unknown key "name"/],
     ];
     for (const [args, message] of cases) {
       const io = createMemoryIo({ cwd: root });

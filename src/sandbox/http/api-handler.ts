@@ -98,6 +98,7 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, de
     if (failure.status === 413) headers.Connection = 'close';
     result = { status: failure.status, body: failure.body };
   }
+  result = await whenDurable(deps, result);
   entry.status = result.status;
   deps.requests.add(entry);
   if (deps.faults?.deliver(req, res, result, headers)) return;
@@ -157,6 +158,20 @@ async function routeApi(
   return route.handle(ctx);
 }
 
+/**
+ * The answer, once what the request changed is durable (`--state`); if that cannot be made
+ * so, a 500: the client must not take a write as done that a crash could still lose.
+ */
+async function whenDurable(deps: HandlerDeps, result: RouteResult): Promise<RouteResult> {
+  try {
+    await deps.core.durable();
+    return result;
+  } catch {
+    const failure = internalError();
+    return { status: failure.status, body: failure.body };
+  }
+}
+
 /** `Authorization: Bot TOKEN` → the seeded bot with that token. */
 function authenticate(core: SandboxCore, header: string | undefined): WorldBot | null {
   if (!header) return null;
@@ -179,5 +194,6 @@ async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL, 
     params: match.params,
     body: async () => (await (parsed ??= parseBody(rawBody, req.headers['content-type']))).json,
   });
-  sendJson(res, result.status, result.body);
+  const durable = await whenDurable(deps, result);
+  sendJson(res, durable.status, durable.body);
 }

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
-import { CordformError } from '../../errors.js';
+import { checkInput, codeSource, parseInputText, readInputText, type InputKind, type InputSource } from '../input/input-file.js';
 
 /**
  * The sandbox's rate limits. Discord publishes only the global limit (50 requests/s per bot,
@@ -10,8 +8,9 @@ import { CordformError } from '../../errors.js';
  * first request in the bucket and resets `window_ms` later to the full `limit`.
  *
  * The same shape is accepted from a YAML/JSON file (`--rate-limits FILE`, see
- * examples/sandbox-rate-limits.yaml); a bucket missing from a file keeps its value from
- * this profile, and `null` turns that bucket (or the global limit) off.
+ * examples/sandbox-rate-limits.yaml and schema/sandbox-rate-limits.schema.json); a bucket
+ * missing from a file keeps its value from this profile, and `null` (or `off`) turns that
+ * bucket (or the global limit) off.
  */
 export interface RateLimitWindow {
   limit: number;
@@ -21,14 +20,23 @@ export interface RateLimitWindow {
 /** Route buckets: which routes share one limit (per major parameter). */
 export const BUCKET_NAMES = [
   'users-me',
+  'users-me-guilds',
   'gateway-bot',
+  'applications-me',
   'guild',
   'guild-channels',
   'guild-members',
+  'guild-roles',
   'guild-webhooks',
+  'guild-audit-logs',
+  'channel',
   'channel-webhooks',
   'channel-messages-read',
   'channel-messages-create',
+  'channel-message',
+  'reactions',
+  'typing',
+  'threads',
   'webhook',
   'webhook-token',
   'application-commands',
@@ -52,19 +60,28 @@ export interface ResolvedRateLimitProfile {
 
 const per = (limit: number, windowMs: number): RateLimitWindow => ({ limit, window_ms: windowMs });
 
-/** The default profile (`--rate-limits discord`). Keep in sync with README and examples/sandbox-rate-limits.yaml. */
+/** The default profile (`--rate-limits discord`). Keep in sync with docs/sandbox.md, examples/sandbox-rate-limits.yaml and the bucket names in schema/sandbox-rate-limits.schema.json (a test checks). */
 export const DISCORD_RATE_LIMITS: ResolvedRateLimitProfile = {
   global: per(50, 1000),
   buckets: {
     'users-me': per(5, 1000), // GET /users/@me
+    'users-me-guilds': per(1, 1000), // GET /users/@me/guilds
     'gateway-bot': per(5, 5000), // GET /gateway/bot
+    'applications-me': per(5, 1000), // GET /applications/@me, GET /oauth2/applications/@me
     guild: per(5, 1000), // GET /guilds/{guild.id}
     'guild-channels': per(5, 1000), // GET /guilds/{guild.id}/channels
     'guild-members': per(5, 1000), // GET /guilds/{guild.id}/members/{user.id}
+    'guild-roles': per(5, 1000), // GET /guilds/{guild.id}/roles
     'guild-webhooks': per(5, 1000), // GET /guilds/{guild.id}/webhooks
+    'guild-audit-logs': per(5, 1000), // GET /guilds/{guild.id}/audit-logs
+    channel: per(5, 1000), // GET /channels/{channel.id}
     'channel-webhooks': per(5, 2000), // GET + POST /channels/{channel.id}/webhooks (one shared bucket)
     'channel-messages-read': per(5, 1000), // GET /channels/{channel.id}/messages
     'channel-messages-create': per(5, 5000), // POST /channels/{channel.id}/messages
+    'channel-message': per(5, 1000), // GET, PATCH, DELETE /channels/{channel.id}/messages/{message.id}
+    reactions: per(1, 250), // PUT, DELETE /channels/{channel.id}/messages/{message.id}/reactions/{emoji}/@me
+    typing: per(5, 5000), // POST /channels/{channel.id}/typing
+    threads: per(5, 5000), // POST /channels/{channel.id}/threads and …/messages/{message.id}/threads
     webhook: per(5, 2000), // GET, PATCH, DELETE /webhooks/{webhook.id}
     'webhook-token': per(5, 2000), // GET, PATCH, DELETE, POST (execute) /webhooks/{webhook.id}/{webhook.token}
     'application-commands': per(5, 5000), // GET, PUT, POST /applications/{application.id}/guilds/{guild.id}/commands
@@ -74,60 +91,33 @@ export const DISCORD_RATE_LIMITS: ResolvedRateLimitProfile = {
 
 export type RateLimitsOption = 'discord' | 'off' | RateLimitProfile;
 
-/** Validates a profile given as data (from a file or the programmatic API). */
-export function parseRateLimitProfile(value: unknown, source: string): ResolvedRateLimitProfile {
-  const fail = (message: string): never => {
-    throw new CordformError('sandbox_rate_limits_invalid', `${source}: ${message}`);
-  };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('must be a mapping with `global` and `buckets`');
-  const input = value as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (key !== 'global' && key !== 'buckets') fail(`unknown key "${key}" (allowed: global, buckets)`);
-  }
-  const global = input.global === undefined ? DISCORD_RATE_LIMITS.global : parseWindow(input.global, 'global', fail);
+const RATE_LIMITS: InputKind = { kind: 'rate-limits', code: 'sandbox_rate_limits_invalid', title: 'invalid sandbox rate-limit profile' };
+
+type RawWindow = RateLimitWindow | null | 'off';
+
+/**
+ * A profile given as data (a file or the programmatic API), checked against
+ * schema/sandbox-rate-limits.schema.json; what it leaves out keeps DISCORD_RATE_LIMITS' value.
+ */
+export function parseRateLimitProfile(value: unknown, source: InputSource | string): ResolvedRateLimitProfile {
+  const input = checkInput<{ global?: RawWindow; buckets?: Partial<Record<BucketName, RawWindow>> }>(
+    value ?? {},
+    RATE_LIMITS,
+    typeof source === 'string' ? codeSource(source) : source,
+  );
   const buckets = { ...DISCORD_RATE_LIMITS.buckets };
-  if (input.buckets !== undefined) {
-    if (typeof input.buckets !== 'object' || input.buckets === null || Array.isArray(input.buckets)) {
-      fail('`buckets` must be a mapping of bucket name to {limit, window_ms}');
-    }
-    for (const [name, window] of Object.entries(input.buckets as Record<string, unknown>)) {
-      if (!(BUCKET_NAMES as readonly string[]).includes(name)) {
-        fail(`unknown bucket "${name}" (known: ${BUCKET_NAMES.join(', ')})`);
-      }
-      buckets[name as BucketName] = parseWindow(window, `buckets.${name}`, fail);
-    }
-  }
-  return { global, buckets };
+  for (const [name, window] of Object.entries(input.buckets ?? {})) buckets[name as BucketName] = toWindow(window);
+  return { global: input.global === undefined ? DISCORD_RATE_LIMITS.global : toWindow(input.global), buckets };
 }
 
-function parseWindow(value: unknown, path: string, fail: (message: string) => never): RateLimitWindow | null {
-  if (value === null || value === 'off') return null;
-  if (typeof value !== 'object' || Array.isArray(value)) return fail(`${path} must be {limit, window_ms} or null`);
-  const window = value as Record<string, unknown>;
-  for (const key of Object.keys(window)) {
-    if (key !== 'limit' && key !== 'window_ms') fail(`${path}: unknown key "${key}" (allowed: limit, window_ms)`);
-  }
-  const { limit, window_ms: windowMs } = window;
-  if (!Number.isInteger(limit) || (limit as number) < 1) fail(`${path}.limit must be an integer >= 1`);
-  if (!Number.isInteger(windowMs) || (windowMs as number) < 1) fail(`${path}.window_ms must be an integer >= 1 (milliseconds)`);
-  return { limit: limit as number, window_ms: windowMs as number };
-}
+const toWindow = (window: RawWindow): RateLimitWindow | null =>
+  window === null || window === 'off' ? null : { limit: window.limit, window_ms: window.window_ms };
 
-/** Reads `--rate-limits FILE` (YAML or JSON). */
+/** Reads `--rate-limits FILE` (YAML or JSON); problems are reported at file:line:col. */
 export async function readRateLimitProfile(path: string): Promise<ResolvedRateLimitProfile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CordformError('sandbox_rate_limits_unreadable', `cannot read rate-limit profile ${path}: ${(error as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw new CordformError('sandbox_rate_limits_invalid', `${path}: ${(error as Error).message}`);
-  }
-  return parseRateLimitProfile(value, path);
+  const text = await readInputText(path, 'sandbox_rate_limits_unreadable', 'rate-limit profile');
+  const { value, source } = parseInputText(text, path, RATE_LIMITS);
+  return parseRateLimitProfile(value, source);
 }
 
 /** `'off'` → null (no limiting, no rate-limit headers); `'discord'` → the default profile. */

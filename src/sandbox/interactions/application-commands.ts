@@ -227,14 +227,16 @@ class Collector {
 /** What identifies a command within a guild: names are unique per type. */
 const keyOf = (command: { type: number; name: string }) => `${command.type}:${command.name}`;
 
-/** Guild commands per (application, guild). In memory only: not part of `--state FILE`. */
+/**
+ * Guild commands per (application, guild). A change is handed to `commit` as the new list
+ * (SandboxState journals it and calls `set`), so a restart with `--state FILE` keeps it.
+ */
 export class ApplicationCommandStore {
   private readonly byGuild = new Map<string, StoredCommand[]>();
 
   constructor(
     private readonly snowflakes: SnowflakeGenerator,
-    /** Called after every change (persistence). */
-    private readonly onChange: () => void = () => {},
+    private readonly commit: (applicationId: string, guildId: string, commands: StoredCommand[]) => void,
   ) {}
 
   /** Every stored command (for `--state FILE`). */
@@ -242,14 +244,15 @@ export class ApplicationCommandStore {
     return [...this.byGuild.values()].flat().map((command) => structuredClone(command));
   }
 
-  /** Restores commands saved by `all()`. */
-  load(commands: StoredCommand[]): void {
+  /** The whole list of one application in one guild (applying a commit, or restoring). */
+  set(applicationId: string, guildId: string, commands: StoredCommand[]): void {
     for (const command of commands) {
-      const key = `${command.application_id}:${command.guild_id}`;
-      this.byGuild.set(key, [...(this.byGuild.get(key) ?? []), structuredClone(command)]);
       this.snowflakes.observe(command.id);
       this.snowflakes.observe(command.version);
     }
+    const key = `${applicationId}:${guildId}`;
+    if (commands.length === 0) this.byGuild.delete(key);
+    else this.byGuild.set(key, commands.map((command) => structuredClone(command)));
   }
 
   list(applicationId: string, guildId: string): StoredCommand[] {
@@ -261,8 +264,7 @@ export class ApplicationCommandStore {
     checkLimits(inputs);
     const existing = new Map(this.raw(applicationId, guildId).map((command) => [keyOf(command), command]));
     const next = inputs.map((input) => this.stored(applicationId, guildId, input, existing.get(keyOf(input))));
-    this.byGuild.set(`${applicationId}:${guildId}`, next);
-    this.onChange();
+    this.commit(applicationId, guildId, next);
     return next.map((command) => structuredClone(command));
   }
 
@@ -275,8 +277,7 @@ export class ApplicationCommandStore {
     const next = [...list];
     if (index === -1) next.push(command);
     else next[index] = command;
-    this.byGuild.set(`${applicationId}:${guildId}`, next);
-    this.onChange();
+    this.commit(applicationId, guildId, next);
     return { command: structuredClone(command), created: index === -1 };
   }
 

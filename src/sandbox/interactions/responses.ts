@@ -147,7 +147,8 @@ export function editResponse(core: SandboxCore, message: SandboxMessage, raw: un
   // The first edit of a deferred response replaces "thinking…"; later edits are edits.
   message.flags = (message.flags as number) & ~MessageFlag.LOADING;
   if (!wasLoading) message.edited_timestamp = discordTimestamp(Date.now());
-  core.state.changed();
+  // Ephemeral responses live with the interaction only; the others are channel messages.
+  if (((message.flags as number) & MessageFlag.EPHEMERAL) === 0) core.state.putMessage(message);
   return message;
 }
 

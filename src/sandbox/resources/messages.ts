@@ -97,7 +97,7 @@ function notifyGateway(send: () => void): void {
 
 /** Stores a message and hands it to the gateway (a gateway failure never fails the write). */
 export function publishMessage(core: SandboxCore, message: SandboxMessage): SandboxMessage {
-  core.state.addMessage(message);
+  core.state.putMessage(message);
   notifyGateway(() => core.hub().dispatchMessageCreate(message));
   return message;
 }
@@ -123,7 +123,7 @@ export function editMessage(core: SandboxCore, message: SandboxMessage, edit: Me
     flags: edit.suppressEmbeds === undefined ? flags : edit.suppressEmbeds ? flags | SUPPRESS_EMBEDS : flags & ~SUPPRESS_EMBEDS,
     edited_timestamp: discordTimestamp(Date.now()),
   };
-  core.state.replaceMessage(updated);
+  core.state.putMessage(updated);
   notifyGateway(() => core.hub().dispatchMessageUpdate(updated));
   return updated;
 }

@@ -49,7 +49,7 @@ export function createWebhook(
     application_id: creator.application_id,
     creator_id: creator.id,
   };
-  core.state.addWebhook(webhook);
+  core.state.putWebhook(webhook);
   audit(core, 'WEBHOOK_CREATE', webhook, actor, [
     { key: 'name', new_value: webhook.name },
     { key: 'channel_id', new_value: webhook.channel_id },
@@ -111,15 +111,14 @@ export function modifyWebhook(
     changes.push({ key: 'channel_id', old_value: webhook.channel_id, new_value: target.id });
     update.channel_id = target.id;
   }
-  const updated = core.state.webhooks.update(webhook.id, update) ?? webhook;
-  core.state.changed();
+  const updated: StoredWebhook = { ...webhook, ...update };
+  core.state.putWebhook(updated);
   audit(core, 'WEBHOOK_UPDATE', updated, actor, changes);
   return updated;
 }
 
 export function deleteWebhook(core: SandboxCore, webhook: StoredWebhook, actor: WriteActor): void {
-  core.state.webhooks.delete(webhook.id);
-  core.state.changed();
+  core.state.deleteWebhook(webhook.id);
   audit(core, 'WEBHOOK_DELETE', webhook, actor, [
     { key: 'name', old_value: webhook.name },
     { key: 'channel_id', old_value: webhook.channel_id },

@@ -14,7 +14,9 @@ export interface ListMessagesOptions {
 export class MessageStore {
   private readonly byChannel = new Map<string, APIMessage[]>();
 
-  add(message: APIMessage): void {
+  /** Adds a message, or replaces the stored one with its id (an edit). */
+  put(message: APIMessage): void {
+    if (this.replace(message)) return;
     let list = this.byChannel.get(message.channel_id);
     if (!list) {
       list = [];
@@ -24,12 +26,16 @@ export class MessageStore {
     if (list.length > MAX_MESSAGES_PER_CHANNEL) list.splice(0, list.length - MAX_MESSAGES_PER_CHANNEL);
   }
 
+  /** How many messages a channel (or thread) holds. */
+  count(channelId: string): number {
+    return this.byChannel.get(channelId)?.length ?? 0;
+  }
+
   find(channelId: string, messageId: string): APIMessage | undefined {
     return this.byChannel.get(channelId)?.find((message) => message.id === messageId);
   }
 
-  /** Puts an edited message in place of the stored one with its id; false when it is gone. */
-  replace(message: APIMessage): boolean {
+  private replace(message: APIMessage): boolean {
     const list = this.byChannel.get(message.channel_id);
     const index = list?.findIndex((stored) => stored.id === message.id) ?? -1;
     if (!list || index < 0) return false;

@@ -1,168 +1,133 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { CordformError } from '../../errors.js';
-import { validateSeed } from './seed-validate.js';
-import { STATE_FORMAT, STATE_VERSION, type PersistedState } from './state.js';
+import { describeSchemaErrors, dottedPath, type InputIssue } from '../input/input-issues.js';
+import { schemaErrors } from '../input/validators.js';
+import { removeStrayTempFiles } from './atomic-write.js';
+import { journalPath } from './journal.js';
+import { assertSeed } from './seed.js';
+import type { PersistedState } from './state.js';
+import { checkStateReferences } from './state-references.js';
+import type { JournalEntry, StateOp } from './state-ops.js';
 
 /**
- * `--state FILE`: load if present, and write after every mutation atomically (temp file in
- * the same directory, fsync, rename, fsync the directory), so a crash mid-write leaves the
- * last good file. Bursts of mutations coalesce into one write; `flush()` (called by
- * `close()`) waits until everything acknowledged so far is on disk.
+ * Loading `--state FILE`: the snapshot in FILE, then the entries of FILE.journal written
+ * after it (see journal.ts). Stray temp files of an interrupted snapshot write are removed
+ * first. Every entry of both is checked (schema/sandbox-state.schema.json, then duplicate
+ * ids and references), and a problem is a startup error that names the entry, e.g.
+ * `webhooks.2 (id 123).name: is required`. A journal line cut short by a crash is the one
+ * thing tolerated: it was never acknowledged.
  */
-export async function loadStateFile(path: string): Promise<PersistedState | null> {
-  let text: string;
+export interface LoadedState {
+  snapshot: PersistedState;
+  /** Journal entries after the snapshot, in order. */
+  journal: StateOp[];
+  /** The sequence number of the last change (snapshot or journal). */
+  lastSeq: number;
+}
+
+export async function loadStateFile(path: string): Promise<LoadedState | null> {
+  await removeStrayTempFiles(path);
+  const text = await readOptional(path);
+  const journalText = await readOptional(journalPath(path));
+  if (text === null) {
+    if (journalText !== null && journalText.trim() !== '') {
+      throw corrupt(path, [`${journalPath(path)} exists without the state file it continues; remove it too to start from the seed`]);
+    }
+    return null;
+  }
+  const snapshot = parseSnapshot(path, text);
+  const start = snapshot.journal_seq ?? 0;
+  const { entries, lastSeq } = parseJournal(path, journalText ?? '', start);
+  return { snapshot, journal: entries.filter((entry) => entry.seq > start).map(stripSeq), lastSeq: Math.max(start, lastSeq) };
+}
+
+async function readOptional(path: string): Promise<string | null> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new CordformError('sandbox_state_unreadable', `cannot read sandbox state file ${path}: ${(error as Error).message}`, {
       cause: error,
     });
   }
+}
+
+function parseSnapshot(path: string, text: string): PersistedState {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw corrupt(path, `not valid JSON (${(error as Error).message})`);
+    throw corrupt(path, [`not valid JSON (${(error as Error).message})`]);
   }
-  const problem = checkState(value);
-  if (problem) throw corrupt(path, problem);
-  return value as PersistedState;
-}
-
-function corrupt(path: string, why: string): CordformError {
-  return new CordformError(
-    'sandbox_state_corrupt',
-    `sandbox state file ${path} is corrupt: ${why}. Move it away to start from the seed again.`,
-    { details: { file: path } },
-  );
-}
-
-function checkState(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object';
-  const state = value as Record<string, unknown>;
-  if (state.format !== STATE_FORMAT) return `"format" must be "${STATE_FORMAT}"`;
-  if (state.version !== STATE_VERSION) return `unsupported version ${JSON.stringify(state.version)}`;
-  const seedIssues = validateSeed(state.seed);
-  if (seedIssues.length > 0) return `invalid "seed" (${seedIssues[0]!.path.join('.')}: ${seedIssues[0]!.message})`;
-  if (!Array.isArray(state.webhooks)) return '"webhooks" must be a list';
-  for (const webhook of state.webhooks as unknown[]) {
-    const w = webhook as Record<string, unknown> | null;
-    if (!w || typeof w.id !== 'string' || typeof w.channel_id !== 'string' || typeof w.guild_id !== 'string' || typeof w.token !== 'string') {
-      return 'a webhook entry lacks id, channel_id, guild_id or token';
-    }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'op' in value) {
+    throw corrupt(path, ['expected a JSON object with "format": "cordform-sandbox-state"']);
   }
-  if (typeof state.messages !== 'object' || state.messages === null || Array.isArray(state.messages)) {
-    return '"messages" must be an object of lists';
-  }
-  for (const list of Object.values(state.messages as Record<string, unknown>)) {
-    if (!Array.isArray(list)) return '"messages" must be an object of lists';
-  }
-  if (!Array.isArray(state.audit_log)) return '"audit_log" must be a list';
-  return null;
-}
-
-/** Writes `text` to `path` atomically: temp file + fsync + rename (+ directory fsync). */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'w', 0o600);
+  const problems = describeSchemaErrors(schemaErrors('state', value)).map((issue) => label(value, issue));
+  if (problems.length > 0) throw corrupt(path, problems);
+  const state = value as PersistedState;
   try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
+    assertSeed(state.seed, 'seed');
   } catch (error) {
-    await handle.close().catch(() => {});
-    await unlink(temp).catch(() => {});
-    throw error;
+    throw corrupt(path, [`invalid "seed": ${(error as Error).message.split('\n').slice(1).join(';').trim()}`]);
   }
-  await handle.close();
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
-  try {
-    const dirHandle = await open(dir, 'r');
-    try {
-      await dirHandle.sync();
-    } finally {
-      await dirHandle.close();
-    }
-  } catch {
-    // Directory fsync is not supported everywhere (e.g. Windows); the rename is still atomic.
-  }
+  const references = checkStateReferences(state).map((issue) => label(value, issue));
+  if (references.length > 0) throw corrupt(path, references);
+  return state;
 }
 
 /**
- * Coalescing writer: `schedule()` after each mutation; at most one write runs at a time and
- * a burst of mutations becomes one more write. `flush()` resolves once every mutation
- * scheduled before the call is on disk.
+ * Journal lines in order. The tail after the last newline is a write the crash cut short;
+ * any other line that is not a valid entry, or whose seq does not increase, is corruption.
  */
-export class StatePersister {
-  private dirty = false;
-  private running: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private lastError: unknown = null;
-
-  constructor(
-    private readonly path: string,
-    private readonly serialize: () => string,
-    private readonly onError: (error: unknown) => void = () => {},
-    private readonly delayMs = 5,
-  ) {}
-
-  schedule(): void {
-    this.dirty = true;
-    if (this.running || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.drain();
-    }, this.delayMs);
-  }
-
-  async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
+function parseJournal(path: string, text: string, start: number): { entries: JournalEntry[]; lastSeq: number } {
+  const file = journalPath(path);
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  const entries: JournalEntry[] = [];
+  let lastSeq = start;
+  complete.split('\n').forEach((line, index) => {
+    if (line === '') return;
+    const where = `${file}:${index + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw corrupt(path, [`${where}: not valid JSON (${(error as Error).message})`]);
     }
-    for (;;) {
-      if (this.running) {
-        await this.running;
-        continue;
-      }
-      if (!this.dirty) break;
-      await this.drain();
-      if (this.lastError) break;
-    }
-    if (this.lastError) {
-      const error = this.lastError;
-      this.lastError = null;
-      throw error;
-    }
-  }
+    if (typeof value !== 'object' || value === null || !('op' in value)) throw corrupt(path, [`${where}: not a journal entry (no "op")`]);
+    const problems = describeSchemaErrors(schemaErrors('state', value)).map((issue) => `${where}: ${label(value, issue)}`);
+    if (problems.length > 0) throw corrupt(path, problems);
+    const entry = value as JournalEntry;
+    if (entry.seq <= lastSeq && entry.seq > start) throw corrupt(path, [`${where}: seq ${entry.seq} does not follow ${lastSeq}`]);
+    lastSeq = Math.max(lastSeq, entry.seq);
+    entries.push(entry);
+  });
+  return { entries, lastSeq };
+}
 
-  private drain(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = (async () => {
-      while (this.dirty) {
-        this.dirty = false;
-        try {
-          await writeFileAtomic(this.path, this.serialize());
-          this.lastError = null;
-        } catch (error) {
-          // Keep the data dirty: the next mutation or flush() tries again.
-          this.dirty = true;
-          this.lastError = error;
-          this.onError(error);
-          break;
-        }
-      }
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
-  }
+function stripSeq(entry: JournalEntry): StateOp {
+  const { seq: _seq, ...op } = entry;
+  return op as StateOp;
+}
+
+/** `webhooks.2 (id 123).name: is required`: the path, with the id of the entry it is in. */
+function label(root: unknown, issue: InputIssue): string {
+  let node: unknown = root;
+  let text = '';
+  issue.path.forEach((part, index) => {
+    node = (node as Record<string | number, unknown> | undefined)?.[part];
+    text += index === 0 ? String(part) : `.${String(part)}`;
+    const id = (node as { id?: unknown } | undefined)?.id;
+    if (typeof part === 'number' && typeof id === 'string' && index < issue.path.length - 1) text += ` (id ${id})`;
+  });
+  return `${issue.path.length === 0 ? dottedPath([]) : text}: ${issue.message}`;
+}
+
+function corrupt(path: string, problems: readonly string[]): CordformError {
+  const shown = problems.slice(0, 20);
+  const more = problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : '';
+  return new CordformError(
+    'sandbox_state_corrupt',
+    `sandbox state file ${path} is corrupt:\n  ${shown.join('\n  ')}${more}\nMove it (and ${journalPath(path)}) away to start from the seed again.`,
+    { details: { file: path, problems } },
+  );
 }

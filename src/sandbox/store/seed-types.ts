@@ -3,7 +3,8 @@ import type { APIOverwrite, Snowflake } from '../../discord/types.js';
 /**
  * The world a sandbox starts from: bots (with tokens), human users, guilds with their
  * channels, roles and members, and optionally webhooks that already exist. Written as YAML
- * or JSON (`--seed FILE`, see README "Sandbox" and examples/sandbox-seed.yaml).
+ * or JSON (`--seed FILE`, see docs/sandbox.md, schema/sandbox-seed.schema.json and
+ * examples/sandbox-seed.yaml).
  *
  * Permissions follow Discord's algorithm (https://discord.com/developers/docs/topics/permissions):
  * @everyone + member roles, then channel overwrites. `lacks_manage_webhooks` on a channel is
@@ -25,6 +26,11 @@ export interface SeedBot {
    */
   public_key?: string;
   avatar?: string | null;
+  /**
+   * The application's interactions endpoint URL. Without one, interactions reach the bot as
+   * INTERACTION_CREATE over the gateway, as on Discord.
+   */
+  interactions_endpoint_url?: string;
 }
 
 export interface SeedUser {
@@ -40,6 +46,8 @@ export interface SeedRole {
   /** Permission bit set as a decimal string, as Discord sends it. */
   permissions: string;
   position?: number;
+  /** Whether anyone may mention it (default false; MENTION_EVERYONE mentions it anyway). */
+  mentionable?: boolean;
 }
 
 export interface SeedMember {
@@ -52,7 +60,7 @@ export interface SeedMember {
 export interface SeedChannel {
   id: Snowflake;
   name: string;
-  /** 0 text (default), 2 voice, 4 category, 5 announcement, 15 forum. */
+  /** 0 text (default), 2 voice, 4 category, 5 announcement, 13 stage, 15 forum, 16 media. */
   type?: number;
   nsfw?: boolean;
   position?: number;

@@ -51,31 +51,26 @@ export class WebhookStore {
     return this.byGuild.get(guildId)?.size ?? 0;
   }
 
-  add(webhook: StoredWebhook): void {
+  /** Adds a webhook or replaces the one with its id (a changed channel moves it between indexes). */
+  put(webhook: StoredWebhook): void {
+    const previous = this.byId.get(webhook.id);
+    if (previous) this.unindex(previous);
     this.byId.set(webhook.id, webhook);
     index(this.byChannel, webhook.channel_id).add(webhook.id);
     index(this.byGuild, webhook.guild_id).add(webhook.id);
-  }
-
-  /** Applies field changes; a changed channel_id moves it between indexes (same id and token). */
-  update(id: string, changes: Partial<Pick<StoredWebhook, 'name' | 'avatar' | 'channel_id'>>): StoredWebhook | undefined {
-    const webhook = this.byId.get(id);
-    if (!webhook) return undefined;
-    if (changes.channel_id !== undefined && changes.channel_id !== webhook.channel_id) {
-      this.byChannel.get(webhook.channel_id)?.delete(id);
-      index(this.byChannel, changes.channel_id).add(id);
-    }
-    Object.assign(webhook, changes);
-    return webhook;
   }
 
   delete(id: string): StoredWebhook | undefined {
     const webhook = this.byId.get(id);
     if (!webhook) return undefined;
     this.byId.delete(id);
-    this.byChannel.get(webhook.channel_id)?.delete(id);
-    this.byGuild.get(webhook.guild_id)?.delete(id);
+    this.unindex(webhook);
     return webhook;
+  }
+
+  private unindex(webhook: StoredWebhook): void {
+    this.byChannel.get(webhook.channel_id)?.delete(webhook.id);
+    this.byGuild.get(webhook.guild_id)?.delete(webhook.id);
   }
 
   clear(): void {
