@@ -187,6 +187,8 @@ describe('PATCH /webhooks/{id}/{token}/messages/{message.id}', () => {
       embeds: { '1': { _errors: [expect.objectContaining({ code: 'DICT_TYPE_CONVERT' })] } },
       flags: { _errors: [expect.objectContaining({ code: 'NUMBER_TYPE_COERCE' })] },
       allowed_mentions: {
+        // parse "users" next to a users list: Discord's exclusivity rule.
+        _errors: [expect.objectContaining({ code: 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE' })],
         parse: { '1': { _errors: [expect.objectContaining({ code: 'BASE_TYPE_CHOICES' })] } },
         users: { '0': { _errors: [expect.objectContaining({ code: 'NUMBER_TYPE_COERCE' })] } },
       },

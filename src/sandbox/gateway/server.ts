@@ -70,6 +70,11 @@ export interface GatewayHub {
   dispatchMessageUpdate(message: APIMessage & { guild_id: string }): void;
   /** MESSAGE_DELETE (`id`, `channel_id`, `guild_id`), to the same sessions as MESSAGE_CREATE. */
   dispatchMessageDelete(deleted: { id: string; channel_id: string; guild_id: string }): void;
+  /**
+   * Any guild event: to every session whose bot is in the guild, whose shard handles it and
+   * that has `intent` (0 = no intent needed); `onlyBot` narrows it to one bot's sessions.
+   */
+  dispatchGuildEvent(t: string, guildId: string, intent: number, payload: (session: GatewaySession) => unknown, onlyBot?: string): number;
   /** Admin/test hook: drop every connection (close code, default 4000 = resumable; 1006 = drop TCP). */
   disconnectAll(code?: number): void;
   /** Closes every connection of one bot with `code` (4004 ends the sessions: not resumable). */
@@ -176,20 +181,33 @@ export function attachGateway(options: GatewayOptions): GatewayHub {
   const identifiedConnections = (): GatewayConnection[] => [...connections].filter((c) => c.identified && c.isOpen);
 
   /**
-   * A guild message event to every session with GUILD_MESSAGES whose bot is in the guild and
-   * whose shard handles it (https://discord.com/developers/docs/events/gateway#list-of-intents).
+   * A guild event to every session with the intent whose bot is in the guild and whose shard
+   * handles it (https://discord.com/developers/docs/events/gateway#list-of-intents); returns
+   * how many sessions got it.
    */
-  const dispatchGuildMessageEvent = (t: string, guildId: string, payload: (session: GatewaySession) => unknown): void => {
+  const dispatchGuildEvent = (
+    t: string,
+    guildId: string,
+    intent: number,
+    payload: (session: GatewaySession) => unknown,
+    onlyBot?: string,
+  ): number => {
+    let count = 0;
     for (const session of [...sessions.values()]) {
-      if (!session.has(Intent.GUILD_MESSAGES) || !session.handlesGuild(guildId)) continue;
+      if (!session.has(intent) || !session.handlesGuild(guildId)) continue;
+      if (onlyBot !== undefined && session.bot.user.id !== onlyBot) continue;
       const inGuild = options.isMember
         ? options.isMember(session.bot.user.id, guildId)
         : options.guildsFor(session.bot.user.id).some((guild) => guild.id === guildId);
       if (!inGuild) continue;
       // Buffered even while disconnected, so a RESUME replays it.
       session.dispatch(t, payload(session));
+      count += 1;
     }
+    return count;
   };
+  const dispatchGuildMessageEvent = (t: string, guildId: string, payload: (session: GatewaySession) => unknown): void =>
+    void dispatchGuildEvent(t, guildId, Intent.GUILD_MESSAGES, payload);
 
   return {
     dispatchMessageCreate(message) {
@@ -202,6 +220,7 @@ export function attachGateway(options: GatewayOptions): GatewayHub {
       const payload = { id: deleted.id, channel_id: deleted.channel_id, guild_id: deleted.guild_id };
       dispatchGuildMessageEvent('MESSAGE_DELETE', deleted.guild_id, () => payload);
     },
+    dispatchGuildEvent,
     disconnectBot(botUserId, code, reason) {
       for (const connection of [...connections]) if (connection.botUserId === botUserId) connection.close(code, reason);
     },

@@ -10,6 +10,9 @@ import { Router } from './router.js';
 import { adminRoutes, type AdminRoute } from '../routes/admin.js';
 import { applicationRoutes } from '../routes/applications.js';
 import { channelRoutes } from '../routes/channels.js';
+import { currentApplicationRoutes } from '../routes/current-application.js';
+import { messageRoutes } from '../routes/messages.js';
+import { reactionRoutes } from '../routes/reactions.js';
 import { guildRoutes } from '../routes/guilds.js';
 import { interactionAdminRoutes, interactionRoutes } from '../routes/interactions.js';
 import { userRoutes } from '../routes/users.js';
@@ -27,8 +30,11 @@ import type { WorldBot } from '../store/world.js';
 // interaction token makes them follow-ups and @original, any other token an ordinary webhook.
 export const API_ROUTES: ApiRoute[] = [
   ...userRoutes,
+  ...currentApplicationRoutes,
   ...guildRoutes,
   ...channelRoutes,
+  ...messageRoutes,
+  ...reactionRoutes,
   ...webhookRoutes,
   ...applicationRoutes,
   ...interactionRoutes,

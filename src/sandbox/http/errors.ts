@@ -31,6 +31,7 @@ export const unknownGuild = () => discordError(404, 10004, 'Unknown Guild');
 export const unknownMember = () => discordError(404, 10007, 'Unknown Member');
 export const unknownMessage = () => discordError(404, 10008, 'Unknown Message');
 export const unknownUser = () => discordError(404, 10013, 'Unknown User');
+export const unknownEmoji = () => discordError(400, 10014, 'Unknown Emoji');
 export const unknownWebhook = () => discordError(404, 10015, 'Unknown Webhook');
 
 export const maxChannelWebhooks = () =>
@@ -38,14 +39,20 @@ export const maxChannelWebhooks = () =>
 export const maxGuildWebhooks = () =>
   discordError(400, 30058, 'Maximum number of webhooks per guild reached (1000)');
 
+export const maxReactions = () => discordError(400, 30010, 'Maximum number of reactions reached (20)');
+
 export const requestTooLarge = () => discordError(413, 40005, 'Request entity too large');
+export const cannotSendInForum = () => discordError(400, 40058, 'Cannot send a message in a forum channel');
 
 export const missingAccess = () => discordError(403, 50001, 'Missing Access');
+export const cannotEditOthersMessage = () => discordError(403, 50005, 'Cannot edit a message authored by another user');
 export const emptyMessage = () => discordError(400, 50006, 'Cannot send an empty message');
+export const nonTextChannel = () => discordError(400, 50008, 'Cannot send messages in a non-text channel');
 export const missingPermissions = () => discordError(403, 50013, 'Missing Permissions');
 export const invalidWebhookToken = () => discordError(401, 50027, 'Invalid Webhook Token');
 export const invalidJson = () =>
   discordError(400, 50109, 'The request body contains invalid JSON.');
+export const cannotReplyWithoutHistory = () => discordError(403, 160002, 'Cannot reply without permission to read message history');
 
 /** One field error inside a 50035 body, e.g. `{code: "BASE_TYPE_REQUIRED", message: "This field is required"}`. */
 export interface FieldError {
@@ -59,7 +66,7 @@ export interface FieldError {
  */
 export class FormErrors {
   private readonly root: Record<string, unknown> = {};
-  private count = 0;
+  private added = 0;
 
   add(path: ReadonlyArray<string | number>, error: FieldError): this {
     let node = this.root;
@@ -77,12 +84,17 @@ export class FormErrors {
     const list = Array.isArray(node._errors) ? (node._errors as FieldError[]) : [];
     list.push(error);
     node._errors = list;
-    this.count += 1;
+    this.added += 1;
     return this;
   }
 
   get empty(): boolean {
-    return this.count === 0;
+    return this.added === 0;
+  }
+
+  /** How many errors were added (a checker compares before and after its part). */
+  get count(): number {
+    return this.added;
   }
 
   /** Throws 400 50035 "Invalid Form Body" when any error was added. */

@@ -5,7 +5,9 @@ import { deleteMessage, publishMessage, type SandboxMessage } from '../resources
 import { toApiUser } from '../store/serialize.js';
 import { discordTimestamp, snowflakeTime } from '../store/snowflake.js';
 import { CallbackType, type StoredInteraction } from './store.js';
-import { MAX_CONTENT_LENGTH, MAX_EMBEDS, requireObject } from '../resources/validation.js';
+import { checkEmbeds } from '../resources/embeds.js';
+import { checkContent, MessageFlag } from '../resources/message-body.js';
+import { requireObject } from '../resources/validation.js';
 
 /**
  * What an application does with an interaction's token
@@ -15,7 +17,6 @@ import { MAX_CONTENT_LENGTH, MAX_EMBEDS, requireObject } from '../resources/vali
  * `webhook_id` = the application id and `interaction_metadata`; ephemeral ones (flag 64)
  * are kept with the interaction only and never appear in the channel's history.
  */
-export const MessageFlag = { SUPPRESS_EMBEDS: 1 << 2, EPHEMERAL: 1 << 6, LOADING: 1 << 7, SUPPRESS_NOTIFICATIONS: 1 << 12 } as const;
 /** Flags an application may set on a response message. */
 const SETTABLE_FLAGS = MessageFlag.SUPPRESS_EMBEDS | MessageFlag.EPHEMERAL | MessageFlag.SUPPRESS_NOTIFICATIONS;
 /** https://discord.com/developers/docs/resources/message#message-object-message-types */
@@ -35,24 +36,11 @@ interface ResponseInput {
 /** Checks message fields of a response body; every field optional (PATCH semantics). */
 function checkResponseMessage(raw: unknown, path: string[], errors: FormErrors): ResponseInput {
   const body = raw === undefined || raw === null ? {} : requireObject(raw);
-  const at = (field: string) => [...path, field];
-  let content: string | undefined;
-  if (body.content !== undefined && body.content !== null) {
-    if (typeof body.content !== 'string') errors.add(at('content'), FieldErrors.string(body.content));
-    else if ([...body.content].length > MAX_CONTENT_LENGTH) errors.add(at('content'), FieldErrors.maxLength(MAX_CONTENT_LENGTH));
-    else content = body.content;
-  }
-  let embeds: APIEmbed[] | undefined;
-  if (body.embeds !== undefined && body.embeds !== null) {
-    if (!Array.isArray(body.embeds)) errors.add(at('embeds'), FieldErrors.array());
-    else if (body.embeds.length > MAX_EMBEDS) errors.add(at('embeds'), FieldErrors.maxLength(MAX_EMBEDS));
-    else if (body.embeds.some((embed) => typeof embed !== 'object' || embed === null || Array.isArray(embed))) {
-      errors.add(at('embeds'), FieldErrors.dict());
-    } else embeds = (body.embeds as APIEmbed[]).map((embed) => ({ ...embed, type: 'rich' }));
-  }
+  const content = checkContent(body.content, [...path, 'content'], errors) ?? undefined;
+  const embeds = checkEmbeds(body.embeds, [...path, 'embeds'], errors) ?? undefined;
   let flags = 0;
   if (body.flags !== undefined && body.flags !== null) {
-    if (!Number.isInteger(body.flags)) errors.add(at('flags'), FieldErrors.notInt(body.flags));
+    if (!Number.isInteger(body.flags)) errors.add([...path, 'flags'], FieldErrors.notInt(body.flags));
     else flags = (body.flags as number) & SETTABLE_FLAGS;
   }
   return { content, embeds, flags, tts: body.tts === true };

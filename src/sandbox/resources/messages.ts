@@ -1,12 +1,16 @@
 import type { APIMessage, APIUser } from '../../discord/types.js';
 import type { SandboxCore } from '../context.js';
-import { emptyMessage } from '../http/errors.js';
+import { cannotReplyWithoutHistory, emptyMessage, FormErrors } from '../http/errors.js';
+import type { FileInput } from '../http/io.js';
+import { hasPermission, Perm } from '../store/permissions.js';
 import { toApiMember, toApiUser } from '../store/serialize.js';
 import { discordTimestamp, snowflakeTime } from '../store/snowflake.js';
-import type { FileInput } from '../http/io.js';
-import { SUPPRESS_EMBEDS, type AllowedMentions, type MessageEdit, type MessageInput } from './validation.js';
 import type { StoredWebhook } from '../store/webhook-store.js';
 import type { WorldChannel } from '../store/world.js';
+import { resolveMentions, type AllowedMentions } from './allowed-mentions.js';
+import { MessageFlag, type MessageEdit, type MessageInput, type ReplyInput } from './message-body.js';
+import { notifyGateway } from './notify-gateway.js';
+import { reactionsFor } from './reactions.js';
 
 /**
  * Message objects as Discord sends them in responses and MESSAGE_CREATE
@@ -15,24 +19,25 @@ import type { WorldChannel } from '../store/world.js';
  */
 export type SandboxMessage = APIMessage & { guild_id: string } & Record<string, unknown>;
 
-const USER_MENTION = /<@!?(\d{1,20})>/g;
+/** https://discord.com/developers/docs/resources/message#message-object-message-types */
+export const MessageType = { DEFAULT: 0, REPLY: 19 } as const;
 
 interface Author {
   user: APIUser;
-  /** Guild member view (users and bots); webhooks have none. */
-  memberOf?: string;
+  /** The user id of a user or bot (a guild member); null for a webhook. */
+  userId: string | null;
   webhookId?: string;
   applicationId?: string;
 }
 
-function buildMessage(core: SandboxCore, channel: WorldChannel, author: Author, input: MessageInput): SandboxMessage {
+function buildMessage(core: SandboxCore, channel: WorldChannel, author: Author, input: MessageInput, replyTo: SandboxMessage | null): SandboxMessage {
   const { state } = core;
   const id = state.snowflakes.next();
-  const guild = state.world.guilds.get(channel.guild_id);
-  const member = author.memberOf ? guild?.members.get(author.memberOf) : undefined;
-  const message: SandboxMessage = {
+  const member = author.userId ? state.world.guilds.get(channel.guild_id)?.members.get(author.userId) : undefined;
+  const repliedAuthorId = replyTo && !replyTo.webhook_id ? replyTo.author.id : undefined;
+  return {
     id,
-    type: 0,
+    type: replyTo ? MessageType.REPLY : MessageType.DEFAULT,
     channel_id: channel.id,
     guild_id: channel.guild_id,
     author: author.user,
@@ -41,17 +46,32 @@ function buildMessage(core: SandboxCore, channel: WorldChannel, author: Author, 
     timestamp: discordTimestamp(snowflakeTime(id)),
     edited_timestamp: null,
     tts: input.tts,
-    ...mentionsIn(core, input.content),
-    mention_roles: [],
+    ...resolveMentions(core, input.content, {
+      channel,
+      authorId: author.userId,
+      allowed: input.allowedMentions,
+      ...(repliedAuthorId ? { repliedAuthorId } : {}),
+    }),
     attachments: input.attachments.map((file) => toAttachment(core, channel.id, id, file)),
     embeds: input.embeds,
     pinned: false,
     components: [],
-    flags: 0,
+    flags: input.flags,
     ...(author.webhookId ? { webhook_id: author.webhookId } : {}),
     ...(author.applicationId ? { application_id: author.applicationId } : {}),
+    ...(replyTo
+      ? {
+          message_reference: { type: 0, channel_id: replyTo.channel_id, message_id: replyTo.id, guild_id: replyTo.guild_id },
+          referenced_message: withoutReference(replyTo),
+        }
+      : {}),
   };
-  return message;
+}
+
+/** A referenced message is shown one level deep. */
+function withoutReference(message: SandboxMessage): SandboxMessage {
+  const { referenced_message: _nested, ...rest } = message;
+  return rest as SandboxMessage;
 }
 
 function toAttachment(core: SandboxCore, channelId: string, messageId: string, file: FileInput): Record<string, unknown> {
@@ -67,46 +87,86 @@ function toAttachment(core: SandboxCore, channelId: string, messageId: string, f
 }
 
 /**
- * `mentions` and `mention_everyone` of some content. Without `allowed`, Discord's default
- * allowances (every mention counts); with it, only what it allows
- * (https://discord.com/developers/docs/resources/message#allowed-mentions-object).
+ * The message replied to (https://discord.com/developers/docs/resources/message#message-reference-content-attribution):
+ * it must be in the same channel; replying needs READ_MESSAGE_HISTORY (403 160002); an
+ * unknown message is a 50035 unless `fail_if_not_exists` is false (then: no reply).
  */
-function mentionsIn(core: SandboxCore, content: string, allowed?: AllowedMentions): Pick<APIMessage, 'mention_everyone' | 'mentions'> {
-  const userAllowed = (id: string) => !allowed || allowed.parse.includes('users') || allowed.users.includes(id);
-  const seen = new Set<string>();
-  const users: APIUser[] = [];
-  for (const match of content.matchAll(USER_MENTION)) {
-    const user = core.state.world.users.get(match[1]!);
-    if (user && !seen.has(user.id) && userAllowed(user.id)) {
-      seen.add(user.id);
-      users.push(toApiUser(user));
-    }
+function resolveReply(core: SandboxCore, channel: WorldChannel, authorId: string, reply: ReplyInput | undefined): SandboxMessage | null {
+  if (!reply) return null;
+  if (!hasPermission(core.state.channelPermissions(authorId, channel) ?? 0n, Perm.READ_MESSAGE_HISTORY)) throw cannotReplyWithoutHistory();
+  if (reply.channelId !== undefined && reply.channelId !== channel.id) {
+    new FormErrors()
+      .add(['message_reference'], { code: 'REPLIES_CANNOT_REFERENCE_OTHER_CHANNEL', message: 'Cannot reply to a message in a different channel' })
+      .throwIfAny();
   }
-  const everyoneAllowed = !allowed || allowed.parse.includes('everyone');
-  return { mention_everyone: everyoneAllowed && /@(everyone|here)\b/.test(content), mentions: users };
-}
-
-/** Gateway failures never fail a REST write; the gateway reports its own problems. */
-function notifyGateway(send: () => void): void {
-  try {
-    send();
-  } catch {
-    // The REST write succeeded.
+  const target = core.state.messages.find(channel.id, reply.messageId) as SandboxMessage | undefined;
+  if (target) return target;
+  if (reply.failIfNotExists) {
+    new FormErrors().add(['message_reference'], { code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }).throwIfAny();
   }
+  return null;
 }
 
 /** Stores a message and hands it to the gateway (a gateway failure never fails the write). */
-export function publishMessage(core: SandboxCore, message: SandboxMessage): SandboxMessage {
+export function publishMessage(core: SandboxCore, message: SandboxMessage, dispatched: SandboxMessage = message): SandboxMessage {
   core.state.putMessage(message);
-  notifyGateway(() => core.hub().dispatchMessageCreate(message));
+  countThreadMessage(core, message.channel_id);
+  notifyGateway(() => core.hub().dispatchMessageCreate(dispatched));
   return message;
 }
 
+/** A thread's `total_message_sent` counts every message ever sent in it. */
+function countThreadMessage(core: SandboxCore, channelId: string): void {
+  const thread = core.state.threads.get(channelId);
+  if (thread) core.state.putThread({ ...thread, total_message_sent: thread.total_message_sent + 1 });
+}
+
 /**
- * Edit Webhook Message (https://discord.com/developers/docs/resources/webhook#edit-webhook-message):
- * only the given fields change; edited content gets its mentions rebuilt under the request's
- * `allowed_mentions` (default allowances without one). Stored in place of the old message
- * and dispatched as MESSAGE_UPDATE. 50006 when nothing would be left to show.
+ * A message sent by a user or bot (POST /channels/{id}/messages, admin POST /__sandbox/messages).
+ * A `nonce` comes back in the answer and MESSAGE_CREATE (not in later reads); with
+ * `enforce_nonce`, the same author's message with the same nonce of the last minutes is
+ * answered again instead of creating another.
+ */
+export function createUserMessage(core: SandboxCore, channel: WorldChannel, userId: string, input: MessageInput): SandboxMessage {
+  const user = core.state.world.users.get(userId)!;
+  if (input.nonce !== undefined && input.enforceNonce) {
+    const earlier = core.state.nonces.find(userId, input.nonce);
+    const message = earlier ? (core.state.messages.find(earlier.channelId, earlier.messageId) as SandboxMessage | undefined) : undefined;
+    if (message) return { ...message, nonce: input.nonce };
+  }
+  const replyTo = resolveReply(core, channel, userId, input.reply);
+  const message = buildMessage(core, channel, { user: toApiUser(user), userId }, input, replyTo);
+  if (input.nonce === undefined) return publishMessage(core, message);
+  core.state.nonces.remember(userId, input.nonce, channel.id, message.id);
+  const withNonce = { ...message, nonce: input.nonce };
+  publishMessage(core, message, withNonce);
+  return withNonce;
+}
+
+/** A message executed through a webhook: author is the webhook (name or `username` override). */
+export function createWebhookMessage(core: SandboxCore, channel: WorldChannel, webhook: StoredWebhook, input: MessageInput): SandboxMessage {
+  const author: APIUser = {
+    id: webhook.id,
+    username: input.username ?? webhook.name,
+    discriminator: '0000',
+    avatar: webhook.avatar,
+    bot: true,
+  };
+  const message = buildMessage(
+    core,
+    channel,
+    { user: author, userId: null, webhookId: webhook.id, ...(webhook.application_id ? { applicationId: webhook.application_id } : {}) },
+    input,
+    null,
+  );
+  return publishMessage(core, message);
+}
+
+/**
+ * An edit (Edit Message and Edit Webhook Message): only the given fields change; edited
+ * content gets its mentions rebuilt under the request's `allowed_mentions` (default
+ * allowances without one). Stored in place of the old message and dispatched as
+ * MESSAGE_UPDATE. 50006 when nothing would be left to show.
  */
 export function editMessage(core: SandboxCore, message: SandboxMessage, edit: MessageEdit): SandboxMessage {
   const content = edit.content === undefined ? message.content : (edit.content ?? '');
@@ -119,13 +179,31 @@ export function editMessage(core: SandboxCore, message: SandboxMessage, edit: Me
     content,
     embeds,
     attachments,
-    ...(edit.content !== undefined ? mentionsIn(core, content, edit.allowedMentions) : {}),
-    flags: edit.suppressEmbeds === undefined ? flags : edit.suppressEmbeds ? flags | SUPPRESS_EMBEDS : flags & ~SUPPRESS_EMBEDS,
+    ...(edit.content !== undefined ? remention(core, message, content, edit.allowedMentions) : {}),
+    flags: edit.suppressEmbeds === undefined ? flags : edit.suppressEmbeds ? flags | MessageFlag.SUPPRESS_EMBEDS : flags & ~MessageFlag.SUPPRESS_EMBEDS,
     edited_timestamp: discordTimestamp(Date.now()),
   };
   core.state.putMessage(updated);
   notifyGateway(() => core.hub().dispatchMessageUpdate(updated));
   return updated;
+}
+
+/** An edit with flags only (another user's message, with MANAGE_MESSAGES). */
+export function editMessageFlags(core: SandboxCore, message: SandboxMessage, suppressEmbeds: boolean): SandboxMessage {
+  return editMessage(core, message, { suppressEmbeds, files: [] });
+}
+
+function remention(core: SandboxCore, message: SandboxMessage, content: string, allowed: AllowedMentions | undefined) {
+  const channel = core.state.channel(message.channel_id);
+  if (!channel) return {};
+  const replied = message.referenced_message as SandboxMessage | null | undefined;
+  const repliedAuthorId = replied && !replied.webhook_id ? replied.author.id : undefined;
+  return resolveMentions(core, content, {
+    channel,
+    authorId: message.webhook_id ? null : message.author.id,
+    allowed,
+    ...(repliedAuthorId ? { repliedAuthorId } : {}),
+  });
 }
 
 /**
@@ -136,7 +214,7 @@ function editedAttachments(core: SandboxCore, message: SandboxMessage, edit: Mes
   const keep = edit.attachments === undefined ? null : new Set(edit.attachments ?? []);
   const kept = keep ? message.attachments.filter((old) => keep.has(String((old as { id?: unknown }).id))) : message.attachments;
   const added = edit.files
-    .filter((file) => !keep || keep.has(/^files\[(\d+)\]$/.exec(file.field ?? '')?.[1] ?? ''))
+    .filter((file) => !keep || keep.has(/^files\[(\d+)\]$/.exec(file.field)?.[1] ?? ''))
     .map((file) => toAttachment(core, message.channel_id, message.id, file));
   return [...kept, ...added];
 }
@@ -147,27 +225,8 @@ export function deleteMessage(core: SandboxCore, message: SandboxMessage): void 
   notifyGateway(() => core.hub().dispatchMessageDelete({ id: message.id, channel_id: message.channel_id, guild_id: message.guild_id }));
 }
 
-/** A message sent by a user or bot (POST /channels/{id}/messages, admin POST /__sandbox/messages). */
-export function createUserMessage(core: SandboxCore, channel: WorldChannel, userId: string, input: MessageInput): SandboxMessage {
-  const user = core.state.world.users.get(userId)!;
-  return publishMessage(core, buildMessage(core, channel, { user: toApiUser(user), memberOf: userId }, input));
-}
-
-/** A message executed through a webhook: author is the webhook (name or `username` override). */
-export function createWebhookMessage(core: SandboxCore, channel: WorldChannel, webhook: StoredWebhook, input: MessageInput): SandboxMessage {
-  const author: APIUser = {
-    id: webhook.id,
-    username: input.username ?? webhook.name,
-    discriminator: '0000',
-    avatar: webhook.avatar,
-    bot: true,
-  };
-  return publishMessage(
-    core,
-    buildMessage(core, channel, {
-      user: author,
-      webhookId: webhook.id,
-      ...(webhook.application_id ? { applicationId: webhook.application_id } : {}),
-    }, input),
-  );
+/** A stored message as `viewerId` sees it: with `reactions` (and their `me`) when it has any. */
+export function viewMessage(core: SandboxCore, message: APIMessage, viewerId: string): SandboxMessage {
+  const reactions = reactionsFor(core, message.id, viewerId);
+  return (reactions.length > 0 ? { ...message, reactions } : message) as SandboxMessage;
 }

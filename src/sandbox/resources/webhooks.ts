@@ -14,9 +14,10 @@ import type { WorldChannel } from '../store/world.js';
 const cannotUseChannelType = () =>
   new SandboxHttpError(400, { code: 50024, message: 'Cannot execute action on this channel type' });
 
-/** Webhooks cannot live in categories (type 4); every other seeded channel type may hold them. */
+/** Webhooks cannot live in categories (type 4) or threads (10–12); every other guild channel type may hold them. */
+const NO_WEBHOOKS = new Set([4, 10, 11, 12]);
 function assertWebhookChannel(channel: WorldChannel): void {
-  if (channel.type === 4) throw cannotUseChannelType();
+  if (NO_WEBHOOKS.has(channel.type)) throw cannotUseChannelType();
 }
 
 export interface WriteActor {

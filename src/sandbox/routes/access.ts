@@ -21,17 +21,21 @@ export function requireGuild(core: SandboxCore, bot: WorldBot, guildId: string):
   return guild;
 }
 
+/** A channel or thread the user can see (404 10003, 403 50001). */
 export function requireChannel(core: SandboxCore, userId: string, channelId: string): WorldChannel {
-  const channel = core.state.world.channels.get(channelId);
+  const channel = core.state.channel(channelId);
   if (!channel) throw unknownChannel();
-  const permissions = core.state.world.channelPermissions(userId, channel);
+  const permissions = core.state.channelPermissions(userId, channel);
   if (permissions === null || !hasPermission(permissions, Perm.VIEW_CHANNEL)) throw missingAccess();
   return channel;
 }
 
 export function requireChannelPermission(core: SandboxCore, userId: string, channel: WorldChannel, bit: bigint): void {
-  const permissions = core.state.world.channelPermissions(userId, channel) ?? 0n;
-  if (!hasPermission(permissions, bit)) throw missingPermissions();
+  if (!hasChannelPermission(core, userId, channel, bit)) throw missingPermissions();
+}
+
+export function hasChannelPermission(core: SandboxCore, userId: string, channel: WorldChannel, bit: bigint): boolean {
+  return hasPermission(core.state.channelPermissions(userId, channel) ?? 0n, bit);
 }
 
 export function requireGuildPermission(core: SandboxCore, userId: string, guildId: string, bit: bigint): void {

@@ -3,7 +3,7 @@ import type { ApiRoute, RouteContext, RouteHandler } from '../context.js';
 import { invalidWebhookToken, unknownChannel, unknownMessage } from '../http/errors.js';
 import { createWebhookMessage, deleteMessage, editMessage, type SandboxMessage } from '../resources/messages.js';
 import { toApiWebhook } from '../store/serialize.js';
-import { checkMessageBody, checkMessageEdit } from '../resources/validation.js';
+import { checkMessageBody, checkMessageEdit } from '../resources/message-body.js';
 import { deleteWebhook, modifyWebhook, parseWebhookPatch } from '../resources/webhooks.js';
 import type { StoredWebhook } from '../store/webhook-store.js';
 import { requireWebhook } from './access.js';

@@ -20,11 +20,23 @@ const P = PERMISSION_BITS;
 
 /**
  * What @everyone may do when a seed does not declare the @everyone role. Deliberately
- * permissive for a sandbox (it includes MANAGE_WEBHOOKS); seeds take it away per channel
- * with `lacks_manage_webhooks` or by declaring roles.
+ * permissive for a sandbox (it includes MANAGE_WEBHOOKS; not VIEW_AUDIT_LOG or
+ * MANAGE_MESSAGES); seeds take it away per channel with `lacks_manage_webhooks` or by
+ * declaring roles.
  */
 export const DEFAULT_EVERYONE_PERMISSIONS =
-  P.VIEW_CHANNEL | P.SEND_MESSAGES | P.READ_MESSAGE_HISTORY | P.EMBED_LINKS | P.ATTACH_FILES | P.ADD_REACTIONS | P.MANAGE_WEBHOOKS;
+  P.VIEW_CHANNEL |
+  P.SEND_MESSAGES |
+  P.READ_MESSAGE_HISTORY |
+  P.EMBED_LINKS |
+  P.ATTACH_FILES |
+  P.ADD_REACTIONS |
+  // Discord's default @everyone role can mention @everyone and use threads too.
+  P.MENTION_EVERYONE |
+  P.CREATE_PUBLIC_THREADS |
+  P.CREATE_PRIVATE_THREADS |
+  P.SEND_MESSAGES_IN_THREADS |
+  P.MANAGE_WEBHOOKS;
 
 /** The bits the sandbox's routes check. */
 export const Perm = {
@@ -36,6 +48,13 @@ export const Perm = {
   MANAGE_ROLES: P.MANAGE_ROLES,
   MANAGE_WEBHOOKS: P.MANAGE_WEBHOOKS,
   READ_MESSAGE_HISTORY: P.READ_MESSAGE_HISTORY,
+  ADD_REACTIONS: P.ADD_REACTIONS,
+  MENTION_EVERYONE: P.MENTION_EVERYONE,
+  VIEW_AUDIT_LOG: P.VIEW_AUDIT_LOG,
+  MANAGE_THREADS: P.MANAGE_THREADS,
+  CREATE_PUBLIC_THREADS: P.CREATE_PUBLIC_THREADS,
+  CREATE_PRIVATE_THREADS: P.CREATE_PRIVATE_THREADS,
+  SEND_MESSAGES_IN_THREADS: P.SEND_MESSAGES_IN_THREADS,
 } as const;
 
 export interface PermissionInput {

@@ -1,6 +1,7 @@
-import type { APIChannel, APIGuild, APIGuildMember, APIUser, APIWebhook } from '../../discord/types.js';
+import type { APIChannel, APIGuild, APIGuildMember, APIRole, APIUser, APIWebhook } from '../../discord/types.js';
+import type { StoredThread } from './thread-store.js';
 import type { StoredWebhook } from './webhook-store.js';
-import type { World, WorldChannel, WorldGuild, WorldMember, WorldUser } from './world.js';
+import type { World, WorldChannel, WorldGuild, WorldMember, WorldRole, WorldUser } from './world.js';
 
 /** Turns stored records into Discord's API objects (https://discord.com/developers/docs/resources). */
 export function toApiUser(user: WorldUser): APIUser {
@@ -58,6 +59,39 @@ export function toApiChannel(channel: WorldChannel, lastMessageId: string | null
   };
 }
 
+/**
+ * A thread as a channel (https://discord.com/developers/docs/topics/threads#thread-fields):
+ * `member` is the viewer's thread member when the viewer joined it.
+ */
+export function toApiThread(thread: StoredThread, messageCount: number, lastMessageId: string | null, viewerId: string | null): Record<string, unknown> {
+  return {
+    id: thread.id,
+    type: thread.type,
+    guild_id: thread.guild_id,
+    parent_id: thread.parent_id,
+    owner_id: thread.owner_id,
+    name: thread.name,
+    last_message_id: lastMessageId,
+    rate_limit_per_user: thread.rate_limit_per_user,
+    flags: 0,
+    message_count: messageCount,
+    member_count: Math.min(50, thread.member_ids.length),
+    total_message_sent: thread.total_message_sent,
+    thread_metadata: {
+      archived: thread.archived,
+      auto_archive_duration: thread.auto_archive_duration,
+      archive_timestamp: thread.archive_timestamp,
+      locked: thread.locked,
+      create_timestamp: thread.created_at,
+      ...(thread.invitable !== undefined ? { invitable: thread.invitable } : {}),
+    },
+    applied_tags: [...thread.applied_tags],
+    ...(viewerId !== null && thread.member_ids.includes(viewerId)
+      ? { member: { id: thread.id, user_id: viewerId, join_timestamp: thread.created_at, flags: 0 } }
+      : {}),
+  };
+}
+
 export function toApiGuild(guild: WorldGuild): APIGuild & Record<string, unknown> {
   return {
     id: guild.id,
@@ -71,16 +105,7 @@ export function toApiGuild(guild: WorldGuild): APIGuild & Record<string, unknown
     verification_level: 0,
     default_message_notifications: 0,
     explicit_content_filter: 0,
-    roles: guild.roles.map((role) => ({
-      ...role,
-      color: 0,
-      hoist: false,
-      icon: null,
-      unicode_emoji: null,
-      managed: false,
-      mentionable: false,
-      flags: 0,
-    })),
+    roles: guild.roles.map(toApiRole),
     emojis: [],
     stickers: [],
     features: [],
@@ -98,6 +123,24 @@ export function toApiGuild(guild: WorldGuild): APIGuild & Record<string, unknown
     public_updates_channel_id: null,
     nsfw_level: 0,
     premium_progress_bar_enabled: false,
+  };
+}
+
+/** https://discord.com/developers/docs/topics/permissions#role-object */
+export function toApiRole(role: WorldRole): APIRole & Record<string, unknown> {
+  return {
+    id: role.id,
+    name: role.name,
+    color: 0,
+    colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+    hoist: false,
+    icon: null,
+    unicode_emoji: null,
+    position: role.position,
+    permissions: role.permissions,
+    managed: false,
+    mentionable: role.mentionable,
+    flags: 0,
   };
 }
 

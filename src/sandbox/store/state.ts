@@ -5,13 +5,15 @@ import { ApplicationCommandStore, type StoredCommand } from '../interactions/app
 import { InteractionStore } from '../interactions/store.js';
 import type { AuditLogEntry } from './audit-log.js';
 import { MessageStore } from './message-store.js';
+import { NonceCache } from './nonce-cache.js';
 import { ReactionStore, type MessageReactions } from './reaction-store.js';
 import type { SandboxSeed, SeedWebhook } from './seed-types.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import type { StateOp } from './state-ops.js';
-import { ThreadStore, type StoredThread } from './thread-store.js';
+import { hasPermission, Perm } from './permissions.js';
+import { THREAD_TYPES, ThreadStore, type StoredThread } from './thread-store.js';
 import { WebhookStore, type StoredWebhook } from './webhook-store.js';
-import { World } from './world.js';
+import { World, type WorldChannel } from './world.js';
 
 export const STATE_FORMAT = 'cordform-sandbox-state';
 export const STATE_VERSION = 1;
@@ -51,6 +53,8 @@ export class SandboxState {
   );
   /** Interactions live 15 minutes (their tokens' lifetime) and are not persisted. */
   readonly interactions = new InteractionStore();
+  /** Recent message nonces (`enforce_nonce`); not persisted. */
+  readonly nonces = new NonceCache();
   private auditLog: AuditLogEntry[] = [];
   onOp: (op: StateOp) => void = () => {};
 
@@ -107,6 +111,41 @@ export class SandboxState {
     const full: AuditLogEntry = { id: this.snowflakes.next(), time: new Date().toISOString(), ...entry };
     this.apply({ op: 'audit.add', entry: full });
     return full;
+  }
+
+  /** A seeded channel or a thread (as a channel whose `parent_id` is its text or forum channel). */
+  channel(id: string): WorldChannel | undefined {
+    const seeded = this.world.channels.get(id);
+    if (seeded) return seeded;
+    const thread = this.threads.get(id);
+    if (!thread) return undefined;
+    const parent = this.world.channels.get(thread.parent_id);
+    return {
+      id: thread.id,
+      guild_id: thread.guild_id,
+      name: thread.name,
+      type: thread.type,
+      nsfw: parent?.nsfw ?? false,
+      position: 0,
+      parent_id: thread.parent_id,
+      topic: null,
+      permission_overwrites: [],
+    };
+  }
+
+  /**
+   * A member's permissions in a channel (null for non-members). A thread has its parent's
+   * (https://discord.com/developers/docs/topics/threads#permissions); a private thread is
+   * visible only to its members and to MANAGE_THREADS.
+   */
+  channelPermissions(userId: string, channel: WorldChannel): bigint | null {
+    const thread = this.threads.get(channel.id);
+    if (!thread) return this.world.channelPermissions(userId, channel);
+    const parent = this.world.channels.get(thread.parent_id);
+    const permissions = parent ? this.world.channelPermissions(userId, parent) : null;
+    if (permissions === null || thread.type !== THREAD_TYPES.PRIVATE_THREAD) return permissions;
+    const canSee = thread.member_ids.includes(userId) || hasPermission(permissions, Perm.MANAGE_THREADS);
+    return canSee ? permissions : permissions & ~Perm.VIEW_CHANNEL;
   }
 
   audit(): AuditLogEntry[] {
@@ -178,6 +217,7 @@ export class SandboxState {
     this.threads.clear();
     this.commands.clear();
     this.interactions.clear();
+    this.nonces.clear();
     this.auditLog = [];
     this.world.restoreBotTokens();
     this.loadSeedWebhooks();

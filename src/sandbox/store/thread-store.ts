@@ -6,6 +6,8 @@
 export const THREAD_TYPES = { ANNOUNCEMENT_THREAD: 10, PUBLIC_THREAD: 11, PRIVATE_THREAD: 12 } as const;
 export type ThreadType = (typeof THREAD_TYPES)[keyof typeof THREAD_TYPES];
 
+export const isThread = (channelType: number): channelType is ThreadType => channelType >= 10 && channelType <= 12;
+
 export interface StoredThread {
   id: string;
   guild_id: string;

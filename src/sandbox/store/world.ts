@@ -26,6 +26,8 @@ export interface WorldBot extends WorldUser {
   /** IDENTIFYs allowed per 24 h. */
   session_start_limit: number;
   public_key: string | null;
+  /** The application's interactions endpoint; null = interactions come over the gateway. */
+  interactions_endpoint_url: string | null;
 }
 
 export interface WorldMember {
@@ -47,12 +49,14 @@ export interface WorldChannel {
   permission_overwrites: APIOverwrite[];
 }
 
+export type WorldRole = APIRole & { mentionable: boolean };
+
 export interface WorldGuild {
   id: string;
   name: string;
   icon: string | null;
   owner_id: string;
-  roles: APIRole[];
+  roles: WorldRole[];
   rolePermissions: Map<string, bigint>;
   members: Map<string, WorldMember>;
   channelIds: string[];
@@ -86,6 +90,7 @@ export class World {
         message_content: bot.message_content ?? true,
         session_start_limit: bot.session_start_limit ?? DEFAULT_SESSION_START_TOTAL,
         public_key: bot.public_key ?? null,
+        interactions_endpoint_url: bot.interactions_endpoint_url ?? null,
       };
       this.bots.set(bot.id, record);
       this.botsByToken.set(bot.token, record);
@@ -106,14 +111,15 @@ export class World {
   private addGuild(seed: SandboxSeed, guild: SeedGuild): void {
     const humans = seed.users ?? [];
     const ownerId = guild.owner_id ?? humans[0]?.id ?? seed.bots[0]?.id ?? guild.id;
-    const roles: APIRole[] = (guild.roles ?? []).map((role, index) => ({
+    const roles: WorldRole[] = (guild.roles ?? []).map((role, index) => ({
       id: role.id,
       name: role.name,
       permissions: role.permissions,
       position: role.position ?? (role.id === guild.id ? 0 : index + 1),
+      mentionable: role.mentionable ?? false,
     }));
     if (!roles.some((role) => role.id === guild.id)) {
-      roles.unshift({ id: guild.id, name: '@everyone', permissions: DEFAULT_EVERYONE_PERMISSIONS.toString(), position: 0 });
+      roles.unshift({ id: guild.id, name: '@everyone', permissions: DEFAULT_EVERYONE_PERMISSIONS.toString(), position: 0, mentionable: false });
     }
     const members = new Map<string, WorldMember>();
     const declared = guild.members ?? [...this.users.keys()];
