@@ -47,6 +47,8 @@ export interface RouteContext {
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** A plain-text answer instead of JSON (the Slack-compatible webhook answers `ok`). */
+  text?: string;
 }
 
 export type RouteHandler = (ctx: RouteContext) => RouteResult | Promise<RouteResult>;

@@ -53,9 +53,10 @@ describe('GET /webhooks/{id}/{token}/messages/{message.id}', () => {
     expect(res.body).toMatchObject({ webhook_id: hook.id, channel_id: GENERAL, guild_id: GUILD_ID, edited_timestamp: null });
   });
 
-  it('ignores thread_id and other query params', async () => {
+  it('ignores unknown query params; thread_id must name a thread of the webhook\'s channel (10003)', async () => {
     const sent = await execute({ content: 'hello' });
-    expect((await token().get(`${path(sent.id)}?thread_id=1&x=y`)).body.id).toBe(sent.id);
+    expect((await token().get(`${path(sent.id)}?x=y`)).body.id).toBe(sent.id);
+    expect(await token().get(`${path(sent.id)}?thread_id=1`)).toMatchObject({ status: 404, body: { code: 10003 } });
   });
 
   it('10008 for another webhook\'s message, a user\'s message and an id that does not exist', async () => {

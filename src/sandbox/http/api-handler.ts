@@ -3,7 +3,7 @@ import { decodeAuditReason } from '../store/audit-log.js';
 import type { ApiRoute, RouteContext, RouteResult, SandboxCore } from '../context.js';
 import type { FaultInjector } from './faults.js';
 import { internalError, notFound, methodNotAllowed, SandboxHttpError, unauthorized } from './errors.js';
-import { parseBody, parseRequestTarget, readBody, sendJson } from './io.js';
+import { parseBody, parseRequestTarget, readBody, sendJson, sendText } from './io.js';
 import type { RateLimiter } from './rate-limit.js';
 import { maskWebhookToken, type RequestLog, type RequestLogEntry } from './request-log.js';
 import { Router } from './router.js';
@@ -13,6 +13,7 @@ import { channelRoutes } from '../routes/channels.js';
 import { currentApplicationRoutes } from '../routes/current-application.js';
 import { messageRoutes } from '../routes/messages.js';
 import { reactionRoutes } from '../routes/reactions.js';
+import { threadRoutes } from '../routes/threads.js';
 import { guildRoutes } from '../routes/guilds.js';
 import { interactionAdminRoutes, interactionRoutes } from '../routes/interactions.js';
 import { userRoutes } from '../routes/users.js';
@@ -35,6 +36,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...channelRoutes,
   ...messageRoutes,
   ...reactionRoutes,
+  ...threadRoutes,
   ...webhookRoutes,
   ...applicationRoutes,
   ...interactionRoutes,
@@ -108,7 +110,8 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, de
   entry.status = result.status;
   deps.requests.add(entry);
   if (deps.faults?.deliver(req, res, result, headers)) return;
-  sendJson(res, result.status, result.body, headers);
+  if (result.text !== undefined) sendText(res, result.status, result.text, headers);
+  else sendJson(res, result.status, result.body, headers);
 }
 
 async function routeApi(

@@ -45,6 +45,7 @@ export const requestTooLarge = () => discordError(413, 40005, 'Request entity to
 export const cannotSendInForum = () => discordError(400, 40058, 'Cannot send a message in a forum channel');
 
 export const missingAccess = () => discordError(403, 50001, 'Missing Access');
+export const cannotUseChannelType = () => discordError(400, 50024, 'Cannot execute action on this channel type');
 export const cannotEditOthersMessage = () => discordError(403, 50005, 'Cannot edit a message authored by another user');
 export const emptyMessage = () => discordError(400, 50006, 'Cannot send an empty message');
 export const nonTextChannel = () => discordError(400, 50008, 'Cannot send messages in a non-text channel');
@@ -68,9 +69,12 @@ export class FormErrors {
   private readonly root: Record<string, unknown> = {};
   private added = 0;
 
+  /** `prefix`: where the checked part sits in the body, e.g. ['message'] for a forum post's first message. */
+  constructor(private readonly prefix: ReadonlyArray<string | number> = []) {}
+
   add(path: ReadonlyArray<string | number>, error: FieldError): this {
     let node = this.root;
-    for (const key of path) {
+    for (const key of [...this.prefix, ...path]) {
       const name = String(key);
       const next = node[name];
       if (typeof next === 'object' && next !== null && !Array.isArray(next)) {

@@ -86,6 +86,14 @@ async function parseMultipart(raw: Buffer, contentType: string): Promise<ParsedB
   return { json: body, files };
 }
 
+/** A plain-text answer. */
+export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,

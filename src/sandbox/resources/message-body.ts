@@ -51,9 +51,9 @@ export interface MessageInput {
  * send an empty message"). `message_reference` and `nonce` are for channel messages; webhooks
  * take `username`, `avatar_url` and `thread_name` instead.
  */
-export function checkMessageBody(raw: unknown, options: { webhook: boolean; files?: FileInput[] }): MessageInput {
-  const body = requireObject(raw);
-  const errors = new FormErrors();
+export function checkMessageBody(raw: unknown, options: { webhook: boolean; files?: FileInput[]; at?: Path }): MessageInput {
+  const body = requireObject(raw, options.at);
+  const errors = new FormErrors(options.at);
   const content = checkContent(body.content, ['content'], errors) ?? '';
   const embeds = checkEmbeds(body.embeds, ['embeds'], errors) ?? [];
   const allowedMentions = checkAllowedMentions(body.allowed_mentions, ['allowed_mentions'], errors);

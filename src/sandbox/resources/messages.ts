@@ -30,9 +30,21 @@ interface Author {
   applicationId?: string;
 }
 
-function buildMessage(core: SandboxCore, channel: WorldChannel, author: Author, input: MessageInput, replyTo: SandboxMessage | null): SandboxMessage {
+/** `id`: given for the first message of a forum post, which shares the thread's id. */
+export interface NewMessageOptions {
+  id?: string;
+}
+
+function buildMessage(
+  core: SandboxCore,
+  channel: WorldChannel,
+  author: Author,
+  input: MessageInput,
+  replyTo: SandboxMessage | null,
+  options: NewMessageOptions,
+): SandboxMessage {
   const { state } = core;
-  const id = state.snowflakes.next();
+  const id = options.id ?? state.snowflakes.next();
   const member = author.userId ? state.world.guilds.get(channel.guild_id)?.members.get(author.userId) : undefined;
   const repliedAuthorId = replyTo && !replyTo.webhook_id ? replyTo.author.id : undefined;
   return {
@@ -127,7 +139,13 @@ function countThreadMessage(core: SandboxCore, channelId: string): void {
  * `enforce_nonce`, the same author's message with the same nonce of the last minutes is
  * answered again instead of creating another.
  */
-export function createUserMessage(core: SandboxCore, channel: WorldChannel, userId: string, input: MessageInput): SandboxMessage {
+export function createUserMessage(
+  core: SandboxCore,
+  channel: WorldChannel,
+  userId: string,
+  input: MessageInput,
+  options: NewMessageOptions = {},
+): SandboxMessage {
   const user = core.state.world.users.get(userId)!;
   if (input.nonce !== undefined && input.enforceNonce) {
     const earlier = core.state.nonces.find(userId, input.nonce);
@@ -135,7 +153,7 @@ export function createUserMessage(core: SandboxCore, channel: WorldChannel, user
     if (message) return { ...message, nonce: input.nonce };
   }
   const replyTo = resolveReply(core, channel, userId, input.reply);
-  const message = buildMessage(core, channel, { user: toApiUser(user), userId }, input, replyTo);
+  const message = buildMessage(core, channel, { user: toApiUser(user), userId }, input, replyTo, options);
   if (input.nonce === undefined) return publishMessage(core, message);
   core.state.nonces.remember(userId, input.nonce, channel.id, message.id);
   const withNonce = { ...message, nonce: input.nonce };
@@ -144,7 +162,13 @@ export function createUserMessage(core: SandboxCore, channel: WorldChannel, user
 }
 
 /** A message executed through a webhook: author is the webhook (name or `username` override). */
-export function createWebhookMessage(core: SandboxCore, channel: WorldChannel, webhook: StoredWebhook, input: MessageInput): SandboxMessage {
+export function createWebhookMessage(
+  core: SandboxCore,
+  channel: WorldChannel,
+  webhook: StoredWebhook,
+  input: MessageInput,
+  options: NewMessageOptions = {},
+): SandboxMessage {
   const author: APIUser = {
     id: webhook.id,
     username: input.username ?? webhook.name,
@@ -158,6 +182,7 @@ export function createWebhookMessage(core: SandboxCore, channel: WorldChannel, w
     { user: author, userId: null, webhookId: webhook.id, ...(webhook.application_id ? { applicationId: webhook.application_id } : {}) },
     input,
     null,
+    options,
   );
   return publishMessage(core, message);
 }
@@ -191,6 +216,14 @@ export function editMessage(core: SandboxCore, message: SandboxMessage, edit: Me
 /** An edit with flags only (another user's message, with MANAGE_MESSAGES). */
 export function editMessageFlags(core: SandboxCore, message: SandboxMessage, suppressEmbeds: boolean): SandboxMessage {
   return editMessage(core, message, { suppressEmbeds, files: [] });
+}
+
+/** Discord's own flag change (e.g. HAS_THREAD): no edit timestamp, dispatched as MESSAGE_UPDATE. */
+export function editMessageFlagsBits(core: SandboxCore, message: SandboxMessage, bits: number): SandboxMessage {
+  const updated: SandboxMessage = { ...message, flags: ((message.flags as number | undefined) ?? 0) | bits };
+  core.state.putMessage(updated);
+  notifyGateway(() => core.hub().dispatchMessageUpdate(updated));
+  return updated;
 }
 
 function remention(core: SandboxCore, message: SandboxMessage, content: string, allowed: AllowedMentions | undefined) {

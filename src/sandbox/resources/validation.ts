@@ -12,10 +12,10 @@ const FORBIDDEN_NAME_PARTS = ['clyde', 'discord'] as const;
 
 type Body = Record<string, unknown>;
 
-/** The body as a JSON object, or 50035 DICT_TYPE_CONVERT at the root. */
-export function requireObject(body: unknown): Body {
+/** The body (or the part of it at `at`) as a JSON object, or 50035 DICT_TYPE_CONVERT there. */
+export function requireObject(body: unknown, at: ReadonlyArray<string | number> = []): Body {
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Body;
-  new FormErrors().add([], FieldErrors.dict()).throwIfAny();
+  new FormErrors(at).add([], FieldErrors.dict()).throwIfAny();
   return {};
 }
 

@@ -1,7 +1,7 @@
 import type { AuditLogAction, AuditLogChange } from '../store/audit-log.js';
 import { AuditLogEvent } from '../store/audit-log.js';
 import type { SandboxCore } from '../context.js';
-import { FormErrors, maxChannelWebhooks, maxGuildWebhooks, SandboxHttpError } from '../http/errors.js';
+import { cannotUseChannelType, FormErrors, maxChannelWebhooks, maxGuildWebhooks } from '../http/errors.js';
 import { randomWebhookToken } from '../store/snowflake.js';
 import { checkAvatar, checkWebhookName, requireObject } from './validation.js';
 import { MAX_WEBHOOKS_PER_CHANNEL, MAX_WEBHOOKS_PER_GUILD, type StoredWebhook } from '../store/webhook-store.js';
@@ -11,8 +11,6 @@ import type { WorldChannel } from '../store/world.js';
  * The webhook writes shared by the bot routes and the token routes: validation, Discord's
  * limits (15 per channel, 1000 per guild) and the audit-log entry with the request's reason.
  */
-const cannotUseChannelType = () =>
-  new SandboxHttpError(400, { code: 50024, message: 'Cannot execute action on this channel type' });
 
 /** Webhooks cannot live in categories (type 4) or threads (10–12); every other guild channel type may hold them. */
 const NO_WEBHOOKS = new Set([4, 10, 11, 12]);
