@@ -22,8 +22,10 @@ import type { WorldBot, WorldChannel, WorldGuild } from '../store/world.js';
 
 /**
  * POST /__sandbox/interactions: the sandbox plays Discord's interactions service. It builds
- * an interaction (PING or APPLICATION_COMMAND for a registered guild command), signs it with
- * the application's Ed25519 key and POSTs it to `url` as Discord does
+ * an interaction (PING or APPLICATION_COMMAND for a registered guild command). Without `url`
+ * and without a seeded `interactions_endpoint_url`, the application has no endpoint, and the
+ * command goes to its bot's gateway sessions as INTERACTION_CREATE, as on Discord. Otherwise
+ * it signs it with the application's Ed25519 key and POSTs it to the URL as Discord does
  * (https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint):
  * `X-Signature-Ed25519`, `X-Signature-Timestamp` (Unix seconds), `Content-Type:
  * application/json`, `User-Agent: Discord-Interactions/1.0 (+https://discord.com)`, and
@@ -37,7 +39,8 @@ const STALE_SECONDS = 600;
 /** Most of a target's answer kept in the admin response. */
 const MAX_ANSWER_CHARS = 64 * 1024;
 
-export interface DeliveryResult {
+export interface HttpDeliveryResult {
+  via: 'http';
   interaction: Record<string, unknown>;
   request: { timestamp: string; signature: string | null };
   response: { status: number; content_type: string | null; body: unknown } | { error: string };
@@ -45,10 +48,27 @@ export interface DeliveryResult {
   callback_error?: { status: number; body: unknown };
 }
 
+/**
+ * An application without an interactions endpoint gets INTERACTION_CREATE over the gateway
+ * (https://discord.com/developers/docs/interactions/receiving-and-responding#receiving-an-interaction);
+ * the admin call then waits (at most the 3 s window) for the bot's callback.
+ */
+export interface GatewayDeliveryResult {
+  via: 'gateway';
+  interaction: Record<string, unknown>;
+  /** Sessions of the application's bot that got INTERACTION_CREATE (0: nobody connected, the interaction fails). */
+  sessions: number;
+  /** The initial response's callback type once the bot answered within 3 s, else null. */
+  response_type: number | null;
+}
+
+export type DeliveryResult = HttpDeliveryResult | GatewayDeliveryResult;
+
 type Signature = 'valid' | 'wrong_key' | 'none';
 
 interface SendRequest {
-  url: string;
+  /** null: the application's interactions endpoint, or the gateway when it has none. */
+  url: string | null;
   type: 1 | 2;
   signature: Signature;
   timestamp: number | null;
@@ -74,28 +94,48 @@ export async function sendInteraction(core: SandboxCore, raw: unknown): Promise<
       message: `bot ${bot.id} is seeded with public_key ${bot.public_key}, but the sandbox signs with ${keys.publicKey} (GET /__sandbox/applications); remove public_key from the seed`,
     });
   }
+  const url = request.url ?? bot.interactions_endpoint_url;
+  if (url === null && request.type === 1) {
+    throw new SandboxHttpError(400, { code: 0, message: 'a PING goes to an interactions endpoint only: give `url` or seed the application\'s interactions_endpoint_url' });
+  }
   const { interactions } = core.state;
   const id = core.state.snowflakes.next();
   const record = request.type === 1 ? interactions.create(id, pingInit(bot)) : interactions.create(id, commandInit(core, bot, request));
   const payload = request.type === 1 ? pingPayload(record) : commandPayload(core, bot, record, request);
+  if (url === null) return deliverOverGateway(core, bot, record, payload);
   const text = JSON.stringify(payload);
   const timestamp = String(request.timestamp ?? Math.floor(Date.now() / 1000) - (request.stale ? STALE_SECONDS : 0));
   const signature =
     request.signature === 'none'
       ? null
       : signInteraction((request.signature === 'wrong_key' ? forgerSigningKeys() : keys).privateKey, timestamp, text);
-  record.sent = { body: text, timestamp, signature, url: request.url };
+  record.sent = { body: text, timestamp, signature, url };
   return deliver(core, record, payload);
+}
+
+async function deliverOverGateway(core: SandboxCore, bot: WorldBot, record: StoredInteraction, payload: Record<string, unknown>): Promise<GatewayDeliveryResult> {
+  record.sent = { body: JSON.stringify(payload), timestamp: '', signature: null, url: '' };
+  let sessions = 0;
+  try {
+    sessions = core.hub().dispatchGuildEvent('INTERACTION_CREATE', record.guild_id!, 0, () => payload, bot.id);
+  } catch {
+    // Nobody got it: as with no session, the interaction fails.
+  }
+  const deadline = Date.now() + ACK_WINDOW_MS;
+  while (sessions > 0 && record.response === null && Date.now() < deadline) await sleep(10);
+  return { via: 'gateway', interaction: payload, sessions, response_type: record.response };
 }
 
 async function replayInteraction(core: SandboxCore, body: Record<string, unknown>): Promise<DeliveryResult> {
   const record = typeof body.replay === 'string' ? core.state.interactions.get(body.replay) : undefined;
   if (!record) throw new SandboxHttpError(404, { code: 10062, message: 'Unknown interaction' });
+  if (record.sent.url === '') throw new SandboxHttpError(400, { code: 0, message: 'only an interaction sent to a URL can be replayed' });
   return deliver(core, record, JSON.parse(record.sent.body) as Record<string, unknown>);
 }
 
-async function deliver(core: SandboxCore, record: StoredInteraction, payload: Record<string, unknown>): Promise<DeliveryResult> {
-  const result: DeliveryResult = {
+async function deliver(core: SandboxCore, record: StoredInteraction, payload: Record<string, unknown>): Promise<HttpDeliveryResult> {
+  const result: HttpDeliveryResult = {
+    via: 'http',
     interaction: payload,
     request: { timestamp: record.sent.timestamp, signature: record.sent.signature },
     response: { error: 'not sent' },
@@ -146,7 +186,7 @@ async function post(record: StoredInteraction): Promise<{ status: number; conten
 }
 
 /** A 200 answer with an interaction response object is the initial response, as on Discord. */
-function takeInlineAnswer(core: SandboxCore, record: StoredInteraction, body: unknown, result: DeliveryResult): void {
+function takeInlineAnswer(core: SandboxCore, record: StoredInteraction, body: unknown, result: HttpDeliveryResult): void {
   if (record.type === 1) return;
   if (typeof body !== 'object' || body === null || !('type' in body)) return;
   try {
@@ -168,7 +208,7 @@ export async function settleDelivery(record: StoredInteraction): Promise<void> {
 function parseSendRequest(body: Record<string, unknown>): SendRequest {
   const errors = new FormErrors();
   const url = typeof body.url === 'string' && /^https?:\/\//i.test(body.url) ? body.url : null;
-  if (!url) errors.add(['url'], body.url === undefined ? FieldErrors.required() : { code: 'URL_TYPE_INVALID_URL', message: 'Not a well formed URL.' });
+  if (!url && body.url !== undefined && body.url !== null) errors.add(['url'], { code: 'URL_TYPE_INVALID_URL', message: 'Not a well formed URL.' });
   const type = body.type === undefined ? 2 : body.type;
   if (type !== 1 && type !== 2) errors.add(['type'], { code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {1, 2}.' });
   const signature = body.signature === undefined ? 'valid' : body.signature;
@@ -189,7 +229,7 @@ function parseSendRequest(body: Record<string, unknown>): SendRequest {
   errors.throwIfAny();
   const id = (field: (typeof ids)[number]) => (typeof body[field] === 'string' ? (body[field] as string) : null);
   return {
-    url: url!,
+    url,
     type: type as 1 | 2,
     signature: signature as Signature,
     timestamp: (body.timestamp as number | undefined) ?? null,
