@@ -9,6 +9,7 @@ import { maskWebhookToken, type RequestLog, type RequestLogEntry } from './reque
 import { Router } from './router.js';
 import { adminRoutes, type AdminRoute } from '../routes/admin.js';
 import { applicationRoutes } from '../routes/applications.js';
+import { auditLogRoutes } from '../routes/audit-log.js';
 import { channelRoutes } from '../routes/channels.js';
 import { currentApplicationRoutes } from '../routes/current-application.js';
 import { messageRoutes } from '../routes/messages.js';
@@ -33,6 +34,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...userRoutes,
   ...currentApplicationRoutes,
   ...guildRoutes,
+  ...auditLogRoutes,
   ...channelRoutes,
   ...messageRoutes,
   ...reactionRoutes,

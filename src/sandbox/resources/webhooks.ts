@@ -49,12 +49,7 @@ export function createWebhook(
     creator_id: creator.id,
   };
   core.state.putWebhook(webhook);
-  audit(core, 'WEBHOOK_CREATE', webhook, actor, [
-    { key: 'name', new_value: webhook.name },
-    { key: 'channel_id', new_value: webhook.channel_id },
-    { key: 'type', new_value: webhook.type },
-    ...(webhook.avatar ? [{ key: 'avatar_hash', new_value: webhook.avatar }] : []),
-  ]);
+  audit(core, 'WEBHOOK_CREATE', webhook, actor, webhookFields(webhook, 'new_value'));
   return webhook;
 }
 
@@ -97,31 +92,56 @@ export function modifyWebhook(
   const changes: AuditLogChange[] = [];
   const update: Partial<Pick<StoredWebhook, 'name' | 'avatar' | 'channel_id'>> = {};
   if (patch.name !== undefined && patch.name !== webhook.name) {
-    changes.push({ key: 'name', old_value: webhook.name, new_value: patch.name });
+    changes.push(change('name', webhook.name, patch.name));
     update.name = patch.name;
   }
   if (patch.avatar !== undefined && patch.avatar !== webhook.avatar) {
-    changes.push({ key: 'avatar_hash', old_value: webhook.avatar, new_value: patch.avatar });
+    changes.push(change('avatar_hash', webhook.avatar, patch.avatar));
     update.avatar = patch.avatar;
   }
   if (target && target.id !== webhook.channel_id) {
     assertWebhookChannel(target);
     assertRoom(core, target, false);
-    changes.push({ key: 'channel_id', old_value: webhook.channel_id, new_value: target.id });
+    changes.push(change('channel_id', webhook.channel_id, target.id));
     update.channel_id = target.id;
   }
   const updated: StoredWebhook = { ...webhook, ...update };
   core.state.putWebhook(updated);
-  audit(core, 'WEBHOOK_UPDATE', updated, actor, changes);
+  // A PATCH that changes nothing leaves nothing to audit.
+  if (changes.length > 0) audit(core, 'WEBHOOK_UPDATE', updated, actor, changes);
   return updated;
 }
 
 export function deleteWebhook(core: SandboxCore, webhook: StoredWebhook, actor: WriteActor): void {
   core.state.deleteWebhook(webhook.id);
-  audit(core, 'WEBHOOK_DELETE', webhook, actor, [
-    { key: 'name', old_value: webhook.name },
-    { key: 'channel_id', old_value: webhook.channel_id },
-  ]);
+  audit(core, 'WEBHOOK_DELETE', webhook, actor, webhookFields(webhook, 'old_value'));
+}
+
+/**
+ * A change as Discord shows it (https://discord.com/developers/docs/resources/audit-log#audit-log-change-object):
+ * a null value is left out ("If old_value isn't included, it indicated that the property was
+ * previously null"); webhooks say `avatar_hash`, not `avatar`.
+ */
+function change(key: string, oldValue: unknown, newValue: unknown): AuditLogChange {
+  return {
+    key,
+    ...(oldValue !== null && oldValue !== undefined ? { old_value: oldValue } : {}),
+    ...(newValue !== null && newValue !== undefined ? { new_value: newValue } : {}),
+  };
+}
+
+/** A created (new values) or deleted (old values) webhook's fields. */
+function webhookFields(webhook: StoredWebhook, side: 'old_value' | 'new_value'): AuditLogChange[] {
+  const fields: Array<[string, unknown]> = [
+    ['type', webhook.type],
+    ['channel_id', webhook.channel_id],
+    ['name', webhook.name],
+    ['avatar_hash', webhook.avatar],
+    ['application_id', webhook.application_id],
+  ];
+  return fields
+    .filter(([, value]) => value !== null)
+    .map(([key, value]) => (side === 'old_value' ? change(key, value, null) : change(key, null, value)));
 }
 
 function assertRoom(core: SandboxCore, channel: WorldChannel, checkGuild = true): void {

@@ -50,9 +50,9 @@ export function requireWebhook(core: SandboxCore, webhookId: string): StoredWebh
 }
 
 /** MANAGE_WEBHOOKS in the webhook's channel (Discord's check for webhook-by-id routes). */
-export function canManageWebhook(core: SandboxCore, bot: WorldBot, webhook: StoredWebhook): boolean {
+export function canManageWebhook(core: SandboxCore, userId: string, webhook: StoredWebhook): boolean {
   const channel = core.state.world.channels.get(webhook.channel_id);
   if (!channel) return false;
-  const permissions = core.state.world.channelPermissions(bot.id, channel);
+  const permissions = core.state.world.channelPermissions(userId, channel);
   return permissions !== null && hasPermission(permissions, Perm.MANAGE_WEBHOOKS);
 }

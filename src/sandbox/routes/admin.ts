@@ -4,6 +4,7 @@ import { createUserMessage, type SandboxMessage } from '../resources/messages.js
 import type { FaultInjector } from '../http/faults.js';
 import type { RequestLog } from '../http/request-log.js';
 import { toApiWebhook } from '../store/serialize.js';
+import { adminWebhookRoutes } from './admin-webhooks.js';
 import { faultAdminRoutes } from './faults-admin.js';
 import { isSnowflake } from '../store/snowflake.js';
 import { checkMessageBody } from '../resources/message-body.js';
@@ -11,7 +12,7 @@ import { requireObject } from '../resources/validation.js';
 
 /**
  * The sandbox's own API under `/__sandbox` (not Discord's): no auth, no rate limits, not in
- * the request log. Documented in README "Sandbox → Admin API".
+ * the request log. Documented in docs/sandbox.md "Admin API".
  */
 export interface AdminContext {
   core: SandboxCore;
@@ -58,6 +59,7 @@ async function optionalObject(ctx: AdminContext): Promise<Record<string, unknown
 
 export const adminRoutes: AdminRoute[] = [
   ...faultAdminRoutes,
+  ...adminWebhookRoutes,
   {
     method: 'POST',
     path: '/messages',

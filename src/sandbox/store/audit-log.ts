@@ -11,6 +11,16 @@ export const AuditLogEvent = {
 
 export type AuditLogAction = keyof typeof AuditLogEvent;
 
+/**
+ * Every `action_type` Discord documents: a filter may name any of them (the sandbox records
+ * only the webhook ones, so the others match nothing); anything else is ENUM_TYPE_COERCE.
+ */
+export const DOCUMENTED_AUDIT_LOG_EVENTS: ReadonlySet<number> = new Set([
+  1, 10, 11, 12, 13, 14, 15, 20, 21, 22, 23, 24, 25, 26, 27, 28, 30, 31, 32, 40, 41, 42, 50, 51, 52, 60, 61, 62, 72, 73, 74, 75,
+  80, 81, 82, 83, 84, 85, 90, 91, 92, 100, 101, 102, 110, 111, 112, 121, 130, 131, 132, 140, 141, 142, 143, 144, 145, 150, 151,
+  163, 164, 165, 166, 167, 190, 191,
+]);
+
 export interface AuditLogChange {
   key: string;
   old_value?: unknown;
