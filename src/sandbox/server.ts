@@ -48,7 +48,7 @@ export interface SandboxOptions {
   rateLimits?: 'discord' | 'off' | RateLimitProfile;
   /** Gateway HELLO heartbeat_interval; default 41250 ms as Discord. */
   gatewayHeartbeatMs?: number;
-  /** Fault injection from the start (README "Fault injection"); also settable via /__sandbox/faults. */
+  /** Fault injection from the start (docs/sandbox.md "Fault injection"); also settable via /__sandbox/faults. */
   faults?: FaultSpec[] | FaultSet;
 }
 

@@ -35,6 +35,11 @@ describe('sandbox input schemas and the code', () => {
     expect(Object.keys((example('sandbox-rate-limits.yaml') as { buckets: object }).buckets)).toEqual([...BUCKET_NAMES]);
   });
 
+  it('docs/sandbox.md documents every bucket', () => {
+    const docs = readFileSync(path.join(root, 'docs', 'sandbox.md'), 'utf8');
+    expect(BUCKET_NAMES.filter((name) => !docs.includes(`\`${name}\``))).toEqual([]);
+  });
+
   it('the fault schema knows exactly the fault kinds and statuses the injector handles', () => {
     const branches = schema('sandbox-faults').$defs.fault.oneOf as Array<{ properties: { fault: { const: string }; status?: { enum: number[] } } }>;
     expect(branches.map((branch) => branch.properties.fault.const)).toEqual([...FAULT_KINDS]);

@@ -9,7 +9,7 @@ import type { RequestLogEntry } from './request-log.js';
 export { parseFaultSet, readFaultFile, type FaultKind, type FaultSet, type FaultSpec } from './faults-spec.js';
 
 /**
- * Fault injection for the sandbox's Discord API (README "Sandbox → Fault injection"). The
+ * Fault injection for the sandbox's Discord API (docs/sandbox.md "Fault injection"). The
  * request handler asks `before()` once a request has matched a route and its body is read
  * (latency waits here; 5xx/401/429 and resets answer here, without applying anything), and
  * `deliver()` just before the answer goes out (drop_after_write and truncate sabotage the
