@@ -37,14 +37,7 @@ export const EmbedErrors = {
  */
 export function checkEmbeds(value: unknown, path: Path, errors: FormErrors): APIEmbed[] | null | undefined {
   if (value === undefined || value === null) return value;
-  if (!Array.isArray(value)) {
-    errors.add(path, FieldErrors.array());
-    return undefined;
-  }
-  if (value.length > MAX_EMBEDS) {
-    errors.add(path, FieldErrors.maxLength(MAX_EMBEDS));
-    return undefined;
-  }
+  if (!isList(value, path, MAX_EMBEDS, errors)) return undefined;
   const before = errors.count;
   const embeds = value.map((raw: unknown, i) => checkEmbed(raw, [...path, i], errors));
   if (errors.count !== before) return undefined;
@@ -106,16 +99,17 @@ function part(value: unknown, path: Path, errors: FormErrors, read: (value: Json
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
+/** A list of at most `max` items (BASE_TYPE_ARRAY, BASE_TYPE_MAX_LENGTH). */
+function isList(value: unknown, path: Path, max: number, errors: FormErrors): value is unknown[] {
+  if (!Array.isArray(value)) errors.add(path, FieldErrors.array());
+  else if (value.length > max) errors.add(path, FieldErrors.maxLength(max));
+  else return true;
+  return false;
+}
+
 function checkFields(value: unknown, path: Path, errors: FormErrors): Json[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) {
-    errors.add(path, FieldErrors.array());
-    return undefined;
-  }
-  if (value.length > MAX_FIELDS) {
-    errors.add(path, FieldErrors.maxLength(MAX_FIELDS));
-    return undefined;
-  }
+  if (!isList(value, path, MAX_FIELDS, errors)) return undefined;
   return value.map((field: unknown, i) => {
     const at = [...path, i];
     if (!isObject(field)) {

@@ -49,7 +49,8 @@ export function checkThreadBody(raw: unknown, errors: FormErrors): ThreadInput {
   }
   const rate = body.rate_limit_per_user ?? 0;
   if (!Number.isInteger(rate)) errors.add(['rate_limit_per_user'], FieldErrors.notInt(rate));
-  else if ((rate as number) < 0 || (rate as number) > 21600) errors.add(['rate_limit_per_user'], FieldErrors.numberMax(21600));
+  else if ((rate as number) < 0) errors.add(['rate_limit_per_user'], FieldErrors.numberMin(0));
+  else if ((rate as number) > 21600) errors.add(['rate_limit_per_user'], FieldErrors.numberMax(21600));
   const input: ThreadInput = {
     name: name ?? '',
     autoArchiveDuration: duration as ArchiveDuration,

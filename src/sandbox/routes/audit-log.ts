@@ -1,9 +1,10 @@
 import { majorParam, type ApiRoute, type RouteContext } from '../context.js';
-import { FieldErrors, FormErrors } from '../http/errors.js';
+import { FormErrors } from '../http/errors.js';
+import { queryInteger, queryLimit, querySnowflake } from '../http/query.js';
 import { DOCUMENTED_AUDIT_LOG_EVENTS, type AuditLogEntry } from '../store/audit-log.js';
 import { Perm } from '../store/permissions.js';
 import { toApiUser } from '../store/serialize.js';
-import { compareSnowflakes, isSnowflake } from '../store/snowflake.js';
+import { compareSnowflakes } from '../store/snowflake.js';
 import { requireGuild, requireGuildPermission } from './access.js';
 
 /**
@@ -23,29 +24,14 @@ interface AuditQuery {
 
 function auditQuery(query: URLSearchParams): AuditQuery {
   const errors = new FormErrors();
-  const snowflake = (name: string): string | null => {
-    const value = query.get(name);
-    if (value === null || isSnowflake(value)) return value;
-    errors.add([name], FieldErrors.notSnowflake(value));
-    return null;
-  };
-  const integer = (name: string): number | null => {
-    const value = query.get(name);
-    if (value === null) return null;
-    if (/^-?\d+$/.test(value)) return Number(value);
-    errors.add([name], FieldErrors.notInt(value));
-    return null;
-  };
-  const userId = snowflake('user_id');
-  const before = snowflake('before');
-  const after = snowflake('after');
-  const actionType = integer('action_type');
+  const userId = querySnowflake(query, 'user_id', errors);
+  const before = querySnowflake(query, 'before', errors);
+  const after = querySnowflake(query, 'after', errors);
+  const actionType = queryInteger(query, 'action_type', errors);
   if (actionType !== null && !DOCUMENTED_AUDIT_LOG_EVENTS.has(actionType)) {
     errors.add(['action_type'], { code: 'ENUM_TYPE_COERCE', message: `Value "${actionType}" is not a valid enum value.` });
   }
-  const limit = integer('limit') ?? 50;
-  if (limit < 1) errors.add(['limit'], FieldErrors.numberMin(1));
-  else if (limit > 100) errors.add(['limit'], FieldErrors.numberMax(100));
+  const limit = queryLimit(query, errors, 100, 50);
   errors.throwIfAny();
   return { userId, actionType, before, after, limit };
 }

@@ -2,16 +2,15 @@ import { majorParam, type ApiRoute, type RouteContext } from '../context.js';
 import {
   cannotEditOthersMessage,
   cannotSendInForum,
-  FieldErrors,
   FormErrors,
   missingPermissions,
   nonTextChannel,
   unknownMessage,
 } from '../http/errors.js';
+import { queryLimit, querySnowflake } from '../http/query.js';
 import { checkMessageBody, checkMessageEdit } from '../resources/message-body.js';
 import { createUserMessage, deleteMessage, editMessage, editMessageFlags, viewMessage, type SandboxMessage } from '../resources/messages.js';
 import { Perm } from '../store/permissions.js';
-import { isSnowflake } from '../store/snowflake.js';
 import { isThread } from '../store/thread-store.js';
 import type { WorldChannel } from '../store/world.js';
 import { hasChannelPermission, requireChannel, requireChannelPermission } from './access.js';
@@ -46,19 +45,9 @@ export function requirePostable(ctx: RouteContext, channel: WorldChannel): void 
 
 function listQuery(query: URLSearchParams): { limit: number; before?: string; after?: string } {
   const errors = new FormErrors();
-  let limit = 50;
-  const rawLimit = query.get('limit');
-  if (rawLimit !== null) {
-    const parsed = Number(rawLimit);
-    if (!/^-?\d+$/.test(rawLimit)) errors.add(['limit'], FieldErrors.notInt(rawLimit));
-    else if (parsed < 1) errors.add(['limit'], FieldErrors.numberMin(1));
-    else if (parsed > 100) errors.add(['limit'], FieldErrors.numberMax(100));
-    else limit = parsed;
-  }
-  const before = query.get('before');
-  const after = query.get('after');
-  if (before !== null && !isSnowflake(before)) errors.add(['before'], FieldErrors.notSnowflake(before));
-  if (after !== null && !isSnowflake(after)) errors.add(['after'], FieldErrors.notSnowflake(after));
+  const limit = queryLimit(query, errors, 100, 50);
+  const before = querySnowflake(query, 'before', errors);
+  const after = querySnowflake(query, 'after', errors);
   errors.throwIfAny();
   return { limit, ...(before !== null ? { before } : {}), ...(after !== null ? { after } : {}) };
 }

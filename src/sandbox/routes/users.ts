@@ -1,7 +1,8 @@
 import type { APIGatewayBotInfo } from '../../discord/types.js';
 import { majorNone, type ApiRoute, type RouteContext } from '../context.js';
-import { FieldErrors, FormErrors } from '../http/errors.js';
-import { compareSnowflakes, isSnowflake } from '../store/snowflake.js';
+import { FormErrors } from '../http/errors.js';
+import { queryLimit, querySnowflake } from '../http/query.js';
+import { compareSnowflakes } from '../store/snowflake.js';
 import { toCurrentUser } from '../store/serialize.js';
 import { queryFlag } from './webhook-token.js';
 
@@ -17,20 +18,9 @@ function currentUserGuilds(ctx: RouteContext) {
   const bot = ctx.bot!;
   const query = ctx.request.query;
   const errors = new FormErrors();
-  let limit = MAX_GUILDS_PAGE;
-  const rawLimit = query.get('limit');
-  if (rawLimit !== null) {
-    const parsed = Number(rawLimit);
-    if (!/^-?\d+$/.test(rawLimit)) errors.add(['limit'], FieldErrors.notInt(rawLimit));
-    else if (parsed < 1) errors.add(['limit'], FieldErrors.numberMin(1));
-    else if (parsed > MAX_GUILDS_PAGE) errors.add(['limit'], FieldErrors.numberMax(MAX_GUILDS_PAGE));
-    else limit = parsed;
-  }
-  const before = query.get('before');
-  const after = query.get('after');
-  for (const [name, value] of [['before', before], ['after', after]] as const) {
-    if (value !== null && !isSnowflake(value)) errors.add([name], FieldErrors.notSnowflake(value));
-  }
+  const limit = queryLimit(query, errors, MAX_GUILDS_PAGE, MAX_GUILDS_PAGE);
+  const before = querySnowflake(query, 'before', errors);
+  const after = querySnowflake(query, 'after', errors);
   errors.throwIfAny();
   const { world } = ctx.core.state;
   let guilds = world.guildsOf(bot.id).sort((a, b) => compareSnowflakes(a.id, b.id));
