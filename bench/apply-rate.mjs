@@ -82,7 +82,7 @@ async function discordjsRun() {
 }
 
 export async function runApplyRate(log = () => {}) {
-  const { DISCORD_RATE_LIMITS } = await dist('sandbox/rate-limit-profile.js');
+  const { DISCORD_RATE_LIMITS } = await dist('sandbox/http/rate-limit-profile.js');
   const scratch = scratchDir('apply');
   try {
     const manifest = await writeAndReadManifest(scratch.dir, { version: 1, discord: { token: '${DISCORD_BOT_TOKEN}' }, guilds: [{ id: guildId(0), webhooks: declared }] });

@@ -50,7 +50,41 @@ export const ACTION_VALIDATOR: ValidatorSpec = {
   formats: [],
 };
 
-export const VALIDATOR_SPECS: readonly ValidatorSpec[] = [MANIFEST_VALIDATOR, ACTION_VALIDATOR];
+/**
+ * The sandbox's input files (seed, fault set, rate-limit profile) and its state file: every
+ * problem at once with the data and schema (each `description` is the message), and
+ * `discriminator` so a fault's `fault` or a journal entry's `op` selects one branch.
+ */
+const SANDBOX_OPTIONS: Options = {
+  allErrors: true,
+  verbose: true,
+  discriminator: true,
+  strict: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+};
+
+const sandboxValidator = (name: string): ValidatorSpec => ({
+  name: `sandbox-${name}`,
+  schemaFile: `schema/sandbox-${name}.schema.json`,
+  generatedModule: `sandbox/input/${name}-validator.generated.js`,
+  options: SANDBOX_OPTIONS,
+  formats: [],
+});
+
+export const SANDBOX_SEED_VALIDATOR = sandboxValidator('seed');
+export const SANDBOX_FAULTS_VALIDATOR = sandboxValidator('faults');
+export const SANDBOX_RATE_LIMITS_VALIDATOR = sandboxValidator('rate-limits');
+export const SANDBOX_STATE_VALIDATOR = sandboxValidator('state');
+
+export const VALIDATOR_SPECS: readonly ValidatorSpec[] = [
+  MANIFEST_VALIDATOR,
+  ACTION_VALIDATOR,
+  SANDBOX_SEED_VALIDATOR,
+  SANDBOX_FAULTS_VALIDATOR,
+  SANDBOX_RATE_LIMITS_VALIDATOR,
+  SANDBOX_STATE_VALIDATOR,
+];
 
 export type ValidatorSource = 'precompiled' | 'runtime';
 

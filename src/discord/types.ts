@@ -190,5 +190,7 @@ export const Permission = {
 export const Intent = {
   GUILDS: 1 << 0,
   GUILD_MESSAGES: 1 << 9,
+  GUILD_MESSAGE_REACTIONS: 1 << 10,
+  GUILD_MESSAGE_TYPING: 1 << 11,
   MESSAGE_CONTENT: 1 << 15,
 } as const;

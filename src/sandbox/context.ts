@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { GatewayHub } from './gateway.js';
-import type { SessionStartLimiter } from './session-starts.js';
-import type { BucketName } from './rate-limit-profile.js';
-import type { SandboxState } from './state.js';
-import type { WorldBot } from './world.js';
+import type { GatewayHub } from './gateway/server.js';
+import type { FileInput } from './http/io.js';
+import type { SessionStartLimiter } from './gateway/session-starts.js';
+import type { BucketName } from './http/rate-limit-profile.js';
+import type { SandboxState } from './store/state.js';
+import type { WorldBot } from './store/world.js';
 
 /** What every route handler can reach: the data, the gateway hub and the public URLs. */
 export interface SandboxCore {
@@ -15,6 +16,11 @@ export interface SandboxCore {
   httpUrl(): string;
   /** ws://HOST:PORT/gateway */
   gatewayUrl(): string;
+  /**
+   * Resolves once every change made so far is durable (with `--state`: journaled and
+   * fsynced; else at once). Requests are answered only after it.
+   */
+  durable(): Promise<void>;
 }
 
 export interface RequestInput {
@@ -32,13 +38,17 @@ export interface RouteContext {
   bot: WorldBot | null;
   /** `X-Audit-Log-Reason`, URI-decoded. */
   reason: string | null;
-  /** The parsed body: JSON, or `payload_json` of a multipart body (+ file names). 50109 on bad JSON. */
+  /** The parsed JSON body, or `payload_json` (+ text fields) of a multipart body. 50109 on bad JSON. */
   body(): Promise<unknown>;
+  /** The files of a multipart body (never part of `body()`). */
+  files(): Promise<FileInput[]>;
 }
 
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** A plain-text answer instead of JSON (the Slack-compatible webhook answers `ok`). */
+  text?: string;
 }
 
 export type RouteHandler = (ctx: RouteContext) => RouteResult | Promise<RouteResult>;

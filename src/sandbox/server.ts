@@ -3,27 +3,38 @@ import type { Socket } from 'node:net';
 import type { APIMessage } from '../discord/types.js';
 import { GatewayCloseCode } from '../discord/gateway-protocol.js';
 import { listenOn } from '../listen.js';
-import { API_ROUTES, handleRequest } from './api-handler.js';
+import { API_ROUTES, handleRequest } from './http/api-handler.js';
 import type { SandboxCore } from './context.js';
-import { FaultInjector, type FaultSet, type FaultSpec } from './faults.js';
-import { attachGateway, GATEWAY_PATH, type GatewayHub } from './gateway.js';
+import { FaultInjector, type FaultSet, type FaultSpec } from './http/faults.js';
+import { attachGateway, GATEWAY_PATH, type GatewayHub } from './gateway/server.js';
 import { postMessageAsUser } from './routes/admin.js';
-import { loadStateFile, StatePersister } from './persistence.js';
-import { RateLimiter } from './rate-limit.js';
-import { resolveRateLimits, type RateLimitProfile } from './rate-limit-profile.js';
-import { RequestLog, type RequestLogEntry } from './request-log.js';
-import { assertSeed } from './seed.js';
-import { DEFAULT_SEED, type SandboxSeed } from './seed-types.js';
-import { toApiUser, toGatewayGuild } from './serialize.js';
-import { DEFAULT_SESSION_START_TOTAL, SessionStartLimiter } from './session-starts.js';
-import { shardRefusal } from './shard-rules.js';
-import { SandboxState } from './state.js';
+import { Journal } from './store/journal.js';
+import { loadStateFile } from './store/persistence.js';
+import { RateLimiter } from './http/rate-limit.js';
+import { resolveRateLimits, type RateLimitProfile } from './http/rate-limit-profile.js';
+import { RequestLog, type RequestLogEntry } from './http/request-log.js';
+import { assertSeed } from './store/seed.js';
+import { DEFAULT_SEED, type SandboxSeed } from './store/seed-types.js';
+import { toApiUser, toGatewayGuild } from './store/serialize.js';
+import { DEFAULT_SESSION_START_TOTAL, SessionStartLimiter } from './gateway/session-starts.js';
+import { shardRefusal } from './gateway/shard-rules.js';
+import { SandboxState } from './store/state.js';
 
-export { DEFAULT_SEED } from './seed-types.js';
-export { parseSeed, readSeedFile } from './seed.js';
-export type { SandboxSeed } from './seed-types.js';
-export { readFaultFile, type FaultSet, type FaultSpec, type FaultsSnapshot } from './faults.js';
-export { DISCORD_RATE_LIMITS, readRateLimitProfile, type RateLimitProfile } from './rate-limit-profile.js';
+export {
+  DEFAULT_SEED,
+  DEFAULT_BOT_ID,
+  DEFAULT_BOT_TOKEN,
+  OTHER_BOT_ID,
+  OTHER_BOT_TOKEN,
+  DEFAULT_USER_ID,
+  DEFAULT_GUILD_ID,
+  GENERAL_CHANNEL_ID,
+  DEPLOYS_CHANNEL_ID,
+} from './store/seed-types.js';
+export { parseSeed, readSeedFile } from './store/seed.js';
+export type { SandboxSeed } from './store/seed-types.js';
+export { readFaultFile, type FaultSet, type FaultSpec, type FaultsSnapshot } from './http/faults.js';
+export { DISCORD_RATE_LIMITS, readRateLimitProfile, type RateLimitProfile } from './http/rate-limit-profile.js';
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */
@@ -32,9 +43,9 @@ export interface SandboxOptions {
   host?: string;
   /** The world to start from; default DEFAULT_SEED. Ignored when `statePath` holds a state (it has its own). */
   seed?: SandboxSeed;
-  /** Load from and persist to this file (atomically, after every mutation). */
+  /** Load from and persist to this file: every write is journaled and fsynced before it is answered. */
   statePath?: string;
-  /** Default 'discord' (src/sandbox/rate-limit-profile.ts); 'off' = no limits and no rate-limit headers. */
+  /** Default 'discord' (src/sandbox/http/rate-limit-profile.ts); 'off' = no limits and no rate-limit headers. */
   rateLimits?: 'discord' | 'off' | RateLimitProfile;
   /** Gateway HELLO heartbeat_interval; default 41250 ms as Discord. */
   gatewayHeartbeatMs?: number;
@@ -67,7 +78,7 @@ export interface Sandbox {
   reset(): void;
   /** Same as GET /__sandbox/requests. */
   requests(): RequestLogEntry[];
-  /** Resolves when every acknowledged write is in the state file (no-op without one). */
+  /** Resolves when every change so far is durable in the state file (at once without one). */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -77,17 +88,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector(API_ROUTES, options.faults);
   const profile = resolveRateLimits(options.rateLimits);
   const restored = options.statePath ? await loadStateFile(options.statePath) : null;
-  const state = new SandboxState(structuredClone(restored?.seed ?? seed), restored ?? undefined);
-
-  const persister = options.statePath
-    ? new StatePersister(options.statePath, () => JSON.stringify(state.snapshot()), (error) => {
-        process.stderr.write(`sandbox: cannot write state file ${options.statePath}: ${(error as Error).message}\n`);
-      })
-    : null;
-  if (persister) {
-    state.onChange = () => persister.schedule();
-    if (!restored) persister.schedule();
-  }
+  const state = new SandboxState(structuredClone(restored?.snapshot.seed ?? seed), restored ?? undefined);
+  const journal = options.statePath ? await openJournal(options.statePath, state, restored?.lastSeq ?? 0) : null;
 
   const host = options.host ?? '127.0.0.1';
   const urls = { http: '', ws: '' };
@@ -140,6 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sessionStarts,
     httpUrl: () => urls.http,
     gatewayUrl: () => `${urls.ws}${GATEWAY_PATH}`,
+    durable: () => journal?.durable() ?? Promise.resolve(),
   };
   const requests = new RequestLog();
   const deps = { core, limiter: new RateLimiter(profile), requests, faults };
@@ -163,7 +166,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await hub.close().catch(() => {});
       for (const socket of sockets) socket.destroy();
       await stopped;
-      await persister?.flush();
+      await journal?.close();
     })());
 
   return {
@@ -182,9 +185,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       requests.clear();
     },
     requests: () => requests.list(),
-    flush: async () => {
-      await persister?.flush();
-    },
+    flush: () => core.durable(),
     close,
   };
+}
+
+/** The journal of `--state FILE`, recording every change of `state` from now on. */
+async function openJournal(path: string, state: SandboxState, lastSeq: number): Promise<Journal> {
+  const journal = await Journal.open(path, () => state.snapshot(), lastSeq, {
+    onError: (error) => process.stderr.write(`sandbox: cannot write state file ${path}: ${(error as Error).message}\n`),
+  });
+  state.onOp = (op) => journal.record(op);
+  return journal;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PERMISSION_BITS as P } from '../../src/discord/permissions.js';
 import { DEFAULT_SEED, startSandbox, type Sandbox, type SandboxSeed } from '../../src/sandbox/server.js';
-import { DEFAULT_USER_ID } from '../../src/sandbox/seed-types.js';
+import { DEFAULT_USER_ID } from '../../src/sandbox/server.js';
 import {
   BOT_ID as BOT,
   DEPLOYS,

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
-import type { FaultSpec } from '../../src/sandbox/faults.js';
-import type { RequestLogEntry } from '../../src/sandbox/request-log.js';
+import type { FaultSpec } from '../../src/sandbox/http/faults.js';
+import type { RequestLogEntry } from '../../src/sandbox/http/request-log.js';
 import { DEFAULT_SEED, startSandbox, type Sandbox, type SandboxOptions, type SandboxSeed } from '../../src/sandbox/server.js';
 
 /**

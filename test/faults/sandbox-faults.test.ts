@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
-import { readFaultFile } from '../../src/sandbox/faults.js';
+import { readFaultFile } from '../../src/sandbox/http/faults.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { BOT, GENERAL } from '../sandbox/helpers.js';
 
@@ -205,7 +205,7 @@ describe('admin API and file format', () => {
       await writeFile(file, 'faults:\n  - route: GET /users/@me\n    fault: teapot\n    probability: 1\n');
       const badIo = createMemoryIo({ cwd: dir });
       expect(await runCli(['sandbox', '--faults', file], badIo)).toBe(1);
-      expect(badIo.stderr()).toMatch(/faults\[0\]\.fault must be one of status, rate_limit/);
+      expect(badIo.stderr()).toMatch(/faults\.yaml:3:12: faults\.0\.fault: must be one of status, rate_limit/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

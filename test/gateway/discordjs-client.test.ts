@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Events, GatewayIntentBits, type Message } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachGateway, GATEWAY_PATH, type GatewayHub } from '../../src/sandbox/gateway.js';
+import { attachGateway, GATEWAY_PATH, type GatewayHub } from '../../src/sandbox/gateway/server.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import type { APIUser } from '../../src/discord/types.js';
 import { CHANNEL_ID, GUILD_ID, HUMAN, guildObject, makeMessage, waitFor } from './helpers.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { attachGateway, GATEWAY_PATH, type GatewayBotIdentity, type GatewayHub, type GatewayOptions } from '../../src/sandbox/gateway.js';
+import { attachGateway, GATEWAY_PATH, type GatewayBotIdentity, type GatewayHub, type GatewayOptions } from '../../src/sandbox/gateway/server.js';
 import type { APIGatewayBotInfo, APIMessage, APIUser } from '../../src/discord/types.js';
 import { messageObject } from '../support/messages.js';
 

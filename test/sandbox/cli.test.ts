@@ -1,16 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { createMemoryIo } from '../../src/cli/io.js';
-import { ensureBuilt } from '../support/cordform-process.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin/cordform');
-const READY = /^sandbox listening on http:\/\/127\.0\.0\.1:(\d+)\n$/;
+import { bin, ensureBuilt, READY, root } from '../support/sandbox-process.js';
 
 describe('cordform sandbox (in-process)', () => {
   it('prints exactly one ready line, serves the API, stops with exit 0 on abort', async () => {
@@ -36,7 +30,7 @@ describe('cordform sandbox (in-process)', () => {
       [['sandbox', '--port', 'abc'], /--port expects an integer/],
       [['sandbox', '--bogus'], /Unknown option '--bogus'/],
       [['sandbox', '--seed', 'does-not-exist.yaml'], /cannot read seed file .*does-not-exist\.yaml/],
-      [['sandbox', '--rate-limits', 'package.json'], /package\.json: unknown key "name"/],
+      [['sandbox', '--rate-limits', 'package.json'], /package\.json:2:3: name: unknown key "name"/],
     ];
     for (const [args, message] of cases) {
       const io = createMemoryIo({ cwd: root });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/sandbox/rate-limit.js';
-import { DISCORD_RATE_LIMITS, parseRateLimitProfile, type RateLimitProfile } from '../../src/sandbox/rate-limit-profile.js';
+import { RateLimiter } from '../../src/sandbox/http/rate-limit.js';
+import { DISCORD_RATE_LIMITS, parseRateLimitProfile, type RateLimitProfile } from '../../src/sandbox/http/rate-limit-profile.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { Api, BOT, createWebhook, DEPLOYS, GENERAL, OTHER_BOT, sleep, startTestSandbox, type ApiResponse } from './helpers.js';
 
@@ -145,9 +145,10 @@ describe('profiles', () => {
   });
 
   it('rejects malformed profiles with a clear message', () => {
-    expect(() => parseRateLimitProfile({ buckets: { nope: null } }, 'f.yaml')).toThrow(/f\.yaml: unknown bucket "nope"/);
-    expect(() => parseRateLimitProfile({ global: { limit: 0, window_ms: 1 } }, 'f.yaml')).toThrow(/global\.limit/);
-    expect(() => parseRateLimitProfile({ global: { limit: 1 } }, 'f.yaml')).toThrow(/window_ms/);
+    expect(() => parseRateLimitProfile({ buckets: { nope: null } }, 'f.yaml')).toThrow(/f\.yaml: buckets\.nope: unknown key "nope" \(allowed: users-me, /);
+    expect(() => parseRateLimitProfile({ global: { limit: 0, window_ms: 1 } }, 'f.yaml')).toThrow(/f\.yaml: global\.limit: must be an integer >= 1/);
+    expect(() => parseRateLimitProfile({ global: { limit: 1 } }, 'f.yaml')).toThrow(/f\.yaml: global\.window_ms: is required/);
+    expect(() => parseRateLimitProfile({ global: 3 }, 'f.yaml')).toThrow(/f\.yaml: global: must be \{limit, window_ms\}, null or "off"/);
   });
 });
 

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CordformError } from '../../src/errors.js';
-import { computeChannelPermissions, Perm } from '../../src/sandbox/permissions.js';
-import { readRateLimitProfile, DISCORD_RATE_LIMITS } from '../../src/sandbox/rate-limit-profile.js';
+import { computeChannelPermissions, Perm } from '../../src/sandbox/store/permissions.js';
+import { readRateLimitProfile, DISCORD_RATE_LIMITS } from '../../src/sandbox/http/rate-limit-profile.js';
 import { DEFAULT_SEED, parseSeed, startSandbox } from '../../src/sandbox/server.js';
 import { Api, BOT, OTHER_BOT } from './helpers.js';
 
@@ -52,15 +52,38 @@ describe('parseSeed', () => {
     expect(error.code).toBe('sandbox_seed_invalid');
     expect(error.message).toContain('seed.yaml:2:9: bots.0.id: must be a snowflake written as a string');
     expect(error.message).toContain('seed.yaml:8:5: guilds.0.colour: unknown key "colour"');
-    expect(error.message).toContain('guilds.0.channels.0.lacks_manage_webhooks.0: unknown bot 9');
     expect(error.location).toEqual({ file: 'seed.yaml', line: 2, column: 9 });
+  });
+
+  it('checks references once the shape is right, also at file:line:col', () => {
+    const error = seedError(
+      [
+        'bots: [{ id: "1", username: bot, token: t }]',
+        'guilds:',
+        '  - id: "2"',
+        '    name: G',
+        '    members: ["1", "7"]',
+        '    channels:',
+        '      - { id: "3", name: c, lacks_manage_webhooks: ["9"], parent_id: "3" }',
+      ].join('\n'),
+    );
+    expect(error.message).toContain('seed.yaml:5:20: guilds.0.members.1: unknown user 7');
+    expect(error.message).toContain('seed.yaml:7:53: guilds.0.channels.0.lacks_manage_webhooks.0: unknown bot 9');
+    expect(error.message).toContain('guilds.0.channels.0.parent_id: unknown category 3 in this guild');
+  });
+
+  it('checks the shape with schema/sandbox-seed.schema.json: unions name the branch that fits', () => {
+    const error = seedError('bots: []\nguilds: [{id: "2", name: g, channels: [{id: "3", name: c, type: 11}], members: [3, "12a"]}]');
+    expect(error.message).toContain('guilds.0.members.0: must be a user id or a mapping with user_id');
+    expect(error.message).toContain('guilds.0.members.1: must be a snowflake written as a string');
+    expect(error.message).toContain('guilds.0.channels.0.type: must be a guild channel type');
   });
 
   it('rejects duplicate ids, shared tokens and YAML syntax errors', () => {
     expect(seedError('bots: [{id: "1", username: a, token: t}, {id: "1", username: b, token: t}]\nguilds: []').message)
       .toMatch(/duplicate id 1[\s\S]*two bots share this token/);
     expect(seedError('bots: [\n').message).toMatch(/^seed\.yaml:\d+:\d+: /);
-    expect(seedError('- just a list').message).toContain('the seed must be a mapping');
+    expect(seedError('- just a list').message).toContain('seed.yaml:1:1: (top level): must be a mapping with `bots` and `guilds`');
   });
 
   it('examples/sandbox-seed.yaml parses and its permissions behave as commented', async () => {

@@ -53,9 +53,10 @@ describe('GET /webhooks/{id}/{token}/messages/{message.id}', () => {
     expect(res.body).toMatchObject({ webhook_id: hook.id, channel_id: GENERAL, guild_id: GUILD_ID, edited_timestamp: null });
   });
 
-  it('ignores thread_id and other query params', async () => {
+  it('ignores unknown query params; thread_id must name a thread of the webhook\'s channel (10003)', async () => {
     const sent = await execute({ content: 'hello' });
-    expect((await token().get(`${path(sent.id)}?thread_id=1&x=y`)).body.id).toBe(sent.id);
+    expect((await token().get(`${path(sent.id)}?x=y`)).body.id).toBe(sent.id);
+    expect(await token().get(`${path(sent.id)}?thread_id=1`)).toMatchObject({ status: 404, body: { code: 10003 } });
   });
 
   it('10008 for another webhook\'s message, a user\'s message and an id that does not exist', async () => {
@@ -187,6 +188,8 @@ describe('PATCH /webhooks/{id}/{token}/messages/{message.id}', () => {
       embeds: { '1': { _errors: [expect.objectContaining({ code: 'DICT_TYPE_CONVERT' })] } },
       flags: { _errors: [expect.objectContaining({ code: 'NUMBER_TYPE_COERCE' })] },
       allowed_mentions: {
+        // parse "users" next to a users list: Discord's exclusivity rule.
+        _errors: [expect.objectContaining({ code: 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE' })],
         parse: { '1': { _errors: [expect.objectContaining({ code: 'BASE_TYPE_CHOICES' })] } },
         users: { '0': { _errors: [expect.objectContaining({ code: 'NUMBER_TYPE_COERCE' })] } },
       },

@@ -18,8 +18,8 @@ export {
   DEFAULT_GUILD_ID as GUILD,
   GENERAL_CHANNEL_ID as GENERAL,
   DEPLOYS_CHANNEL_ID as DEPLOYS,
-} from '../../src/sandbox/seed-types.js';
-import { DEFAULT_BOT_TOKEN as BOT_TOKEN, DEFAULT_GUILD_ID as GUILD } from '../../src/sandbox/seed-types.js';
+} from '../../src/sandbox/server.js';
+import { DEFAULT_BOT_TOKEN as BOT_TOKEN, DEFAULT_GUILD_ID as GUILD } from '../../src/sandbox/server.js';
 
 export interface CliRun {
   code: number;
@@ -41,8 +41,12 @@ export interface Harness {
   requests(): ReturnType<Sandbox['requests']>;
   writes(): ReturnType<Sandbox['requests']>;
   clearRequests(): Promise<void>;
-  /** Calls the sandbox's Discord API as some bot (for out-of-band changes). */
-  api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: any }>;
+  /**
+   * Calls the sandbox's Discord API as some bot (for out-of-band changes); `headers` e.g.
+   * `{'X-Audit-Log-Reason': encodeURIComponent('why')}`. Changes by a person (no token) go
+   * through the admin API: see docs/sandbox.md "Writes as another member".
+   */
+  api(method: string, path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
   close(): Promise<void>;
 }
 
@@ -125,10 +129,10 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
     async clearRequests() {
       since = sandbox.requests().length;
     },
-    async api(method, path, body, token = BOT_TOKEN) {
+    async api(method, path, body, token = BOT_TOKEN, headers = {}) {
       const response = await fetch(`${sandbox.apiBase}${path}`, {
         method,
-        headers: { authorization: `Bot ${token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bot ${token}`, 'content-type': 'application/json', ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();

@@ -1,27 +1,29 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CordformError } from '../../errors.js';
-import { readFaultFile } from '../../sandbox/faults.js';
-import { readRateLimitProfile, type RateLimitProfile } from '../../sandbox/rate-limit-profile.js';
-import { readSeedFile } from '../../sandbox/seed.js';
+import { readFaultFile } from '../../sandbox/http/faults.js';
+import { readRateLimitProfile, type RateLimitProfile } from '../../sandbox/http/rate-limit-profile.js';
+import { readSeedFile } from '../../sandbox/store/seed.js';
 import { startSandbox, type SandboxOptions } from '../../sandbox/server.js';
 import type { CliIo } from '../io.js';
 
 const HELP = `Usage: cordform sandbox [options]
 
 A local Discord-compatible API (REST under /api/v10 and /api, gateway, admin API under
-/__sandbox) for demos and tests. Prints one line "sandbox listening on http://HOST:PORT"
-when ready and runs until SIGINT/SIGTERM.
+/__sandbox) for demos and tests; reference in docs/sandbox.md. Prints one line
+"sandbox listening on http://HOST:PORT" when ready and runs until SIGINT/SIGTERM.
 
 Options:
   --port N                     port to listen on (default 0: pick a free one)
   --host HOST                  address to bind (default 127.0.0.1)
-  --seed FILE                  YAML/JSON seed: bots, users, guilds, channels (default: built-in)
-  --state FILE                 load from and persist to FILE (atomic writes)
+  --seed FILE                  YAML/JSON seed: bots, users, guilds, channels (default: built-in;
+                               schema/sandbox-seed.schema.json)
+  --state FILE                 load from and persist to FILE: every write is journaled to
+                               FILE.journal and fsynced before it is answered
   --rate-limits discord|off|FILE
                                rate-limit profile (default discord)
   --gateway-heartbeat-ms N     gateway heartbeat interval (default 41250)
-  --faults FILE                YAML/JSON fault injection set (see docs/sandbox.md)
+  --faults FILE                YAML/JSON fault injection set (docs/sandbox.md "Fault injection")
 `;
 
 /** `cordform sandbox`: parse flags, start the server, wait for the abort signal, close cleanly. */

@@ -5,10 +5,10 @@ import {
   unknownChannel,
   unknownGuild,
   unknownWebhook,
-} from '../errors.js';
-import { hasPermission, Perm } from '../permissions.js';
-import type { StoredWebhook } from '../webhook-store.js';
-import type { WorldBot, WorldChannel, WorldGuild } from '../world.js';
+} from '../http/errors.js';
+import { hasPermission, Perm } from '../store/permissions.js';
+import type { StoredWebhook } from '../store/webhook-store.js';
+import type { WorldBot, WorldChannel, WorldGuild } from '../store/world.js';
 
 /**
  * Lookups with Discord's errors: unknown resource → 404 (10003/10004/10015), not a member or
@@ -21,17 +21,21 @@ export function requireGuild(core: SandboxCore, bot: WorldBot, guildId: string):
   return guild;
 }
 
+/** A channel or thread the user can see (404 10003, 403 50001). */
 export function requireChannel(core: SandboxCore, userId: string, channelId: string): WorldChannel {
-  const channel = core.state.world.channels.get(channelId);
+  const channel = core.state.channel(channelId);
   if (!channel) throw unknownChannel();
-  const permissions = core.state.world.channelPermissions(userId, channel);
+  const permissions = core.state.channelPermissions(userId, channel);
   if (permissions === null || !hasPermission(permissions, Perm.VIEW_CHANNEL)) throw missingAccess();
   return channel;
 }
 
 export function requireChannelPermission(core: SandboxCore, userId: string, channel: WorldChannel, bit: bigint): void {
-  const permissions = core.state.world.channelPermissions(userId, channel) ?? 0n;
-  if (!hasPermission(permissions, bit)) throw missingPermissions();
+  if (!hasChannelPermission(core, userId, channel, bit)) throw missingPermissions();
+}
+
+export function hasChannelPermission(core: SandboxCore, userId: string, channel: WorldChannel, bit: bigint): boolean {
+  return hasPermission(core.state.channelPermissions(userId, channel) ?? 0n, bit);
 }
 
 export function requireGuildPermission(core: SandboxCore, userId: string, guildId: string, bit: bigint): void {
@@ -46,9 +50,9 @@ export function requireWebhook(core: SandboxCore, webhookId: string): StoredWebh
 }
 
 /** MANAGE_WEBHOOKS in the webhook's channel (Discord's check for webhook-by-id routes). */
-export function canManageWebhook(core: SandboxCore, bot: WorldBot, webhook: StoredWebhook): boolean {
+export function canManageWebhook(core: SandboxCore, userId: string, webhook: StoredWebhook): boolean {
   const channel = core.state.world.channels.get(webhook.channel_id);
   if (!channel) return false;
-  const permissions = core.state.world.channelPermissions(bot.id, channel);
+  const permissions = core.state.world.channelPermissions(userId, channel);
   return permissions !== null && hasPermission(permissions, Perm.MANAGE_WEBHOOKS);
 }

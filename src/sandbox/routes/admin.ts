@@ -1,16 +1,18 @@
 import type { SandboxCore, RouteResult } from '../context.js';
-import { FieldErrors, FormErrors, unknownChannel, unknownMember, unknownUser } from '../errors.js';
-import { createUserMessage, type SandboxMessage } from '../messages.js';
-import type { FaultInjector } from '../faults.js';
-import type { RequestLog } from '../request-log.js';
-import { toApiWebhook } from '../serialize.js';
+import { FieldErrors, FormErrors, unknownChannel, unknownMember, unknownUser } from '../http/errors.js';
+import { createUserMessage, type SandboxMessage } from '../resources/messages.js';
+import type { FaultInjector } from '../http/faults.js';
+import type { RequestLog } from '../http/request-log.js';
+import { toApiWebhook } from '../store/serialize.js';
+import { adminWebhookRoutes } from './admin-webhooks.js';
 import { faultAdminRoutes } from './faults-admin.js';
-import { isSnowflake } from '../snowflake.js';
-import { checkMessageBody, requireObject } from '../validation.js';
+import { isSnowflake } from '../store/snowflake.js';
+import { checkMessageBody } from '../resources/message-body.js';
+import { requireObject } from '../resources/validation.js';
 
 /**
  * The sandbox's own API under `/__sandbox` (not Discord's): no auth, no rate limits, not in
- * the request log. Documented in docs/sandbox.md, "Admin API".
+ * the request log. Documented in docs/sandbox.md "Admin API".
  */
 export interface AdminContext {
   core: SandboxCore;
@@ -27,7 +29,12 @@ export interface AdminRoute {
   handle: (ctx: AdminContext) => RouteResult | Promise<RouteResult>;
 }
 
-/** POST /__sandbox/messages: a user (or bot) posts in a channel; stored and dispatched as MESSAGE_CREATE. */
+/**
+ * POST /__sandbox/messages: a user (or bot) posts in a channel or thread — any Create Message
+ * body (content, embeds, allowed_mentions, message_reference, …) plus `channel_id` and
+ * `author_id`; stored and dispatched as MESSAGE_CREATE. No permission checks: people post
+ * where the seed lets them, and the admin API stands in for them.
+ */
 export function postMessageAsUser(core: SandboxCore, raw: unknown): SandboxMessage {
   const body = requireObject(raw);
   const errors = new FormErrors();
@@ -36,12 +43,13 @@ export function postMessageAsUser(core: SandboxCore, raw: unknown): SandboxMessa
     else if (!isSnowflake(body[field])) errors.add([field], FieldErrors.notSnowflake(body[field]));
   }
   errors.throwIfAny();
-  const channel = core.state.world.channels.get(body.channel_id as string);
+  const channel = core.state.channel(body.channel_id as string);
   if (!channel) throw unknownChannel();
   const authorId = body.author_id as string;
   if (!core.state.world.users.has(authorId)) throw unknownUser();
   if (!core.state.world.guilds.get(channel.guild_id)?.members.has(authorId)) throw unknownMember();
-  const input = checkMessageBody({ content: body.content, embeds: body.embeds }, { webhook: false });
+  const { channel_id: _channel, author_id: _author, ...message } = body;
+  const input = checkMessageBody(message, { webhook: false });
   return createUserMessage(core, channel, authorId, input);
 }
 
@@ -51,6 +59,7 @@ async function optionalObject(ctx: AdminContext): Promise<Record<string, unknown
 
 export const adminRoutes: AdminRoute[] = [
   ...faultAdminRoutes,
+  ...adminWebhookRoutes,
   {
     method: 'POST',
     path: '/messages',

@@ -1,7 +1,7 @@
-import { checkCommand } from '../application-commands.js';
+import { checkCommand } from '../interactions/application-commands.js';
 import type { ApiRoute, RouteContext } from '../context.js';
-import { FieldErrors, FormErrors, SandboxHttpError } from '../errors.js';
-import type { WorldBot } from '../world.js';
+import { FieldErrors, FormErrors, SandboxHttpError } from '../http/errors.js';
+import type { WorldBot } from '../store/world.js';
 import { requireGuild } from './access.js';
 
 /**

@@ -1,62 +1,54 @@
-import { majorParam, type ApiRoute } from '../context.js';
-import { FieldErrors, FormErrors } from '../errors.js';
-import { createUserMessage } from '../messages.js';
-import { Perm } from '../permissions.js';
-import { isSnowflake } from '../snowflake.js';
-import { checkMessageBody } from '../validation.js';
-import { requireChannel, requireChannelPermission } from './access.js';
+import { Intent } from '../../discord/types.js';
+import { majorParam, type ApiRoute, type RouteContext } from '../context.js';
+import { notifyGateway } from '../resources/notify-gateway.js';
+import { toApiChannel, toApiMember, toApiThread } from '../store/serialize.js';
+import type { WorldChannel } from '../store/world.js';
+import { requireChannel } from './access.js';
+import { requirePostable } from './messages.js';
 
 /**
- * Channel messages (https://discord.com/developers/docs/resources/message): the bot reads
- * (VIEW_CHANNEL + READ_MESSAGE_HISTORY) and sends (SEND_MESSAGES).
+ * Get Channel (https://discord.com/developers/docs/resources/channel#get-channel) — a
+ * channel or thread the bot can see — and Trigger Typing Indicator
+ * (https://discord.com/developers/docs/resources/channel#trigger-typing-indicator), which
+ * needs what sending does and dispatches TYPING_START to sessions with GUILD_MESSAGE_TYPING.
  */
+export function viewChannel(ctx: RouteContext, channel: WorldChannel): Record<string, unknown> {
+  const { state } = ctx.core;
+  const last = state.messages.chronological(channel.id).at(-1)?.id ?? null;
+  const thread = state.threads.get(channel.id);
+  if (thread) return toApiThread(thread, state.messages.count(thread.id), last, ctx.bot?.id ?? null);
+  return toApiChannel(channel, last);
+}
+
 export const channelRoutes: ApiRoute[] = [
   {
     method: 'GET',
-    path: '/channels/:channel_id/messages',
-    bucket: 'channel-messages-read',
+    path: '/channels/:channel_id',
+    bucket: 'channel',
+    auth: 'bot',
+    major: majorParam('channel_id'),
+    handle: (ctx) => ({ status: 200, body: viewChannel(ctx, requireChannel(ctx.core, ctx.bot!.id, ctx.params.channel_id!)) }),
+  },
+  {
+    method: 'POST',
+    path: '/channels/:channel_id/typing',
+    bucket: 'typing',
     auth: 'bot',
     major: majorParam('channel_id'),
     handle: (ctx) => {
       const bot = ctx.bot!;
       const channel = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
-      requireChannelPermission(ctx.core, bot.id, channel, Perm.READ_MESSAGE_HISTORY);
-      const query = ctx.request.query;
-      const errors = new FormErrors();
-      let limit = 50;
-      const rawLimit = query.get('limit');
-      if (rawLimit !== null) {
-        const parsed = Number(rawLimit);
-        if (!/^-?\d+$/.test(rawLimit)) errors.add(['limit'], FieldErrors.notInt(rawLimit));
-        else if (parsed < 1) errors.add(['limit'], FieldErrors.numberMin(1));
-        else if (parsed > 100) errors.add(['limit'], FieldErrors.numberMax(100));
-        else limit = parsed;
-      }
-      const before = query.get('before');
-      const after = query.get('after');
-      if (before !== null && !isSnowflake(before)) errors.add(['before'], FieldErrors.notSnowflake(before));
-      if (after !== null && !isSnowflake(after)) errors.add(['after'], FieldErrors.notSnowflake(after));
-      errors.throwIfAny();
-      const messages = ctx.core.state.messages.list(channel.id, {
-        limit,
-        ...(before !== null ? { before } : {}),
-        ...(after !== null ? { after } : {}),
-      });
-      return { status: 200, body: messages };
-    },
-  },
-  {
-    method: 'POST',
-    path: '/channels/:channel_id/messages',
-    bucket: 'channel-messages-create',
-    auth: 'bot',
-    major: majorParam('channel_id'),
-    handle: async (ctx) => {
-      const bot = ctx.bot!;
-      const channel = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
-      requireChannelPermission(ctx.core, bot.id, channel, Perm.SEND_MESSAGES);
-      const input = checkMessageBody(await ctx.body(), { webhook: false });
-      return { status: 200, body: createUserMessage(ctx.core, channel, bot.id, input) };
+      requirePostable(ctx, channel);
+      const member = ctx.core.state.world.guilds.get(channel.guild_id)?.members.get(bot.id);
+      const payload = {
+        channel_id: channel.id,
+        guild_id: channel.guild_id,
+        user_id: bot.id,
+        timestamp: Math.floor(Date.now() / 1000),
+        ...(member ? { member: toApiMember(member, bot, true) } : {}),
+      };
+      notifyGateway(() => ctx.core.hub().dispatchGuildEvent('TYPING_START', channel.guild_id, Intent.GUILD_MESSAGE_TYPING, () => payload));
+      return { status: 204 };
     },
   },
 ];

@@ -1,7 +1,7 @@
 import { CordformError } from '../../errors.js';
-import { SandboxHttpError } from '../errors.js';
-import type { FaultInjector } from '../faults.js';
-import { requireObject } from '../validation.js';
+import { SandboxHttpError } from '../http/errors.js';
+import type { FaultInjector } from '../http/faults.js';
+import { requireObject } from '../resources/validation.js';
 import type { AdminContext, AdminRoute } from './admin.js';
 
 /**

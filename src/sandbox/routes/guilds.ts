@@ -1,9 +1,9 @@
 import { majorParam, type ApiRoute } from '../context.js';
-import { unknownMember, unknownUser } from '../errors.js';
-import { hasPermission, Perm } from '../permissions.js';
-import { toApiChannel, toApiGuild, toApiMember } from '../serialize.js';
-import { isSnowflake } from '../snowflake.js';
-import type { WorldChannel } from '../world.js';
+import { unknownMember, unknownUser } from '../http/errors.js';
+import { hasPermission, Perm } from '../store/permissions.js';
+import { toApiChannel, toApiGuild, toApiMember, toApiRole } from '../store/serialize.js';
+import { isSnowflake } from '../store/snowflake.js';
+import type { WorldChannel } from '../store/world.js';
 import { requireGuild } from './access.js';
 
 /** Guild reads (https://discord.com/developers/docs/resources/guild). The bot must be a member. */
@@ -35,6 +35,18 @@ export const guildRoutes: ApiRoute[] = [
         })
         .map((channel) => toApiChannel(channel, messages.chronological(channel.id).at(-1)?.id ?? null));
       return { status: 200, body: channels };
+    },
+  },
+  {
+    // https://discord.com/developers/docs/resources/guild#get-guild-roles
+    method: 'GET',
+    path: '/guilds/:guild_id/roles',
+    bucket: 'guild-roles',
+    auth: 'bot',
+    major: majorParam('guild_id'),
+    handle: (ctx) => {
+      const guild = requireGuild(ctx.core, ctx.bot!, ctx.params.guild_id!);
+      return { status: 200, body: [...guild.roles].sort((a, b) => a.position - b.position || a.id.localeCompare(b.id)).map(toApiRole) };
     },
   },
   {

@@ -1,9 +1,9 @@
 import type { ApiRoute, HttpMethod, RouteContext, RouteHandler, RouteResult } from '../context.js';
-import { invalidWebhookToken } from '../errors.js';
-import { sendInteraction, settleDelivery } from '../interaction-delivery.js';
-import { applyCallback, createFollowup, deleteResponse, editResponse, findResponse, unknownInteraction } from '../interaction-responses.js';
-import { applicationSigningKeys } from '../interaction-signing.js';
-import type { StoredInteraction } from '../interaction-store.js';
+import { invalidWebhookToken } from '../http/errors.js';
+import { sendInteraction, settleDelivery } from '../interactions/delivery.js';
+import { applyCallback, createFollowup, deleteResponse, editResponse, findResponse, unknownInteraction } from '../interactions/responses.js';
+import { applicationSigningKeys } from '../interactions/signing.js';
+import type { StoredInteraction } from '../interactions/store.js';
 import type { AdminRoute } from './admin.js';
 import {
   deleteWebhookMessage,

@@ -1,11 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ApiRoute, RouteContext, RouteHandler } from '../context.js';
-import { invalidWebhookToken, unknownChannel, unknownMessage } from '../errors.js';
-import { createWebhookMessage, deleteMessage, editMessage, type SandboxMessage } from '../messages.js';
-import { toApiWebhook } from '../serialize.js';
-import { checkMessageBody, checkMessageEdit } from '../validation.js';
-import { deleteWebhook, modifyWebhook, parseWebhookPatch } from '../webhook-ops.js';
-import type { StoredWebhook } from '../webhook-store.js';
+import { invalidWebhookToken, unknownMessage } from '../http/errors.js';
+import { createWebhookMessage, deleteMessage, editMessage, type SandboxMessage } from '../resources/messages.js';
+import { toApiWebhook } from '../store/serialize.js';
+import { checkMessageBody, checkMessageEdit } from '../resources/message-body.js';
+import { executeWebhookInto, ForumWebhookErrors, isForum, slackToMessageBody, webhookChannel, webhookTarget } from '../resources/webhook-execute.js';
+import { requireObject } from '../resources/validation.js';
+import { deleteWebhook, modifyWebhook, parseWebhookPatch } from '../resources/webhooks.js';
+import type { StoredWebhook } from '../store/webhook-store.js';
 import { requireWebhook } from './access.js';
 
 /**
@@ -35,12 +37,12 @@ export const WEBHOOK_MESSAGE_PATH = `${PATH}/messages/:message_id`;
 export const tokenMajor = (params: Record<string, string>) => `${params.webhook_id ?? ''}:${params.webhook_token ?? ''}`;
 
 /**
- * A message this webhook sent, looked up in the webhook's current channel as Discord does
- * (its `thread_id` query names another channel; the sandbox has no threads). Another
- * webhook's message, or none, is 10008.
+ * A message this webhook sent, looked up in the webhook's current channel as Discord does,
+ * or in the thread of it that `?thread_id=` names. Another webhook's message, or none, is 10008.
  */
 function requireWebhookMessage(ctx: RouteContext, webhook: StoredWebhook): SandboxMessage {
-  const message = ctx.core.state.messages.find(webhook.channel_id, ctx.params.message_id ?? '');
+  const channel = webhookTarget(ctx.core, webhook, ctx.request.query.get('thread_id'));
+  const message = ctx.core.state.messages.find(channel.id, ctx.params.message_id ?? '');
   if (!message || message.webhook_id !== webhook.id) throw unknownMessage();
   return message as SandboxMessage;
 }
@@ -51,11 +53,22 @@ function requireWebhookMessage(ctx: RouteContext, webhook: StoredWebhook): Sandb
  */
 export const executeWebhook: RouteHandler = async (ctx) => {
   const webhook = requireTokenWebhook(ctx);
-  const input = checkMessageBody(await ctx.body(), { webhook: true });
-  const channel = ctx.core.state.world.channels.get(webhook.channel_id);
-  if (!channel) throw unknownChannel();
-  const message = createWebhookMessage(ctx.core, channel, webhook, input);
+  const input = checkMessageBody(await ctx.body(), { webhook: true, files: await ctx.files() });
+  const message = executeWebhookInto(ctx.core, webhook, input, ctx.request.query.get('thread_id'));
   return queryFlag(ctx.request.query.get('wait')) ? { status: 200, body: message } : { status: 204 };
+};
+
+/**
+ * Execute Slack-Compatible Webhook: the message from a Slack payload; Discord answers `ok`
+ * whatever `wait` says, and refuses forum channels (220004).
+ */
+const executeSlackWebhook: RouteHandler = async (ctx) => {
+  const webhook = requireTokenWebhook(ctx);
+  if (isForum(webhookChannel(ctx.core, webhook))) throw ForumWebhookErrors.serviceInForum();
+  const body = slackToMessageBody(requireObject(await ctx.body()));
+  const input = checkMessageBody(body, { webhook: true });
+  createWebhookMessage(ctx.core, webhookTarget(ctx.core, webhook, ctx.request.query.get('thread_id')), webhook, input);
+  return { status: 200, text: 'ok' };
 };
 
 /** Get Webhook Message (https://discord.com/developers/docs/resources/webhook#get-webhook-message). */
@@ -68,7 +81,7 @@ export const getWebhookMessage: RouteHandler = (ctx) => {
 export const editWebhookMessage: RouteHandler = async (ctx) => {
   const webhook = requireTokenWebhook(ctx);
   const message = requireWebhookMessage(ctx, webhook);
-  return { status: 200, body: editMessage(ctx.core, message, checkMessageEdit(await ctx.body())) };
+  return { status: 200, body: editMessage(ctx.core, message, checkMessageEdit(await ctx.body(), await ctx.files())) };
 };
 
 /** Delete Webhook Message (https://discord.com/developers/docs/resources/webhook#delete-webhook-message). */
@@ -79,6 +92,14 @@ export const deleteWebhookMessage: RouteHandler = (ctx) => {
 };
 
 export const webhookTokenRoutes: ApiRoute[] = [
+  {
+    method: 'POST',
+    path: `${PATH}/slack`,
+    bucket: 'webhook-token',
+    auth: 'webhook-token',
+    major: tokenMajor,
+    handle: executeSlackWebhook,
+  },
   {
     method: 'GET',
     path: PATH,

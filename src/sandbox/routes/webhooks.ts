@@ -1,10 +1,10 @@
 import { majorParam, type ApiRoute, type RouteContext } from '../context.js';
-import { missingPermissions, unknownChannel } from '../errors.js';
-import { Perm } from '../permissions.js';
-import { toApiWebhook } from '../serialize.js';
-import { createWebhook, deleteWebhook, modifyWebhook, parseWebhookPatch } from '../webhook-ops.js';
-import type { StoredWebhook } from '../webhook-store.js';
-import type { WorldChannel } from '../world.js';
+import { missingPermissions, unknownChannel } from '../http/errors.js';
+import { Perm } from '../store/permissions.js';
+import { toApiWebhook } from '../store/serialize.js';
+import { createWebhook, deleteWebhook, modifyWebhook, parseWebhookPatch } from '../resources/webhooks.js';
+import type { StoredWebhook } from '../store/webhook-store.js';
+import type { WorldChannel } from '../store/world.js';
 import { canManageWebhook, requireChannel, requireChannelPermission, requireGuild, requireGuildPermission, requireWebhook } from './access.js';
 
 /**
@@ -29,7 +29,7 @@ function requireWebhookChannel(ctx: RouteContext, channelId: string): WorldChann
 /** The webhook in the path, which the bot must be allowed to manage (MANAGE_WEBHOOKS). */
 function requireManageableWebhook(ctx: RouteContext): StoredWebhook {
   const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
-  if (!canManageWebhook(ctx.core, botOf(ctx), webhook)) throw missingPermissions();
+  if (!canManageWebhook(ctx.core, botOf(ctx).id, webhook)) throw missingPermissions();
   return webhook;
 }
 
@@ -81,7 +81,7 @@ export const webhookRoutes: ApiRoute[] = [
       const bot = botOf(ctx);
       const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
       const owned = webhook.application_id !== null && webhook.application_id === bot.application_id;
-      if (!owned && !canManageWebhook(ctx.core, bot, webhook)) throw missingPermissions();
+      if (!owned && !canManageWebhook(ctx.core, bot.id, webhook)) throw missingPermissions();
       return { status: 200, body: view(ctx, webhook) };
     },
   },
