@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordRequestOutcomeUnknown } from '../../src/discord/discord-api-error.js';
 import { DiscordRestClient } from '../../src/discord/rest-client.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { DEFAULT_BOT_TOKEN, GENERAL_CHANNEL_ID } from '../../src/sandbox/seed-types.js';
+import { DEFAULT_BOT_TOKEN, GENERAL_CHANNEL_ID } from '../../src/sandbox/server.js';
 
 /**
  * REST through a shared rate-limit proxy (`discord.api_base: http://nirn-proxy:8080/api/v10`).

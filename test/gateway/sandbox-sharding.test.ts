@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { APIGatewayBotInfo } from '../../src/discord/types.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
-import { DEFAULT_BOT_TOKEN as TOKEN, DEFAULT_USER_ID } from '../../src/sandbox/seed-types.js';
+import { DEFAULT_BOT_TOKEN as TOKEN, DEFAULT_USER_ID } from '../../src/sandbox/server.js';
 import { FIRST_CHANNEL, FIRST_GUILD, SECOND_CHANNEL, SECOND_GUILD, shardedSeed } from '../support/sharded-seed.js';
 import { RawGatewayClient, type Frame } from './helpers.js';
 

@@ -8,7 +8,7 @@ import { runCli } from '../../src/cli/main.js';
 import { BOT_ID, BOT_TOKEN, DEPLOYS, GENERAL, GUILD, OTHER_BOT_TOKEN, startHarness, type Harness } from '../support/cli-harness.js';
 import { ROOT, ensureBuilt, spawnCordform, spawnNode, type CordformProcess } from '../support/cordform-process.js';
 import { eventually } from '../support/eventually.js';
-import { DEFAULT_USER_ID } from '../../src/sandbox/seed-types.js';
+import { DEFAULT_USER_ID } from '../../src/sandbox/server.js';
 
 /**
  * `cordform run` as a real process against the sandbox: callbacks through the example

@@ -20,12 +20,17 @@ async function newestMtime(dir: string): Promise<number> {
   return newest;
 }
 
-/** Compiles src/ into dist/ when a source is newer than the build (`npm test` builds first anyway). */
+/**
+ * Compiles src/ (and the validators generated from schema/) into dist/ when a source is
+ * newer than the build (`npm test` builds first anyway).
+ */
 export async function ensureBuilt(): Promise<void> {
   const built = await stat(join(ROOT, 'dist/cli/main.js')).then((s) => s.mtimeMs, () => 0);
-  if (built >= (await newestMtime(join(ROOT, 'src')))) return;
+  const sources = Math.max(await newestMtime(join(ROOT, 'src')), await newestMtime(join(ROOT, 'schema')));
+  if (built >= sources) return;
   // Other folders may be mid-change and fail type checking; tsc still emits, which is all we need.
   await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => {});
+  await promisify(execFile)(process.execPath, ['scripts/build-validators.mjs'], { cwd: ROOT });
 }
 
 export interface CordformProcess {

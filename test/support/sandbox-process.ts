@@ -2,37 +2,14 @@
  * `cordform sandbox` as a real child process (bin/cordform → dist/), for tests that need
  * process-level behaviour: signals, exit codes, SIGKILL in the middle of writes.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { ensureBuilt, ROOT } from './cordform-process.js';
 
-export const root = fileURLToPath(new URL('../..', import.meta.url));
+export { ensureBuilt };
+export const root = ROOT;
 export const bin = join(root, 'bin/cordform');
 export const READY = /^sandbox listening on http:\/\/127\.0\.0\.1:(\d+)\n$/;
-
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? await newestMtime(path) : (await stat(path)).mtimeMs);
-  }
-  return newest;
-}
-
-/** `tsc -p tsconfig.build.json` when dist/ is older than src/sandbox (the bin imports dist/cli/main.js). */
-export async function ensureBuilt(): Promise<void> {
-  const built = await stat(join(root, 'dist/sandbox/server.js')).then((s) => s.mtimeMs, () => 0);
-  const sources = Math.max(
-    await newestMtime(join(root, 'src/sandbox')),
-    (await stat(join(root, 'src/cli/commands/sandbox.ts'))).mtimeMs,
-    await newestMtime(join(root, 'schema')),
-  );
-  if (built >= sources) return;
-  // Other folders may be mid-change and fail type checking; tsc still emits, which is all we need.
-  await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root }).catch(() => {});
-}
 
 export interface SandboxProcess {
   child: ChildProcess;

@@ -1,6 +1,6 @@
 import { DEFAULT_SEED, type SandboxSeed } from '../../src/sandbox/server.js';
-import { DEFAULT_BOT_ID, DEFAULT_GUILD_ID, DEFAULT_USER_ID, GENERAL_CHANNEL_ID, OTHER_BOT_ID } from '../../src/sandbox/seed-types.js';
-import type { SeedBot } from '../../src/sandbox/seed-types.js';
+import { DEFAULT_BOT_ID, DEFAULT_GUILD_ID, DEFAULT_USER_ID, GENERAL_CHANNEL_ID, OTHER_BOT_ID } from '../../src/sandbox/server.js';
+import type { SeedBot } from '../../src/sandbox/server.js';
 
 /**
  * The default world plus a second guild that Discord's formula puts on the other shard of

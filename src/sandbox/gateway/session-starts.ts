@@ -7,7 +7,7 @@
  * start per 5 s, one per `shard_id % max_concurrency` key
  * (https://discord.com/developers/docs/events/gateway#sharding-max-concurrency).
  */
-import { IDENTIFY_INTERVAL_MS, rateLimitKey } from '../discord/sharding.js';
+import { IDENTIFY_INTERVAL_MS, rateLimitKey } from '../../discord/sharding.js';
 
 export const SESSION_START_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_SESSION_START_TOTAL = 1000;
