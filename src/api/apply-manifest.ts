@@ -6,7 +6,7 @@
  */
 import { executePlan, type ApplyEvent, type ChangeOutcome, type ChangeStatus } from '../apply/apply-plan.js';
 import { confirmResult, type Conflict } from '../apply/confirm-result.js';
-import { assertGuards, type GuardFlags } from '../apply/guards.js';
+import { assertGuards, type GuardFlags } from '../plan/guards.js';
 import { manifestStaleness, selectReviewed, verifyBeforeWrite, type SavedPlan } from '../apply/saved-plan.js';
 import { buildWriteScope } from '../apply/write-scope.js';
 import type { DiscordApi } from '../discord/api.js';

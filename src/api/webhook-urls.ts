@@ -35,10 +35,10 @@ export function webhookUrl(webhook: APIWebhook, apiBase: string): string | undef
 
 /** URLs for `declarations` (default: every declaration), from a live read. */
 export function declaredUrls(manifest: Manifest, live: LiveState, apiBase: string, declarations?: readonly WebhookDeclaration[]): DeclaredUrls {
-  const wanted = declarations === undefined ? undefined : new Set(declarations);
+  const wanted = declarations === undefined ? undefined : new Set(declarations.map((d) => d.key));
   const result: DeclaredUrls = { urls: [], missing: [] };
   for (const { declaration, webhook } of declaredWebhooks(manifest, live)) {
-    if (wanted !== undefined && !wanted.has(declaration)) continue;
+    if (wanted !== undefined && !wanted.has(declaration.key)) continue;
     const url = webhook === undefined ? undefined : webhookUrl(webhook, apiBase);
     if (webhook === undefined || url === undefined) result.missing.push(declaration.key);
     else result.urls.push({ key: declaration.key, declaration, webhookId: webhook.id, url });

@@ -15,6 +15,7 @@ import type { APIWebhook } from '../discord/types.js';
 import { assertNever, CordformError } from '../errors.js';
 import type { GuildDeclaration, Manifest } from '../manifest/types.js';
 import { classifyWebhook, type Change, type LiveState, type Owner } from '../plan/index.js';
+import { resolveChannelNames } from '../plan/resolve-channels.js';
 
 export interface WriteScope {
   owner: Owner;
@@ -29,7 +30,9 @@ export interface WriteScope {
   created: Map<string, { guildId: string; webhook: APIWebhook }>;
 }
 
-export function buildWriteScope(manifest: Manifest, live: LiveState): WriteScope {
+export function buildWriteScope(written: Manifest, live: LiveState): WriteScope {
+  // Channels written by name count as the ids they resolve to; unresolvable ones allow nothing.
+  const manifest = resolveChannelNames(written, live).manifest;
   const guilds = new Map(manifest.guilds.map((guild) => [guild.id, guild]));
   const declared = new Map<string, Set<string>>();
   const pinned = new Map<string, Set<string>>();

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { Listr, ListrLogLevels, ListrLogger, ProcessOutput } from 'listr2';
 import { assertNever } from '../errors.js';
 import { phaseTitle, type ApplyEvent, type ChangeOutcome } from '../apply/apply-plan.js';
-import type { Change } from '../plan/plan-types.js';
+import type { Change, PlanNames } from '../plan/plan-types.js';
 import { actionSign, changeTitle } from '../plan/render-shared.js';
 
 /**
@@ -23,18 +23,22 @@ export interface ProgressOutput {
 }
 
 export interface ApplyProgress {
+  /** Names to show for channels (the plan's), once the plan is known. */
+  useNames(names: PlanNames): void;
   onEvent(event: ApplyEvent): void;
   /** Resolves once everything started has been rendered. */
   finished(): Promise<void>;
 }
 
-/** One line naming the change, exactly as the plan shows it (`+ create "X" in channel 1`). */
-export function describeChange(change: Change): string {
-  return `${actionSign(change.action)} ${changeTitle(change)}`;
+/** One line naming the change, exactly as the plan shows it (`+ create "X" in #deploys (1)`). */
+export function describeChange(change: Change, names?: PlanNames): string {
+  return `${actionSign(change.action)} ${changeTitle(change, names)}`;
 }
 
 export function createApplyProgress(output: ProgressOutput): ApplyProgress {
-  if (output.mode === 'silent') return { onEvent: () => {}, finished: async () => {} };
+  if (output.mode === 'silent') return { useNames: () => {}, onEvent: () => {}, finished: async () => {} };
+  let names: PlanNames | undefined;
+  const describe = (change: Change) => describeChange(change, names);
   const waiting = new Map<Change, (outcome: ChangeOutcome) => void>();
   const settled = new Map<Change, ChangeOutcome>();
   let rendering: Promise<void> = Promise.resolve();
@@ -54,14 +58,14 @@ export function createApplyProgress(output: ProgressOutput): ApplyProgress {
           task: (_ctx, phaseTask) =>
             phaseTask.newListr(
               changes.map((change) => ({
-                title: describeChange(change),
+                title: describe(change),
                 task: async (_c, task) => {
                   const outcome = await outcomeOf(change);
-                  const line = `${describeChange(change)} — ${outcome.detail ?? ''}`;
+                  const line = `${describe(change)} — ${outcome.detail ?? ''}`;
                   if (outcome.status === 'skipped' || outcome.status === 'not_started') task.skip(line);
                   else if (outcome.status === 'failed') throw new Error(line);
-                  else if (outcome.status === 'unknown') throw new Error(`${describeChange(change)} — outcome unknown: ${outcome.detail ?? ''}`);
-                  else if (outcome.detail) task.title = `${describeChange(change)} (${outcome.detail})`;
+                  else if (outcome.status === 'unknown') throw new Error(`${describe(change)} — outcome unknown: ${outcome.detail ?? ''}`);
+                  else if (outcome.detail) task.title = `${describe(change)} (${outcome.detail})`;
                 },
               })),
               { concurrent: true, exitOnError: false },
@@ -78,6 +82,9 @@ export function createApplyProgress(output: ProgressOutput): ApplyProgress {
     );
 
   return {
+    useNames(planNames) {
+      names = planNames;
+    },
     onEvent(event) {
       switch (event.type) {
         case 'phase_started': {

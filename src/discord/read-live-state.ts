@@ -36,7 +36,8 @@ export async function readLiveState(
     manifest.guilds.map(async (guild): Promise<LiveGuild> => {
       const webhooks = await readGuildWebhooks(api, guild, read);
       const proven = new Set(webhooks.map((webhook) => webhook.channel_id));
-      const needsChannels = guild.webhooks.some((declared) => !proven.has(declared.channel));
+      // A channel written by name is looked up in the list; an id only needs proving once.
+      const needsChannels = guild.webhooks.some((declared) => declared.channelName !== undefined || !proven.has(declared.channel));
       const needsCommands = guild.commands.length > 0;
       const [channels, commands] = await Promise.all([
         needsChannels ? api.getGuildChannels(guild.id, read) : Promise.resolve(null),
@@ -77,6 +78,7 @@ export async function readPermissionFacts(
       return {
         ...liveGuild,
         channels,
+        name: guild.name,
         permissions: { guild: { id: guild.id, owner_id: guild.owner_id, roles: guild.roles }, member: { roles: member.roles } },
       };
     }),

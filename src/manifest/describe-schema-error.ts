@@ -54,11 +54,21 @@ function dropNoise(errors: ErrorObject[]): ErrorObject[] {
     if (error.keyword === 'if') return false;
     // An action's `type` is judged by the discriminator, which names the allowed types once.
     if (nameOfSchema(error.parentSchema) === '#/$defs/action/properties/type') return false;
-    // An `anyOf` is reported once, by its own message; its branches' failures are noise.
+    // An `anyOf` is reported once, by its own message; its branches' failures are noise —
+    // whether written inline or as `$ref`s to shared definitions.
     return !anyOfs.some(
-      (parent) => parent !== error && parent.instancePath === error.instancePath && error.schemaPath.startsWith(`${parent.schemaPath}/`),
+      (parent) =>
+        parent !== error &&
+        parent.instancePath === error.instancePath &&
+        (error.schemaPath.startsWith(`${parent.schemaPath}/`) || branchRefs(parent).some((ref) => error.schemaPath.startsWith(`${ref}/`))),
     );
   });
+}
+
+/** The `$ref`s an `anyOf` lists as its branches (`#/$defs/snowflake`, …). */
+function branchRefs(anyOf: ErrorObject): string[] {
+  const branches = Array.isArray(anyOf.schema) ? (anyOf.schema as { $ref?: unknown }[]) : [];
+  return branches.flatMap((branch) => (typeof branch?.$ref === 'string' ? [branch.$ref] : []));
 }
 
 function describeOne(error: ErrorObject, context: DescribeContext): ManifestIssue | undefined {
@@ -94,6 +104,10 @@ function describeOne(error: ErrorObject, context: DescribeContext): ManifestIssu
       return at('schema_required', `${prefix}${titleOf(error.parentSchema, 'mapping').toLowerCase()} is missing required key ${JSON.stringify(missing)}`);
     }
     case 'anyOf':
+      if (schemaName === '#/$defs/webhook/properties/channel') {
+        if (typeof error.data === 'number') return unquotedSnowflake(error, context);
+        return at('channel_invalid', `${where}: expected a channel id (a quoted string of 17–20 digits), "#name" or "category/#name", found ${found()}`);
+      }
       if (schemaName === '#/$defs/executeWebhookAction') {
         return at('execute_webhook_empty', `${where}: EXECUTE_WEBHOOK needs \`content\` or \`embeds\` (or both)`);
       }

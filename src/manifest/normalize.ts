@@ -14,6 +14,7 @@ import type {
   SlashOption,
   WebhookDeclaration,
 } from './types.js';
+import { parseChannelName } from './types.js';
 
 export const DEFAULT_PREFIX = '!';
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -132,6 +133,8 @@ async function normalizeWebhook(raw: RawWebhook, guildId: string, pointer: strin
     channel: raw.channel,
     location: ctx.map.locate(pointer),
   };
+  const channelName = parseChannelName(raw.channel);
+  if (channelName !== null) webhook.channelName = channelName;
   if (raw.avatar === KEEP_AVATAR) {
     webhook.keepAvatar = true;
   } else if (raw.avatar !== undefined) {

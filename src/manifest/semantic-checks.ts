@@ -51,10 +51,11 @@ function checkWebhooksAcrossGuilds(guilds: GuildDeclaration[], at: At, add: Add)
   const byId = new Map<string, WebhookDeclaration>();
   for (const guild of guilds) {
     for (const webhook of guild.webhooks) {
-      const owner = guildOfChannel.get(webhook.channel);
+      // A name (`#deploys`) is per guild; only an id names one channel everywhere.
+      const owner = webhook.channelName === undefined ? guildOfChannel.get(webhook.channel) : undefined;
       if (owner && owner.guildId !== webhook.guildId) {
         add('channel_in_two_guilds', `channel ${webhook.channel} is listed under guild ${webhook.guildId} here and under guild ${owner.guildId} at ${where(at(owner, 'channel'))}; a channel belongs to one guild`, webhook, 'channel');
-      } else if (!owner) {
+      } else if (!owner && webhook.channelName === undefined) {
         guildOfChannel.set(webhook.channel, webhook);
       }
       const key = `${webhook.channel}\0${webhook.name}`;

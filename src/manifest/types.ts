@@ -84,11 +84,17 @@ export interface AvatarDeclaration {
 }
 
 export interface WebhookDeclaration {
-  /** Stable key for --target and plan output: `GUILD_ID/CHANNEL_ID/NAME`. */
+  /** Stable key for --target and plan output: `GUILD_ID/CHANNEL/NAME`, the channel as written (an id or `#name`). */
   key: string;
   guildId: string;
   name: string;
+  /**
+   * The channel id. For a channel written by name this is the name as written (`#deploys`)
+   * until the planner resolves it against the guild's channel list (`resolveChannelNames`).
+   */
   channel: string;
+  /** Present when the channel is written by name: `#name` or `category/#name`. */
+  channelName?: ChannelNameRef;
   avatar?: AvatarDeclaration;
   /**
    * `avatar: keep`: leave the live avatar as it is (never compared, uploaded or removed).
@@ -102,6 +108,22 @@ export interface WebhookDeclaration {
   /** X-Audit-Log-Reason for writes to this webhook. */
   reason?: string;
   location: SourceLocation;
+}
+
+export interface ChannelNameRef {
+  /** As written, e.g. `ops/#deploys`. */
+  written: string;
+  /** The channel's name without `#`. */
+  name: string;
+  /** The category's name, when written as `category/#name`. */
+  category?: string;
+}
+
+/** `#name` or `category/#name` (the schema's `channelName`); null for an id. */
+export function parseChannelName(written: string): ChannelNameRef | null {
+  const match = /^(?:([^/#][^/]*)\/)?#([^/]+)$/.exec(written);
+  if (match === null) return null;
+  return { written, name: match[2]!, ...(match[1] === undefined ? {} : { category: match[1] }) };
 }
 
 export interface CommandDeclaration {

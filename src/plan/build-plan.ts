@@ -12,6 +12,9 @@ import type { Owner } from './ownership.js';
 import { planGuild, type GuildPlan } from './plan-guild.js';
 import { PLAN_FORMAT_VERSION, type Change, type Plan, type PlanOptions, type PlanSummary } from './plan-types.js';
 import { compareText, sortBy } from './sort.js';
+import { requiredFlags } from './guards.js';
+import { planNames } from './names.js';
+import { resolveChannelNames } from './resolve-channels.js';
 import { guildThreshold } from './thresholds.js';
 import { partialPlanWarning } from './warnings.js';
 
@@ -22,19 +25,27 @@ import { partialPlanWarning } from './warnings.js';
 export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOptions = {}, precomputed: { manifestFingerprint?: string } = {}): Plan {
   const targets = [...new Set(options.targets ?? [])].sort(compareText);
   const owner: Owner = { botId: live.bot.id, applicationId: live.applicationId };
-  const guilds = sortBy(manifest.guilds, (g) => g.id).map((guild) => planDeclaredGuild(guild, live, owner, targets));
+  const resolved = resolveChannelNames(manifest, live);
+  const guilds = sortBy(resolved.manifest.guilds, (g) => g.id).map((guild) => planDeclaredGuild(guild, live, owner, targets));
   const changes = orderChanges(guilds.flatMap((g) => g.changes), live.guilds);
-  return {
+  return withDerived({
     format_version: PLAN_FORMAT_VERSION,
     targets,
     changes,
     summary: summarise(changes),
-    blockers: guilds.flatMap((g) => g.blockers),
+    blockers: [...resolved.blockers, ...guilds.flatMap((g) => g.blockers)],
     warnings: [...(targets.length > 0 ? [partialPlanWarning(targets)] : []), ...guilds.flatMap((g) => g.warnings)],
     ignored: guilds.flatMap((g) => g.ignored),
     thresholds: guilds.flatMap((g) => (g.threshold === null ? [] : [g.threshold])),
     fingerprints: planFingerprints(manifest, live, precomputed.manifestFingerprint),
-  };
+    names: { guilds: {}, channels: {} },
+    guards: { force: false, reasons: [] },
+  }, live);
+}
+
+/** Fills what is derived from the rest of a plan: the names it shows and the flags it needs. */
+export function withDerived(plan: Plan, live: LiveState): Plan {
+  return { ...plan, names: planNames(plan, live), guards: requiredFlags(plan) };
 }
 
 /** A guild missing from the live state is a blocker, never "create everything". */
@@ -66,13 +77,16 @@ export function restrictPlan(plan: Plan, changes: readonly Change[], manifest: M
     if (guild === undefined || liveGuild === undefined) return threshold;
     return guildThreshold(guild, liveGuild, ordered.filter((c) => c.guildId === guild.id), owner);
   });
-  return {
-    ...plan,
-    changes: ordered,
-    summary: summarise(ordered),
-    warnings: plan.warnings.filter((w) => w.key === undefined || keys.has(w.key)),
-    thresholds,
-  };
+  return withDerived(
+    {
+      ...plan,
+      changes: ordered,
+      summary: summarise(ordered),
+      warnings: plan.warnings.filter((w) => w.key === undefined || keys.has(w.key)),
+      thresholds,
+    },
+    live,
+  );
 }
 
 export function summarise(changes: readonly Change[]): PlanSummary {

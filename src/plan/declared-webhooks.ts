@@ -8,6 +8,7 @@ import type { APIWebhook } from '../discord/types.js';
 import type { Manifest, WebhookDeclaration } from '../manifest/types.js';
 import type { LiveState } from './live-state.js';
 import { matchWebhooks } from './match-webhooks.js';
+import { resolveChannelNames } from './resolve-channels.js';
 
 export interface DeclaredWebhook {
   declaration: WebhookDeclaration;
@@ -15,9 +16,13 @@ export interface DeclaredWebhook {
   webhook: APIWebhook | undefined;
 }
 
+/** Declarations come back with their channel resolved to an id (one written by name that cannot be resolved has no webhook). */
 export function declaredWebhooks(manifest: Manifest, live: LiveState): DeclaredWebhook[] {
   const owner = { botId: live.bot.id, applicationId: live.applicationId };
-  return manifest.guilds.flatMap((guild) => {
+  const resolved = resolveChannelNames(manifest, live).manifest;
+  const placed = new Set(resolved.guilds.flatMap((g) => g.webhooks.map((d) => d.key)));
+  const unplaced = manifest.guilds.flatMap((g) => g.webhooks.filter((d) => !placed.has(d.key)));
+  return [...unplaced.map((declaration) => ({ declaration, webhook: undefined })), ...resolved.guilds.flatMap((guild) => {
     const liveGuild = live.guilds.find((g) => g.guildId === guild.id);
     const matched = new Map<WebhookDeclaration, APIWebhook>();
     if (liveGuild !== undefined) {
@@ -26,7 +31,7 @@ export function declaredWebhooks(manifest: Manifest, live: LiveState): DeclaredW
       }
     }
     return guild.webhooks.map((declaration) => ({ declaration, webhook: matched.get(declaration) }));
-  });
+  })];
 }
 
 /** Declarations a KEY names: a webhook key (`GUILD/CHANNEL/NAME`) or a webhook name, as `--target` takes. */

@@ -8,6 +8,8 @@ import type { APIApplicationCommand, APIChannel, APIGuild, APIGuildMember, APIUs
 
 export interface LiveGuild {
   guildId: string;
+  /** The guild's name, when it was read (`GET /guilds/{id}`, for guilds with changes). */
+  name?: string;
   /** Every webhook of the guild, whatever its creator or type. */
   webhooks: APIWebhook[];
   /** The guild's channels; `null` = not read, so channel preflight is skipped. */

@@ -199,6 +199,10 @@ export type BlockerCode =
   | 'rename_ambiguous'
   /** The bot lacks MANAGE_WEBHOOKS or VIEW_CHANNEL in a channel the plan writes to. */
   | 'missing_permissions'
+  /** A channel written by name (`#deploys`) that matches no channel of the guild. */
+  | 'channel_name_missing'
+  /** A channel name that matches several channels: write `category/#name` or the id. */
+  | 'channel_name_ambiguous'
   /** `rotate` of a webhook that does not exist, is not the bot's, or is not in its declared state. */
   | 'rotate_impossible';
 
@@ -288,4 +292,26 @@ export interface Plan {
   ignored: IgnoredWebhook[];
   thresholds: GuildThreshold[];
   fingerprints: PlanFingerprints;
+  /**
+   * Names of the guilds and channels the plan mentions, where Discord told them (they are
+   * read for every guild with changes); ids stay the identity everywhere else.
+   */
+  names: PlanNames;
+  /** What an apply of this plan needs: `--max-deletes N` and/or `--force`, and why. */
+  guards: RequiredFlags;
+}
+
+export interface PlanNames {
+  /** guild id → name */
+  guilds: Record<string, string>;
+  /** channel id → `#name`, or `category/#name` for a channel in a category */
+  channels: Record<string, string>;
+}
+
+export interface RequiredFlags {
+  /** `--max-deletes N` is needed (N = the plan's deletes and replacements). */
+  maxDeletes?: number;
+  force: boolean;
+  /** One sentence per guard that fires. */
+  reasons: string[];
 }

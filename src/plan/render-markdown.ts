@@ -5,8 +5,8 @@
  * every list is cut with "… and N more" to keep the whole under `maxLength` (65,000).
  */
 import { assertNever } from '../errors.js';
-import type { Change, Plan } from './plan-types.js';
-import { changeTitle, fieldDiffLines, locationText, summaryLine } from './render-shared.js';
+import type { Change, Plan, PlanNames } from './plan-types.js';
+import { changesByGuild, changeTitle, fieldDiffLines, guardsLine, guildText, locationText, summaryLine } from './render-shared.js';
 
 export const MARKDOWN_MAX_LENGTH = 65_000;
 
@@ -24,12 +24,13 @@ export function renderMarkdown(plan: Plan, options: MarkdownRenderOptions = {}):
   const maxLength = options.maxLength ?? MARKDOWN_MAX_LENGTH;
   const head = `### ${options.title ?? 'cordform plan'}\n\n**${summaryLine(plan)}**\n`;
   const noticeBudget = Math.floor(maxLength * NOTICE_SHARE);
-  const blockers = blockerSection(plan, noticeBudget);
+  const guard = guardsLine(plan);
+  const blockers = blockerSection(plan, noticeBudget) + (guard === null ? '' : `\n> [!WARNING]\n> ${inline(guard)}\n`);
   const warnings = warningSection(plan, noticeBudget);
   const ignored = plan.ignored.length === 0 ? '' : `\n_${plan.ignored.length} live webhook(s) left alone (not owned, never touched, or prune: false)._\n`;
   const rest = maxLength - head.length - blockers.length - warnings.length - ignored.length;
-  const table = tableSection(plan.changes, Math.floor(rest / 2));
-  const details = detailsSection(plan.changes, rest - table.length);
+  const table = tableSection(plan, Math.floor(rest / 2));
+  const details = detailsSection(plan, rest - table.length);
   const markdown = (head + blockers + table + details + warnings + ignored).trimEnd();
   // Only reachable with a tiny maxLength (tests): the sections above already fit 65,000.
   return markdown.length <= maxLength ? markdown : markdown.slice(0, maxLength);
@@ -49,29 +50,37 @@ function warningSection(plan: Plan, budget: number): string {
   return title + fitList(items, budget - title.length, (n) => `- … and ${n} more warnings\n`);
 }
 
-function tableSection(changes: readonly Change[], budget: number): string {
-  if (changes.length === 0) return '';
-  const header = '\n| | Action | Webhook | Channel | Fields |\n|---|---|---|---|---|\n';
-  const rows = changes.map(
-    (c) => `| ${emoji(c)} | ${c.action} | ${code(c.name)} | ${c.channelId === null ? '' : code(c.channelId)} | ${fieldList(c)} |\n`,
-  );
-  return header + fitList(rows, budget - header.length, (n) => `\n… and ${n} more changes\n`);
+/** One table per guild, under the guild's name. */
+function tableSection(plan: Plan, budget: number): string {
+  if (plan.changes.length === 0) return '';
+  const header = '| | Action | Webhook | Channel | Fields |\n|---|---|---|---|---|\n';
+  const items = changesByGuild(plan.changes).flatMap(([guildId, changes]) => [
+    `\n**${escapeHtml(guildText(guildId, plan.names))}**\n\n${header}`,
+    ...changes.map((c) => `| ${emoji(c)} | ${c.action} | ${code(c.name)} | ${channelCell(c.channelId, plan.names)} | ${fieldList(c)} |\n`),
+  ]);
+  return fitList(items, budget, (n) => `\n… and ${n} more lines of changes\n`);
 }
 
-function detailsSection(changes: readonly Change[], budget: number): string {
-  if (changes.length === 0) return '';
-  const blocks = changes.map(detailsBlock);
+function channelCell(channelId: string | null, names: PlanNames): string {
+  if (channelId === null) return '';
+  const name = names.channels[channelId];
+  return name === undefined ? code(channelId) : `${escapeHtml(name).replace(/\|/g, '&#124;')} ${code(channelId)}`;
+}
+
+function detailsSection(plan: Plan, budget: number): string {
+  if (plan.changes.length === 0) return '';
+  const blocks = plan.changes.map((change) => detailsBlock(change, plan.names));
   return '\n' + fitList(blocks, budget - 1, (n) => `… and ${n} more changes (the full plan: \`cordform plan --format json\`)\n`);
 }
 
-function detailsBlock(change: Change): string {
-  const lines = Object.entries(change.fields).flatMap(([field, diff]) => fieldDiffLines(change, field, diff));
+function detailsBlock(change: Change, names: PlanNames): string {
+  const lines = Object.entries(change.fields).flatMap(([field, diff]) => fieldDiffLines(change, field, diff, names));
   const body = lines.map((l) => `${l.sign} ${l.text}`).join('\n');
   const fenceMark = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
   const note = 'note' in change && change.note !== undefined ? `\n> ${inline(change.note)}\n` : '';
   const location = locationText(change.location);
   return (
-    `<details><summary>${emoji(change)} ${escapeHtml(changeTitle(change))}</summary>\n\n` +
+    `<details><summary>${emoji(change)} ${escapeHtml(changeTitle(change, names))}</summary>\n\n` +
     `${location === '' ? '' : `<sub>${escapeHtml(location)}</sub>\n\n`}` +
     `${fenceMark}diff\n${body}\n${fenceMark}\n${note}\n</details>\n\n`
   );

@@ -5,7 +5,7 @@
 import { diffLines, diffWords } from 'diff';
 import { permissionNames } from '../discord/permissions.js';
 import { assertNever, formatLocation, type SourceLocation } from '../errors.js';
-import type { Change, ChangeAction, FieldDiff, Plan } from './plan-types.js';
+import type { Change, ChangeAction, FieldDiff, Plan, PlanNames } from './plan-types.js';
 
 export const NO_CHANGES = 'No changes. Discord matches the manifest.';
 
@@ -45,15 +45,37 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${create} to create, ${update + adopt + commands} to update, ${move} to move,${replaced} ${plan.summary.delete} to delete.`;
 }
 
-/** One-line title of a change, e.g. `create "Deploys" in channel 1` or `move "X" (webhook 9) to channel 2`. */
-export function changeTitle(change: Change): string {
+/** No names known: channels and guilds show as ids only. */
+export const NO_NAMES: PlanNames = { guilds: {}, channels: {} };
+
+/** `#deploys (100000000000000003)` when the name is known, else `channel 100000000000000003`. */
+export function channelText(channelId: string, names: PlanNames = NO_NAMES): string {
+  const name = names.channels[channelId];
+  return name === undefined ? `channel ${channelId}` : `${name} (${channelId})`;
+}
+
+/** `Guild "Sandbox" (100000000000000001)`, or `Guild 100000000000000001` without its name. */
+export function guildText(guildId: string, names: PlanNames = NO_NAMES): string {
+  const name = names.guilds[guildId];
+  return name === undefined ? `Guild ${guildId}` : `Guild ${JSON.stringify(name)} (${guildId})`;
+}
+
+/**
+ * One-line title of a change, e.g. `create "Deploys" in #deploys (1)` or
+ * `move "X" (webhook 9) from #a (1) to #b (2)`; ids alone when names are not known.
+ */
+export function changeTitle(change: Change, names: PlanNames = NO_NAMES): string {
   if (change.action === 'sync_commands') return `sync slash commands of guild ${change.guildId} (bulk overwrite)`;
+  const where = channelText(change.channelId, names);
   if (change.action === 'replace') {
-    return `replace "${change.name}" (webhook ${change.webhookId} → a new webhook) in channel ${change.channelId}: the URL changes`;
+    return `replace "${change.name}" (webhook ${change.webhookId} → a new webhook) in ${where}: the URL changes`;
   }
   const webhook = change.action === 'create' ? '' : ` (webhook ${change.webhookId})`;
-  const where = change.action === 'move' ? 'to channel' : 'in channel';
-  return `${change.action} "${change.name}"${webhook} ${where} ${change.channelId}`;
+  if (change.action === 'move') {
+    const from = change.fields.channel_id?.from;
+    return `move "${change.name}"${webhook}${typeof from === 'string' ? ` from ${channelText(from, names)}` : ''} to ${where}`;
+  }
+  return `${change.action} "${change.name}"${webhook} in ${where}`;
 }
 
 export function locationText(location: SourceLocation | undefined): string {
@@ -69,13 +91,29 @@ export function formatValue(value: unknown): string {
  * `formatValue`, plus a reading of values that are opaque as data: a slash command's
  * `default_member_permissions` bitfield gets its permission names.
  */
-export function formatFieldValue(field: string, value: unknown): string {
+export function formatFieldValue(field: string, value: unknown, names: PlanNames = NO_NAMES): string {
   const written = formatValue(value);
+  if (field === 'channel_id' && typeof value === 'string' && names.channels[value] !== undefined) return `${written} (${names.channels[value]})`;
   if (!field.endsWith('.default_member_permissions')) return written;
   if (value === null) return `${written} (everyone)`;
   if (typeof value !== 'string' || !/^\d+$/.test(value)) return written;
   if (value === '0') return `${written} (administrators only)`;
   return `${written} (${permissionNames(BigInt(value)).join(', ')})`;
+}
+
+/** `Apply needs --max-deletes 12 --force: …` when a guard fires, else null. */
+export function guardsLine(plan: Plan): string | null {
+  const { maxDeletes, force, reasons } = plan.guards;
+  const flags = [...(maxDeletes === undefined ? [] : [`--max-deletes ${maxDeletes}`]), ...(force ? ['--force'] : [])];
+  if (flags.length === 0) return null;
+  return `Apply of this plan needs ${flags.join(' ')}: ${reasons.join('; and ')}.`;
+}
+
+/** Changes grouped by guild, in plan order of each guild's first change. */
+export function changesByGuild(changes: readonly Change[]): [string, Change[]][] {
+  const groups = new Map<string, Change[]>();
+  for (const change of changes) groups.set(change.guildId, [...(groups.get(change.guildId) ?? []), change]);
+  return [...groups.entries()];
 }
 
 /** Long prose (words separated by spaces), where a word diff reads better than two whole values; never hashes. */
@@ -106,12 +144,12 @@ export function isWholeAddOrRemove(change: Change, field: string): boolean {
 }
 
 /** A field as unified-diff lines: `- name: "old"` / `+ name: "new"`; structured values line by line. */
-export function fieldDiffLines(change: Change, field: string, diff: FieldDiff): DiffLine[] {
+export function fieldDiffLines(change: Change, field: string, diff: FieldDiff, names: PlanNames = NO_NAMES): DiffLine[] {
   if (isStructured(diff.from) || isStructured(diff.to)) return structuredDiffLines(field, diff);
   const whole = isWholeAddOrRemove(change, field);
   const lines: DiffLine[] = [];
-  if (diff.from !== null || !whole) lines.push({ sign: '-', text: `${field}: ${formatFieldValue(field, diff.from)}` });
-  if (diff.to !== null || !whole) lines.push({ sign: '+', text: `${field}: ${formatFieldValue(field, diff.to)}` });
+  if (diff.from !== null || !whole) lines.push({ sign: '-', text: `${field}: ${formatFieldValue(field, diff.from, names)}` });
+  if (diff.to !== null || !whole) lines.push({ sign: '+', text: `${field}: ${formatFieldValue(field, diff.to, names)}` });
   if (lines.length === 0) lines.push({ sign: ' ', text: `${field}: null` });
   return lines;
 }

@@ -4,11 +4,14 @@
  * classes, the request each change sends, manifest locations and the ignored webhooks.
  */
 import { assertNever, formatLocation } from '../errors.js';
-import type { Change, FieldDiff, IgnoredWebhook, Plan } from './plan-types.js';
+import type { Change, FieldDiff, IgnoredWebhook, Plan, PlanNames } from './plan-types.js';
 import {
   actionSign,
   changeTitle,
+  changesByGuild,
   fieldDiffLines,
+  guardsLine,
+  guildText,
   formatFieldValue,
   isWholeAddOrRemove,
   formatValue,
@@ -39,10 +42,12 @@ const ANSI: Record<Style, string> = {
 
 export function renderText(plan: Plan, options: TextRenderOptions = {}): string {
   const paint: Paint = options.color ? (style, text) => `\u001b[${ANSI[style]}m${text}\u001b[0m` : (_s, text) => text;
+  const guard = guardsLine(plan);
   const sections = [
-    plan.changes.length === 0 ? [] : ['cordform will perform the following actions:', ...plan.changes.flatMap((c) => ['', ...changeBlock(c, paint, options)])],
+    plan.changes.length === 0 ? [] : ['cordform will perform the following actions:', ...changeSection(plan, paint, options)],
     blockerSection(plan, paint),
     warningSection(plan, paint),
+    guard === null ? [] : [paint('yellow', guard)],
     options.verbose ? ignoredSection(plan.ignored, paint) : [],
   ].filter((lines) => lines.length > 0);
   return [...sections.flatMap((lines) => [...lines, '']), paint('bold', summaryLine(plan))].join('\n');
@@ -67,33 +72,42 @@ function styleOf(change: Change): Style {
   }
 }
 
-function changeBlock(change: Change, paint: Paint, options: TextRenderOptions): string[] {
+/** Changes under a heading per guild (`Guild "Sandbox" (1000…):`), each guild's in plan order. */
+function changeSection(plan: Plan, paint: Paint, options: TextRenderOptions): string[] {
+  return changesByGuild(plan.changes).flatMap(([guildId, changes]) => [
+    '',
+    paint('bold', `${guildText(guildId, plan.names)}:`),
+    ...changes.flatMap((c) => ['', ...changeBlock(c, plan.names, paint, options)]),
+  ]);
+}
+
+function changeBlock(change: Change, names: PlanNames, paint: Paint, options: TextRenderOptions): string[] {
   const ownership = options.verbose ? paint('dim', `  [${change.ownership}]`) : '';
-  const lines = [`  ${paint(styleOf(change), `${actionSign(change.action)} ${changeTitle(change)}`)}${ownership}`];
+  const lines = [`  ${paint(styleOf(change), `${actionSign(change.action)} ${changeTitle(change, names)}`)}${ownership}`];
   const width = Math.max(0, ...Object.keys(change.fields).map((f) => f.length));
-  for (const [field, diff] of Object.entries(change.fields)) lines.push(...fieldLines(change, field, diff, width, paint));
+  for (const [field, diff] of Object.entries(change.fields)) lines.push(...fieldLines(change, field, diff, width, names, paint));
   if ('note' in change && change.note !== undefined) lines.push(`      ${paint('dim', `note: ${change.note}`)}`);
   if (options.verbose) lines.push(...verboseLines(change, paint));
   return lines;
 }
 
-function fieldLines(change: Change, field: string, diff: FieldDiff, width: number, paint: Paint): string[] {
+function fieldLines(change: Change, field: string, diff: FieldDiff, width: number, names: PlanNames, paint: Paint): string[] {
   const label = `${field}:`.padEnd(width + 1);
   // A whole command added or removed is one line; its fields (null included) diff as usual.
   if (change.action === 'sync_commands' && isWholeAddOrRemove(change, field)) {
     return [`      ${diff.from === null ? paint('green', `+ ${field}`) : paint('red', `- ${field}`)}`];
   }
   if (change.action === 'create' || change.action === 'delete') {
-    return [`      ${label} ${formatValue(change.action === 'create' ? diff.to : diff.from)}`];
+    return [`      ${label} ${formatFieldValue(field, change.action === 'create' ? diff.to : diff.from, names)}`];
   }
   if (isStructured(diff.from) || isStructured(diff.to)) {
-    return fieldDiffLines(change, field, diff).map((line) => `      ${colourLine(line.sign, `${line.sign} ${line.text}`, paint)}`);
+    return fieldDiffLines(change, field, diff, names).map((line) => `      ${colourLine(line.sign, `${line.sign} ${line.text}`, paint)}`);
   }
   if (isLongText(diff)) {
     const marks = { removed: (t: string) => paint('red', `[-${t}-]`), added: (t: string) => paint('green', `{+${t}+}`) };
     return [`      ${label} ${wordDiff(diff.from, diff.to, marks)}`];
   }
-  return [`      ${label} ${formatFieldValue(field, diff.from)} → ${formatFieldValue(field, diff.to)}`];
+  return [`      ${label} ${formatFieldValue(field, diff.from, names)} → ${formatFieldValue(field, diff.to, names)}`];
 }
 
 function colourLine(sign: string, text: string, paint: Paint): string {

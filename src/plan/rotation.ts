@@ -6,7 +6,7 @@
  */
 import type { APIWebhook } from '../discord/types.js';
 import type { Manifest, WebhookDeclaration } from '../manifest/types.js';
-import { summarise } from './build-plan.js';
+import { summarise, withDerived } from './build-plan.js';
 import { declaredWebhooks } from './declared-webhooks.js';
 import { planFingerprints } from './fingerprint.js';
 import type { LiveState } from './live-state.js';
@@ -18,12 +18,12 @@ import { createChange, deleteChange, replaceChange } from './webhook-changes.js'
 export const ROTATION_WHY = 'rotation: Discord cannot reset a token, so a new webhook replaces it';
 
 export function planRotation(manifest: Manifest, live: LiveState, declarations: readonly WebhookDeclaration[]): Plan {
-  const wanted = new Set(declarations);
+  const wanted = new Set(declarations.map((d) => d.key));
   const owner = { botId: live.bot.id, applicationId: live.applicationId };
   const changes: Change[] = [];
   const blockers: Blocker[] = [];
   for (const { declaration, webhook } of declaredWebhooks(manifest, live)) {
-    if (!wanted.has(declaration)) continue;
+    if (!wanted.has(declaration.key)) continue;
     const problem = rotationProblem(declaration, webhook, owner);
     if (problem !== null) {
       blockers.push({ code: 'rotate_impossible', message: problem, guildId: declaration.guildId, key: declaration.key, location: declaration.location });
@@ -39,7 +39,7 @@ export function planRotation(manifest: Manifest, live: LiveState, declarations: 
     const own = changes.filter((c) => c.guildId === guild.id);
     return liveGuild === undefined ? own : orderReplacements(own, liveGuild);
   });
-  return {
+  return withDerived({
     format_version: PLAN_FORMAT_VERSION,
     targets: declarations.map((d) => d.key),
     changes: ordered,
@@ -49,7 +49,9 @@ export function planRotation(manifest: Manifest, live: LiveState, declarations: 
     ignored: [],
     thresholds: [],
     fingerprints: planFingerprints(manifest, live),
-  };
+    names: { guilds: {}, channels: {} },
+    guards: { force: false, reasons: [] },
+  }, live);
 }
 
 function rotationProblem(declaration: WebhookDeclaration, webhook: APIWebhook | undefined, owner: { botId: string; applicationId: string }): string | null {

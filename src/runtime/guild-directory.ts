@@ -1,4 +1,5 @@
 import type { DiscordApi } from '../discord/api.js';
+import { channelsNamed } from '../discord/channel-names.js';
 import type { APIChannel, APIGuild, APIWebhook } from '../discord/types.js';
 import type { WebhookDeclaration } from '../manifest/types.js';
 import type { Redactor } from '../redact.js';
@@ -58,7 +59,9 @@ export class GuildDirectory {
   }
 
   /** The live id + token of a declared webhook, or null when none the bot owns exists (yet). */
-  async webhook(declaration: WebhookDeclaration, botUserId: string): Promise<{ id: string; token: string } | null> {
+  async webhook(written: WebhookDeclaration, botUserId: string): Promise<{ id: string; token: string } | null> {
+    const declaration = await this.withChannelId(written);
+    if (declaration === null) return null;
     const find = (hooks: APIWebhook[]) => matchWebhook(hooks, declaration, botUserId);
     const ttl = this.options.webhookTtlMs ?? 30_000;
     const load = () => this.options.api.getGuildWebhooks(declaration.guildId);
@@ -67,6 +70,17 @@ export class GuildDirectory {
     if (!found?.token) return null;
     this.options.redactor.add(found.token);
     return { id: found.id, token: found.token };
+  }
+
+  /**
+   * A declaration whose channel is written by name (`#deploys`) with the id it names now;
+   * null while the name matches no channel or several (the plan reports that as a blocker).
+   */
+  private async withChannelId(declaration: WebhookDeclaration): Promise<WebhookDeclaration | null> {
+    const ref = declaration.channelName;
+    if (ref === undefined) return declaration;
+    const named = channelsNamed([...(await this.channels(declaration.guildId)).values()], ref);
+    return named.length === 1 ? { ...declaration, channel: named[0]!.id } : null;
   }
 
   /** Forget a guild's webhooks (e.g. after Discord said the token is invalid). */

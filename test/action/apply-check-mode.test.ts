@@ -50,7 +50,7 @@ describe('the GitHub Action, apply and check modes', { timeout: SCENARIO_TIMEOUT
     expect(apply.summary).toContain('## cordform apply');
     expect(apply.summary).toContain('✅ `cordform.yaml`: Apply complete: 2 done, 0 failed, 0 skipped.');
     expect(apply.summary).toContain('The reviewed plan `reviewed-plan.json`');
-    expect(apply.summary).toMatch(/create "Alerts" in channel/);
+    expect(apply.summary).toMatch(/create "Alerts" in (#\S+ \(\d+\)|channel \d+)/);
     // Created webhooks are listed with their tokens masked.
     expect(apply.summary).toMatch(/\/webhooks\/\d+\/\*\*\*/);
   });

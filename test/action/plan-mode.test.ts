@@ -59,11 +59,11 @@ describe('the GitHub Action, plan mode', { timeout: SCENARIO_TIMEOUT }, () => {
     expect(headline).toBe('**cordform plan** `cordform.yaml`: ➕ 1 to create · ✏️ 0 to update · ➡️ 0 to move · 🗑️ 0 to delete');
     expect([blank, details]).toEqual(['', `<details><summary>Plan for ${HEAD_SHA.slice(0, 7)}</summary>`]);
     expect(comment.body).toContain('### cordform plan');
-    expect(comment.body).toContain('➕ create "Deploys" in channel');
+    expect(comment.body).toContain('➕ create "Deploys" in #');
     expect(comment.body).toContain(`[job summary](${RUN_URL})`);
 
     expect(first.summary).toContain('## cordform plan');
-    expect(first.summary).toContain('➕ create "Deploys" in channel');
+    expect(first.summary).toContain('➕ create "Deploys" in #');
     expect(first.outputs).toMatchObject({ changes: 'true', to_create: '1', to_update: '0', to_move: '0', to_delete: '0', exitcode: '2' });
     expect(first.outputs.plan_path).toMatch(/cordform-plan-[0-9a-f]{12}\.json$/);
     expect(writes(h.sandbox)).toEqual([]);
@@ -80,7 +80,7 @@ describe('the GitHub Action, plan mode', { timeout: SCENARIO_TIMEOUT }, () => {
     const updated = planComments()[0]!;
     expect(updated.id).toBe(comment.id);
     expect(updated.body).toContain('➕ 2 to create');
-    expect(updated.body).toContain('➕ create "Alerts" in channel');
+    expect(updated.body).toContain('➕ create "Alerts" in #');
     expect(updated.body).toContain('plan changed since the last update');
     expect(updated.body.split('\n')[0]).not.toBe(marker);
     expect(second.outputs.to_create).toBe('2');
@@ -101,7 +101,7 @@ describe('the GitHub Action, plan mode', { timeout: SCENARIO_TIMEOUT }, () => {
     expect(notice).toContain('403');
     expect(annotations(step.stdout, 'error')).toEqual([]);
     expect(step.summary).toContain('GitHub answered 403');
-    expect(step.summary).toContain('➕ create "Deploys" in channel');
+    expect(step.summary).toContain('➕ create "Deploys" in #');
     expect(step.outputs.changes).toBe('true');
   });
 
@@ -113,7 +113,7 @@ describe('the GitHub Action, plan mode', { timeout: SCENARIO_TIMEOUT }, () => {
     expect(step.code).toBe(0);
     expect(planComments().map((c) => c.user.type)).toEqual(['User', 'Bot']);
     expect(planComments()[0]!.body).toContain('not a plan');
-    expect(planComments()[1]!.body).toContain('➕ create "Deploys" in channel');
+    expect(planComments()[1]!.body).toContain('➕ create "Deploys" in #');
   });
 
   it('comment: off and non-pull-request events write no comment; no changes → changes=false, exit 0', async () => {

@@ -78,9 +78,9 @@ describe('unattended apply', () => {
     const [original] = await h.webhooks();
     const after = await h.manifest(manifestYaml([{ name: 'Releases', channel: DEPLOYS, extra: '        renamed_from: Deploys' }]), 'after.yaml');
     const plan = await h.cli(['plan', '-f', after]);
-    expect(plan.stdout).toContain(`→ move "Releases" (webhook ${original!.id}) to channel ${DEPLOYS}`);
+    expect(plan.stdout).toContain(`→ move "Releases" (webhook ${original!.id}) from #general (${GENERAL}) to #deploys (${DEPLOYS})`);
     expect(plan.stdout).toMatch(/name:\s+"Deploys" → "Releases"/);
-    expect(plan.stdout).toMatch(/channel_id:\s+"\d+" → "\d+"/);
+    expect(plan.stdout).toMatch(/channel_id:\s+"\d+" \(#general\) → "\d+" \(#deploys\)/);
     await h.clearRequests();
     const apply = await h.cli(['apply', '-f', after, '--auto-approve']);
     expect(apply.code).toBe(0);

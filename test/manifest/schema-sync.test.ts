@@ -51,8 +51,8 @@ const MAPPING = {
   '#/$defs/thirdPartyMessageAction': { type: 'type', url: 'url', token: 'token', user_id: 'userId', message: 'message', timeout_ms: 'timeoutMs' } satisfies Record<string, keyof ThirdPartyMessageAction>,
 } as const;
 
-/** Fields of the typed model that no schema property maps to: derived by the loader (`keepAvatar` from `avatar: keep`, `unresolved` from unset variables). */
-type Derived = 'files' | 'location' | 'key' | 'guildId' | 'inhibitors' | 'keepAvatar' | 'unresolved';
+/** Fields of the typed model that no schema property maps to: derived by the loader (`keepAvatar` from `avatar: keep`, `unresolved` from unset variables, `channelName` from a channel written by name). */
+type Derived = 'files' | 'location' | 'key' | 'guildId' | 'inhibitors' | 'keepAvatar' | 'unresolved' | 'channelName';
 type Unmapped<T, P extends keyof typeof MAPPING> = Exclude<keyof T, (typeof MAPPING)[P][keyof (typeof MAPPING)[P]] | Derived>;
 // Compile-time: every field of every type is mapped from the schema or derived.
 const everyFieldMapped: [

@@ -21,6 +21,7 @@ import type {
   SlashDeclaration,
   WebhookDeclaration,
 } from '../../src/manifest/types.js';
+import { parseChannelName } from '../../src/manifest/types.js';
 import { permissionBits } from '../../src/discord/permissions.js';
 import type { LiveGuild, LiveState } from '../../src/plan/live-state.js';
 
@@ -76,11 +77,13 @@ export class ManifestBuilder {
 
   webhook(name: string, channel: string, options: WebhookOptions = {}): this {
     const guild = this.current();
+    const channelName = parseChannelName(channel);
     const declaration: WebhookDeclaration = {
       key: `${guild.id}/${channel}/${name}`,
       guildId: guild.id,
       name,
       channel,
+      ...(channelName === null ? {} : { channelName }),
       location: this.nextLocation(),
       ...options,
     };
@@ -145,11 +148,16 @@ export class LiveBuilder {
     return this;
   }
 
-  guild(guildId: string, options: { channels?: string[] | null; commands?: APIApplicationCommand[] | null } = {}): this {
+  /** `channels`: ids (named `channel-ID`) or channel objects (name, type, parent_id). */
+  guild(guildId: string, options: { channels?: (string | APIChannel)[] | null; commands?: APIApplicationCommand[] | null; name?: string } = {}): this {
     this.guilds.push({
       guildId,
       webhooks: [],
-      channels: options.channels === undefined || options.channels === null ? null : options.channels.map((id) => channel(id, guildId)),
+      channels:
+        options.channels === undefined || options.channels === null
+          ? null
+          : options.channels.map((c) => (typeof c === 'string' ? channel(c, guildId) : { guild_id: guildId, ...c })),
+      ...(options.name === undefined ? {} : { name: options.name }),
       commands: options.commands ?? null,
     });
     return this;

@@ -39,29 +39,31 @@ describe('renderText', () => {
     expect(renderText(representativePlan())).toMatchInlineSnapshot(`
       "cordform will perform the following actions:
 
-        ~ update "Nightly build notifications for the platform team" (webhook 3001) in channel 2001
+      Guild 1000:
+
+        ~ update "Nightly build notifications for the platform team" (webhook 3001) in #channel-2001 (2001)
             name:   Nightly build notifications for the [-web-]{+platform+} team
             avatar: "b004ec1740a63ca06ae2e14c5cee11f3" → "md5:fedcba9876543210fedcba9876543210 (./avatars/nightly.png)"
             note: Discord does not document how it derives avatar hashes, so cordform compares the file's MD5 with the live hash (what cordform sandbox stores) and re-uploads when they differ.
 
-        → move "Alerts" (webhook 3002) to channel 2002
-            channel_id: "2001" → "2002"
+        → move "Alerts" (webhook 3002) from #channel-2001 (2001) to #channel-2002 (2002)
+            channel_id: "2001" (#channel-2001) → "2002" (#channel-2002)
 
-        ± adopt "Support" (webhook 3004) in channel 2002
+        ± adopt "Support" (webhook 3004) in #channel-2002 (2002)
             name: "helpdesk" → "Support"
 
-        + create "Deploys" in channel 2001
+        + create "Deploys" in #channel-2001 (2001)
             name:       "Deploys"
-            channel_id: "2001"
+            channel_id: "2001" (#channel-2001)
             avatar:     "md5:0123456789abcdef0123456789abcdef (./avatars/deploys.png)"
 
         + create "Lost" in channel 2009
             name:       "Lost"
             channel_id: "2009"
 
-        - delete "Old" (webhook 3003) in channel 2003
+        - delete "Old" (webhook 3003) in #channel-2003 (2003)
             name:       "Old"
-            channel_id: "2003"
+            channel_id: "2003" (#channel-2003)
 
         ~ sync slash commands of guild 1000 (bulk overwrite)
             + ping
@@ -84,27 +86,29 @@ describe('renderText', () => {
     expect(renderText(representativePlan(), { verbose: true })).toMatchInlineSnapshot(`
       "cordform will perform the following actions:
 
-        ~ update "Nightly build notifications for the platform team" (webhook 3001) in channel 2001  [managed]
+      Guild 1000:
+
+        ~ update "Nightly build notifications for the platform team" (webhook 3001) in #channel-2001 (2001)  [managed]
             name:   Nightly build notifications for the [-web-]{+platform+} team
             avatar: "b004ec1740a63ca06ae2e14c5cee11f3" → "md5:fedcba9876543210fedcba9876543210 (./avatars/nightly.png)"
             note: Discord does not document how it derives avatar hashes, so cordform compares the file's MD5 with the live hash (what cordform sandbox stores) and re-uploads when they differ.
             request: PATCH /webhooks/3001
             at cordform.yaml:3:5
 
-        → move "Alerts" (webhook 3002) to channel 2002  [managed]
-            channel_id: "2001" → "2002"
+        → move "Alerts" (webhook 3002) from #channel-2001 (2001) to #channel-2002 (2002)  [managed]
+            channel_id: "2001" (#channel-2001) → "2002" (#channel-2002)
             request: PATCH /webhooks/3002
             at cordform.yaml:4:5
 
-        ± adopt "Support" (webhook 3004) in channel 2002  [adopted]
+        ± adopt "Support" (webhook 3004) in #channel-2002 (2002)  [adopted]
             name: "helpdesk" → "Support"
             request: PATCH /webhooks/3004
             reason: take over the helpdesk hook
             at cordform.yaml:5:5
 
-        + create "Deploys" in channel 2001  [managed]
+        + create "Deploys" in #channel-2001 (2001)  [managed]
             name:       "Deploys"
-            channel_id: "2001"
+            channel_id: "2001" (#channel-2001)
             avatar:     "md5:0123456789abcdef0123456789abcdef (./avatars/deploys.png)"
             request: POST /channels/2001/webhooks
             at cordform.yaml:2:5
@@ -115,9 +119,9 @@ describe('renderText', () => {
             request: POST /channels/2009/webhooks
             at cordform.yaml:6:5
 
-        - delete "Old" (webhook 3003) in channel 2003  [managed]
+        - delete "Old" (webhook 3003) in #channel-2003 (2003)  [managed]
             name:       "Old"
-            channel_id: "2003"
+            channel_id: "2003" (#channel-2003)
             request: DELETE /webhooks/3003
 
         ~ sync slash commands of guild 1000 (bulk overwrite)  [managed]
@@ -171,17 +175,19 @@ describe('renderMarkdown', () => {
       > **1 blocker(s): apply will refuse to start**
       > - "Lost": channel 2009 does not exist in guild 1000 (\`cordform.yaml:6:5\`)
 
+      **Guild 1000**
+
       | | Action | Webhook | Channel | Fields |
       |---|---|---|---|---|
-      | ✏️ | update | <code>Nightly build notifications for the platform team</code> | <code>2001</code> | <code>name</code>, <code>avatar</code> |
-      | ➡️ | move | <code>Alerts</code> | <code>2002</code> | <code>channel_id</code> |
-      | 🤝 | adopt | <code>Support</code> | <code>2002</code> | <code>name</code> |
-      | ➕ | create | <code>Deploys</code> | <code>2001</code> | <code>name</code>, <code>channel_id</code>, <code>avatar</code> |
+      | ✏️ | update | <code>Nightly build notifications for the platform team</code> | #channel-2001 <code>2001</code> | <code>name</code>, <code>avatar</code> |
+      | ➡️ | move | <code>Alerts</code> | #channel-2002 <code>2002</code> | <code>channel_id</code> |
+      | 🤝 | adopt | <code>Support</code> | #channel-2002 <code>2002</code> | <code>name</code> |
+      | ➕ | create | <code>Deploys</code> | #channel-2001 <code>2001</code> | <code>name</code>, <code>channel_id</code>, <code>avatar</code> |
       | ➕ | create | <code>Lost</code> | <code>2009</code> | <code>name</code>, <code>channel_id</code> |
-      | 🗑️ | delete | <code>Old</code> | <code>2003</code> | <code>name</code>, <code>channel_id</code> |
+      | 🗑️ | delete | <code>Old</code> | #channel-2003 <code>2003</code> | <code>name</code>, <code>channel_id</code> |
       | 🔁 | sync_commands | <code>slash commands</code> |  | <code>ping</code>, <code>old</code> |
 
-      <details><summary>✏️ update "Nightly build notifications for the platform team" (webhook 3001) in channel 2001</summary>
+      <details><summary>✏️ update "Nightly build notifications for the platform team" (webhook 3001) in #channel-2001 (2001)</summary>
 
       <sub>cordform.yaml:3:5</sub>
 
@@ -196,18 +202,18 @@ describe('renderMarkdown', () => {
 
       </details>
 
-      <details><summary>➡️ move "Alerts" (webhook 3002) to channel 2002</summary>
+      <details><summary>➡️ move "Alerts" (webhook 3002) from #channel-2001 (2001) to #channel-2002 (2002)</summary>
 
       <sub>cordform.yaml:4:5</sub>
 
       \`\`\`diff
-      - channel_id: "2001"
-      + channel_id: "2002"
+      - channel_id: "2001" (#channel-2001)
+      + channel_id: "2002" (#channel-2002)
       \`\`\`
 
       </details>
 
-      <details><summary>🤝 adopt "Support" (webhook 3004) in channel 2002</summary>
+      <details><summary>🤝 adopt "Support" (webhook 3004) in #channel-2002 (2002)</summary>
 
       <sub>cordform.yaml:5:5</sub>
 
@@ -218,13 +224,13 @@ describe('renderMarkdown', () => {
 
       </details>
 
-      <details><summary>➕ create "Deploys" in channel 2001</summary>
+      <details><summary>➕ create "Deploys" in #channel-2001 (2001)</summary>
 
       <sub>cordform.yaml:2:5</sub>
 
       \`\`\`diff
       + name: "Deploys"
-      + channel_id: "2001"
+      + channel_id: "2001" (#channel-2001)
       + avatar: "md5:0123456789abcdef0123456789abcdef (./avatars/deploys.png)"
       \`\`\`
 
@@ -241,11 +247,11 @@ describe('renderMarkdown', () => {
 
       </details>
 
-      <details><summary>🗑️ delete "Old" (webhook 3003) in channel 2003</summary>
+      <details><summary>🗑️ delete "Old" (webhook 3003) in #channel-2003 (2003)</summary>
 
       \`\`\`diff
       - name: "Old"
-      - channel_id: "2003"
+      - channel_id: "2003" (#channel-2003)
       \`\`\`
 
       </details>

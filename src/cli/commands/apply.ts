@@ -88,7 +88,10 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
       interrupt: io.signal,
       signal: io.hardSignal,
       redactor: io.redactor,
-      onPlan: (plan, context) => showPlan(io, plan, context, quiet),
+      onPlan: (plan, context) => {
+        progress.useNames(plan.names);
+        showPlan(io, plan, context, quiet);
+      },
       confirm: () => confirmed(io, values['auto-approve'] ?? false),
       onEvent: (event) => progress.onEvent(event),
     });
@@ -124,7 +127,7 @@ export async function writeUrls(
 function showPlan(io: CliIo, plan: Plan, context: PlanContext, quiet: boolean): void {
   if (!quiet) io.out(`${renderText(plan, { color: io.color })}\n`);
   if (context.unreviewed.length > 0) {
-    const lines = context.unreviewed.map((change) => `  ${describeChange(change)}`);
+    const lines = context.unreviewed.map((change) => `  ${describeChange(change, plan.names)}`);
     io.err(
       `Note: ${context.unreviewed.length} change(s) in a fresh plan are not in the saved plan and will not be applied ` +
         `(Discord changed since the plan was reviewed); run plan again to review them:\n${lines.join('\n')}\n`,

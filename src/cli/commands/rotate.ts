@@ -66,6 +66,7 @@ export async function runRotate(args: string[], io: CliIo): Promise<number> {
       signal: io.hardSignal,
       redactor: io.redactor,
       onPlan: (plan) => {
+        progress.useNames(plan.names);
         if (!quiet) io.out(`${renderText(plan, { color: io.color })}\n`);
       },
       confirm: () => confirmed(io, values['auto-approve'] ?? false),

@@ -9,23 +9,15 @@
  * that many.
  */
 import { CordformError } from '../errors.js';
-import type { Plan } from '../plan/plan-types.js';
+import type { Plan, RequiredFlags } from './plan-types.js';
 
 export interface GuardFlags {
   maxDeletes?: number;
   force?: boolean;
 }
 
-export interface RequiredFlags {
-  /** `--max-deletes N` needed (N = the plan's deletes and replacements), or undefined. */
-  maxDeletes?: number;
-  force: boolean;
-  /** One sentence per guard that fires, for messages. */
-  reasons: string[];
-}
-
-/** Which flags an apply of this plan needs, whatever flags were given. */
-export function requiredFlags(plan: Plan): RequiredFlags {
+/** Which flags an apply of this plan needs, whatever flags were given (pure: part of the plan). */
+export function requiredFlags(plan: Pick<Plan, 'summary' | 'thresholds'>): RequiredFlags {
   const deletes = plan.summary.delete + plan.summary.replace;
   const owned = plan.thresholds.reduce((sum, guild) => sum + guild.owned, 0);
   const reasons: string[] = [];
@@ -46,7 +38,7 @@ export function requiredFlags(plan: Plan): RequiredFlags {
 /** The flags still missing for this plan; an empty list when apply may go ahead. */
 export function missingFlags(plan: Plan, given: GuardFlags): string[] {
   const deletes = plan.summary.delete + plan.summary.replace;
-  const required = requiredFlags(plan);
+  const required = plan.guards;
   const missing: string[] = [];
   if (given.maxDeletes !== undefined) {
     if (deletes > given.maxDeletes) missing.push(`--max-deletes ${deletes}`);
@@ -62,7 +54,7 @@ export function assertGuards(plan: Plan, given: GuardFlags): void {
   const missing = missingFlags(plan, given);
   if (missing.length === 0) return;
   const deletes = plan.summary.delete + plan.summary.replace;
-  const reasons = [...requiredFlags(plan).reasons];
+  const reasons = [...plan.guards.reasons];
   if (given.maxDeletes !== undefined && deletes > given.maxDeletes) {
     reasons.unshift(`it deletes or replaces ${deletes} webhooks but --max-deletes is ${given.maxDeletes}`);
   }
