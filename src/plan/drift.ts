@@ -43,6 +43,12 @@ function eventToRead(change: Change): number | null {
   }
 }
 
+/** A managed webhook deleted while another is created: the audit log could pair them. */
+function couldBeRenamedBack(changes: readonly Change[]): boolean {
+  const deletes = changes.some((c) => (c.action === 'delete' || c.action === 'replace') && c.ownership === 'managed');
+  return deletes && changes.some((c) => c.action === 'create' || c.action === 'replace');
+}
+
 /** The changes, each with `attribution` where the audit log shows who caused it. */
 export function attributeDrift(changes: readonly Change[], trail: AuditTrail): Change[] {
   if (trail.drifted.size === 0 && trail.deleted.size === 0) return [...changes];
@@ -73,9 +79,15 @@ function attributionFor(change: Change, trail: AuditTrail) {
   }
 }
 
-/** Once per guild whose audit log Discord refused. */
-export function auditLogWarnings(guildId: string, log: LiveAuditLog | null | undefined): Warning[] {
-  if (log === undefined || log === null || log.readable) return [];
+/**
+ * Once per guild whose audit log Discord refused, where the log could have changed what apply
+ * does: the plan deletes a webhook the bot owns and creates one, which is what a webhook
+ * renamed in Discord looks like. Elsewhere only the attribution is missing and the plan is the
+ * same with or without the log, so a bot without View Audit Log does not get a warning on
+ * every plan that adds or edits a webhook.
+ */
+export function auditLogWarnings(guildId: string, log: LiveAuditLog | null | undefined, changes: readonly Change[]): Warning[] {
+  if (log === undefined || log === null || log.readable || !couldBeRenamedBack(changes)) return [];
   return [
     {
       code: 'audit_log_unreadable',

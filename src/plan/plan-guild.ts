@@ -60,7 +60,7 @@ export function planGuild(guild: GuildDeclaration, live: LiveGuild, owner: Owner
       ...permissionBlockers(guild, live, changes, owner.botId),
     ],
     warnings: [
-      ...auditLogWarnings(guild.id, live.auditLog),
+      ...auditLogWarnings(guild.id, live.auditLog, changes),
       ...match.warnings,
       ...commands.warnings,
       ...renameHints(changes),

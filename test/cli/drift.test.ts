@@ -107,6 +107,16 @@ describe('drift with the audit log readable', () => {
     expect((await h.cli(['check', '-f', file])).code).toBe(0);
   });
 
+  it('a saved plan renames it back as reviewed', async () => {
+    const file = await applied(h, manifestYaml([{ name: 'Deploys', channel: GENERAL }]));
+    const hook = await webhookNamed(h, 'Deploys');
+    await h.api('PATCH', `/webhooks/${hook.id}`, { name: 'Renamed' }, OTHER_BOT_TOKEN, reasonHeader('mine now'));
+    expect((await h.cli(['plan', '-f', file, '--out', 'plan.json'])).code).toBe(0);
+    const apply = await h.cli(['apply', 'plan.json', '-f', file]);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect((await h.webhooks()).map((w) => [w.id, w.name])).toEqual([[hook.id, 'Deploys']]);
+  });
+
   it('a rename and a move by a person in Discord\'s UI: one move back that keeps the id; Markdown names them too', async () => {
     const file = await applied(h, manifestYaml([{ name: 'Deploys', channel: GENERAL }]));
     const hook = await webhookNamed(h, 'Deploys');

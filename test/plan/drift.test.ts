@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { changeIdentity } from '../../src/apply/saved-plan.js';
 import { snowflakeTime } from '../../src/discord/snowflake-time.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { auditLogReads } from '../../src/plan/drift.js';
@@ -252,6 +253,18 @@ describe('without the audit log', () => {
     expect(warnings[0]!.message).toContain('a webhook renamed in Discord is replaced instead of renamed back');
   });
 
+  it('no warning where the log could not change the plan: a move, or only creates', () => {
+    const manifest = manifestBuilder().guild(G).webhook('Deploys', C1).webhook('Alerts', C2).build();
+    const moved = liveBuilder().guild(G).webhook({ id: W, channel: C3, name: 'Deploys' }).webhook({ id: '3002', channel: C2, name: 'Alerts' }).auditLog('unreadable').build();
+    const movePlan = buildPlan(manifest, moved);
+    expect(actions(movePlan)).toEqual(['move Deploys']);
+    expect(movePlan.warnings).toEqual([]);
+    const created = liveBuilder().guild(G).webhook({ id: '3002', channel: C2, name: 'Alerts' }).auditLog('unreadable').build();
+    const createPlan = buildPlan(manifest, created);
+    expect(actions(createPlan)).toEqual(['create Deploys']);
+    expect(createPlan.warnings).toEqual([]);
+  });
+
   it('not read at all (a converged plan): no warning, nothing attributed', () => {
     const manifest = manifestBuilder().guild(G).webhook('Deploys', C1).build();
     const live = liveBuilder().guild(G).webhook({ id: W, channel: C1, name: 'Deploys' }).build();
@@ -295,5 +308,20 @@ describe('rendering', () => {
     const at = snowflakeTime(snowflake(4, 1));
     expect(renderText(plan)).toContain(`\n      drift: changed in Discord by alice (${HUMAN_ID}) at ${at}; reason: "a <b>reason</b>"\n`);
     expect(renderMarkdown(plan)).toContain(`> **Drift:** changed in Discord by alice (${HUMAN_ID}) at ${at}; reason: "a &lt;b&gt;reason&lt;/b&gt;"`);
+  });
+});
+
+describe('saved plans', () => {
+  it('who made a drift is not part of a change\'s identity: apply compares what it sends', () => {
+    const manifest = manifestBuilder().guild(G).webhook('Deploys', C1).build();
+    const live = liveBuilder()
+      .guild(G)
+      .webhook({ id: W, channel: C1, name: 'CI' })
+      .auditLog([auditEntry({ n: 1, target: W, changes: { name: ['Deploys', 'CI'] } })])
+      .build();
+    const [change] = buildPlan(manifest, live).changes;
+    const { attribution: _attribution, ...without } = change as typeof change & { attribution?: unknown };
+    expect(changeIdentity(change!)).toBe(changeIdentity(without as typeof change & object));
+    expect(changeIdentity(change!)).not.toContain('alice');
   });
 });

@@ -13,7 +13,9 @@ import { formatAnnotation } from '../../manifest/format-issues.js';
 const HELP = `Usage: cordform plan [-f FILE]... [options]
 
 Reads the manifest and Discord's live state (one webhook list per guild) and shows what
-apply would change. Needs the bot token but no runtime secret (docs/manifest.md).
+apply would change. Needs the bot token but no runtime secret (docs/manifest.md). Drift
+(a webhook changed or deleted out of band) is shown with who made it, from the audit log;
+a webhook renamed in Discord is renamed back, keeping its URL (docs/plan-and-apply.md, "Drift").
 Exit codes: 0 success, 1 error or blockers, 2 changes present (only with
 --detailed-exitcode or --check).
 
