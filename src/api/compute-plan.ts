@@ -9,9 +9,10 @@ import type { DiscordApi } from '../discord/api.js';
 import { resolveGlobalRateLimit, resolveRequestTimeout } from '../discord/client-settings.js';
 import { DiscordRestClient } from '../discord/rest-client.js';
 import { readLiveState, readPermissionFacts } from '../discord/read-live-state.js';
+import { readWebhookAuditLogs } from '../discord/read-audit-log.js';
 import { CordformError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
-import { buildPlan, manifestFingerprint, type LiveState, type Plan, type PlanOptions } from '../plan/index.js';
+import { auditLogReads, buildPlan, manifestFingerprint, type LiveAuditLog, type LiveState, type Plan, type PlanOptions } from '../plan/index.js';
 import { unknownTargets } from '../plan/targets.js';
 import type { Redactor } from '../redact.js';
 
@@ -52,9 +53,11 @@ export interface ComputePlanOptions extends PlanOptions {
  * Reads live state and builds the plan, in two phases so that a converged plan costs
  * guilds + 1 requests: (1) `GET /users/@me` + one webhook list per guild, then a first plan;
  * (2) only for guilds where that plan writes webhooks, the permission facts (guild roles and
- * owner, the bot's member, the channels' overwrites), then the final plan — with
- * `missing_permissions` blockers where the bot could not make the writes. Both plans come
- * from the pure planner; only this function does I/O.
+ * owner, the bot's member, the channels' overwrites) and, where its changes could be drift,
+ * the webhook entries of the audit log; then the final plan — with `missing_permissions`
+ * blockers where the bot could not make the writes, who made each drift, and webhooks
+ * someone renamed in Discord renamed back. Both plans come from the pure planner; only this
+ * function does I/O.
  *
  * A `--target` that names neither a change nor a declaration is refused (`unknown_target`,
  * with the nearest keys): a typo must not read as "No changes".
@@ -75,8 +78,17 @@ export async function computePlan(manifest: Manifest, api: DiscordApi, options: 
   const first = buildPlan(manifest, live, { targets }, precomputed);
   const writing = guildsWithWebhookWrites(first);
   if (writing.size === 0) return { plan: first, live };
-  const withPermissions = await readPermissionFacts(live, writing, api, read);
-  return { plan: buildPlan(manifest, withPermissions, { targets }, precomputed), live: withPermissions };
+  const [withPermissions, auditLogs] = await Promise.all([
+    readPermissionFacts(live, writing, api, read),
+    readWebhookAuditLogs(auditLogReads(first), api, read),
+  ]);
+  const complete = withAuditLogs(withPermissions, auditLogs);
+  return { plan: buildPlan(manifest, complete, { targets }, precomputed), live: complete };
+}
+
+function withAuditLogs(live: LiveState, logs: ReadonlyMap<string, LiveAuditLog>): LiveState {
+  if (logs.size === 0) return live;
+  return { ...live, guilds: live.guilds.map((guild) => (logs.has(guild.guildId) ? { ...guild, auditLog: logs.get(guild.guildId)! } : guild)) };
 }
 
 function refuseUnknownTargets(targets: readonly string[], manifest: Manifest, fullPlan: Plan): void {

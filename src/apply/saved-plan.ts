@@ -95,9 +95,12 @@ function shapeProblem(plan: unknown): string | null {
   return null;
 }
 
-/** What a change is, for comparing a saved one with a fresh one: everything but where it was written and prose. */
+/**
+ * What a change is, for comparing a saved one with a fresh one: everything but where it was
+ * written and prose (notes, why, and who caused a drift — none of which apply sends).
+ */
 export function changeIdentity(change: Change): string {
-  const { location: _location, note: _note, ...rest } = change as Change & { note?: string };
+  const { location: _location, note: _note, attribution: _attribution, ...rest } = change as Change & { note?: string; attribution?: unknown };
   if ('why' in rest) delete (rest as { why?: string }).why;
   return stableStringify(rest);
 }

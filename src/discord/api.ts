@@ -1,5 +1,6 @@
 import type {
   APIApplicationCommand,
+  APIAuditLog,
   APIChannel,
   APIEmbed,
   APIGatewayBotInfo,
@@ -26,6 +27,17 @@ export interface WriteOptions {
 
 export interface ReadOptions {
   signal?: AbortSignal;
+}
+
+/** Get Guild Audit Log's filters (https://discord.com/developers/docs/resources/audit-log#get-guild-audit-log). */
+export interface AuditLogQuery {
+  /** One audit log event; Discord takes a single value per request. */
+  action_type?: number;
+  user_id?: Snowflake;
+  before?: Snowflake;
+  after?: Snowflake;
+  /** 1–100 (Discord's default 50). */
+  limit?: number;
 }
 
 export interface CreateMessageBody {
@@ -57,6 +69,8 @@ export interface DiscordApi {
   getGuildMember(guildId: Snowflake, userId: Snowflake, options?: ReadOptions): Promise<APIGuildMember>;
   getGuildWebhooks(guildId: Snowflake, options?: ReadOptions): Promise<APIWebhook[]>;
   getChannelWebhooks(channelId: Snowflake, options?: ReadOptions): Promise<APIWebhook[]>;
+  /** GET /guilds/{id}/audit-logs (needs VIEW_AUDIT_LOG): newest entries first. */
+  getGuildAuditLog(guildId: Snowflake, query: AuditLogQuery, options?: ReadOptions): Promise<APIAuditLog>;
   getWebhook(webhookId: Snowflake, options?: ReadOptions): Promise<APIWebhook>;
   createWebhook(
     channelId: Snowflake,

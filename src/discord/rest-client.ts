@@ -1,5 +1,6 @@
 import type {
   ApplicationCommandBody,
+  AuditLogQuery,
   CreateMessageBody,
   DiscordApi,
   ExecuteWebhookBody,
@@ -10,6 +11,7 @@ import { RestEngine, type RequestOptions } from './rest-engine.js';
 import { routes } from './routes.js';
 import type {
   APIApplicationCommand,
+  APIAuditLog,
   APIChannel,
   APIGatewayBotInfo,
   APIGuild,
@@ -55,6 +57,11 @@ export class DiscordRestClient extends RestEngine implements DiscordApi {
 
   getGuildWebhooks(guildId: Snowflake, options?: ReadOptions): Promise<APIWebhook[]> {
     return this.request('GET', routes.guildWebhooks(guildId), read(options));
+  }
+
+  getGuildAuditLog(guildId: Snowflake, query: AuditLogQuery, options?: ReadOptions): Promise<APIAuditLog> {
+    const params = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
+    return this.request('GET', routes.guildAuditLog(guildId), { ...read(options), query: params });
   }
 
   getChannelWebhooks(channelId: Snowflake, options?: ReadOptions): Promise<APIWebhook[]> {

@@ -32,6 +32,7 @@ export const routes = {
   guildChannels: (guildId: Snowflake): string => `/guilds/${snowflake(guildId, 'guild id')}/channels`,
   guildMember: (guildId: Snowflake, userId: Snowflake): string =>
     `/guilds/${snowflake(guildId, 'guild id')}/members/${snowflake(userId, 'user id')}`,
+  guildAuditLog: (guildId: Snowflake): string => `/guilds/${snowflake(guildId, 'guild id')}/audit-logs`,
   guildWebhooks: (guildId: Snowflake): string => `/guilds/${snowflake(guildId, 'guild id')}/webhooks`,
   channelWebhooks: (channelId: Snowflake): string => `/channels/${snowflake(channelId, 'channel id')}/webhooks`,
   channelMessages: (channelId: Snowflake): string => `/channels/${snowflake(channelId, 'channel id')}/messages`,

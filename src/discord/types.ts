@@ -173,6 +173,42 @@ export interface APIApplicationCommand {
 }
 
 /**
+ * Audit log entries for webhook writes
+ * (https://discord.com/developers/docs/resources/audit-log#audit-log-entry-object). `user_id`
+ * is null when nobody is named (a webhook changing itself with its own token). Webhook
+ * changes use the webhook's field names, except `avatar_hash` for `avatar`.
+ */
+export interface APIAuditLogEntry {
+  id: Snowflake;
+  target_id: string | null;
+  user_id: Snowflake | null;
+  action_type: number;
+  changes?: APIAuditLogChange[];
+  reason?: string;
+}
+
+/** A missing `new_value` means the field became null; a missing `old_value` that it was null. */
+export interface APIAuditLogChange {
+  key: string;
+  old_value?: unknown;
+  new_value?: unknown;
+}
+
+/** The part of Get Guild Audit Log's answer cordform reads (Discord also sends threads, integrations, …). */
+export interface APIAuditLog {
+  audit_log_entries: APIAuditLogEntry[];
+  users: APIUser[];
+  webhooks: APIWebhook[];
+}
+
+/** https://discord.com/developers/docs/resources/audit-log#audit-log-entry-object-audit-log-events */
+export const AuditLogEvent = {
+  WEBHOOK_CREATE: 50,
+  WEBHOOK_UPDATE: 51,
+  WEBHOOK_DELETE: 52,
+} as const;
+
+/**
  * Permission bits cordform computes with; the full name ↔ bit table and the permission
  * algorithm live in permissions.ts (https://discord.com/developers/docs/topics/permissions).
  */

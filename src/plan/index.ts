@@ -4,10 +4,11 @@
  * `(plan, options) => string` and return text without a trailing newline (the sink adds it).
  */
 export { buildPlan, isEmptyPlan, restrictPlan, summarise } from './build-plan.js';
-export type { LiveGuild, LivePermissions, LiveState } from './live-state.js';
+export type { LiveAuditLog, LiveGuild, LivePermissions, LiveState } from './live-state.js';
 export * from './plan-types.js';
 export { classifyWebhook, type Owner } from './ownership.js';
 export { commandsFingerprint } from './slash-commands.js';
+export { auditLogReads } from './drift.js';
 export { liveFingerprint, manifestFingerprint, planFingerprints } from './fingerprint.js';
 export { AVATAR_HASH_NOTE } from './avatar.js';
 export type { CanonicalCommand, CommandWrite } from './canonical-command.js';
@@ -15,3 +16,4 @@ export { renderText, type TextRenderOptions } from './render-text.js';
 export { renderJson } from './render-json.js';
 export { renderMarkdown, MARKDOWN_MAX_LENGTH, type MarkdownRenderOptions } from './render-markdown.js';
 export { NO_CHANGES, summaryLine } from './render-shared.js';
+export { attributionText, changeAttributionText } from './render-attribution.js';

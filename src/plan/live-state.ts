@@ -4,7 +4,7 @@
  * `GET /applications/{app}/guilds/{id}/commands` per declared guild) is the Discord client's
  * job; this file only defines the shape, so the planner stays free of I/O.
  */
-import type { APIApplicationCommand, APIChannel, APIGuild, APIGuildMember, APIUser, APIWebhook } from '../discord/types.js';
+import type { APIApplicationCommand, APIAuditLogEntry, APIChannel, APIGuild, APIGuildMember, APIUser, APIWebhook } from '../discord/types.js';
 
 export interface LiveGuild {
   guildId: string;
@@ -23,7 +23,27 @@ export interface LiveGuild {
    * preflight also needs `channels` (their permission overwrites).
    */
   permissions?: LivePermissions | null;
+  /**
+   * The guild's audit log for webhook writes: who renamed, moved or deleted a managed webhook
+   * (drift attribution, and renaming a webhook back instead of replacing it). Read only for
+   * guilds whose plan has webhook changes that could be drift; absent or `null` = not read.
+   */
+  auditLog?: LiveAuditLog | null;
 }
+
+/**
+ * `readable: false`: Discord refused the read (403 50013, the bot lacks VIEW_AUDIT_LOG), so
+ * the plan says it cannot attribute drift or rename webhooks back in that guild.
+ */
+export type LiveAuditLog =
+  | {
+      readable: true;
+      /** WEBHOOK_UPDATE and WEBHOOK_DELETE entries (the most recent of each), in any order. */
+      entries: APIAuditLogEntry[];
+      /** The users the entries name (Discord's `users` list). */
+      users: APIUser[];
+    }
+  | { readable: false };
 
 export interface LivePermissions {
   /** `GET /guilds/{id}`: the owner and the roles with their permission bits. */

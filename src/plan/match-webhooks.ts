@@ -11,7 +11,12 @@
  * 4. the same name in another channel of the guild → a move, only when the declaration has
  *    exactly one candidate and no other declaration wants it; otherwise a warning and
  *    create/delete — ambiguity is decided by the manifest (an `id:` pin), never guessed.
- * 5. the rest: unmatched declarations are created; unclaimed webhooks go back to the caller
+ * 5. drift repaired: a managed webhook that the audit log shows someone else renamed and/or
+ *    moved goes back to the declaration it came from (an update or move: the URL is kept) —
+ *    only when that declaration is still unmatched and no other webhook came from it. Last, so
+ *    it pairs only what would otherwise be deleted and created; the origins are data read
+ *    from the audit log (audit-trail.ts), never inferred from names.
+ * 6. the rest: unmatched declarations are created; unclaimed webhooks go back to the caller
  *    (deleted when managed and the guild prunes, otherwise ignored).
  *
  * Pure: the mutable state below is local to one call.
@@ -19,11 +24,12 @@
 import type { APIWebhook } from '../discord/types.js';
 import { formatLocation } from '../errors.js';
 import type { WebhookDeclaration } from '../manifest/types.js';
+import type { WebhookOrigin } from './audit-trail.js';
 import { classifyWebhook, isUntouchable, type Owner } from './ownership.js';
 import type { Blocker, Warning, WebhookClass } from './plan-types.js';
 import { compareSnowflakes, compareText, sortBy } from './sort.js';
 
-export type MatchVia = 'pin' | 'exact' | 'renamed_from' | 'move';
+export type MatchVia = 'pin' | 'exact' | 'renamed_from' | 'move' | 'audit_log';
 
 export interface WebhookMatch {
   declaration: WebhookDeclaration;
@@ -45,6 +51,8 @@ export interface MatchResult {
 interface MatchState {
   guildId: string;
   owner: Owner;
+  /** Managed webhooks someone else renamed or moved: where they came from, by webhook id. */
+  origins: ReadonlyMap<string, WebhookOrigin>;
   pending: WebhookDeclaration[];
   free: APIWebhook[];
   matches: WebhookMatch[];
@@ -57,10 +65,12 @@ export function matchWebhooks(
   declarations: readonly WebhookDeclaration[],
   webhooks: readonly APIWebhook[],
   owner: Owner,
+  origins: ReadonlyMap<string, WebhookOrigin> = new Map(),
 ): MatchResult {
   const state: MatchState = {
     guildId,
     owner,
+    origins,
     pending: sortBy(declarations, (d) => d.key),
     free: [...webhooks].sort((a, b) => compareSnowflakes(a.id, b.id)),
     matches: [],
@@ -71,6 +81,7 @@ export function matchWebhooks(
   matchExact(state);
   matchRenames(state);
   matchMoves(state);
+  matchDriftOrigins(state);
   warnUnmatchedRenames(state);
   const { matches, pending, free, blockers, warnings } = state;
   return { matches, unmatched: pending, unclaimed: free, blockers, warnings };
@@ -242,6 +253,34 @@ function warnAmbiguousMove(state: MatchState, declaration: WebhookDeclaration, f
     message:
       `"${declaration.name}" has the name of ${where}, but a move needs exactly one candidate that no other ` +
       'declaration also matches; planning a create instead. Pin the webhook to keep with `id:` to move it and keep its URL.',
+    guildId: state.guildId,
+    key: declaration.key,
+    location: declaration.location,
+  });
+}
+
+/** Step 5: each origin names one (channel, name), and a manifest declares that at most once. */
+function matchDriftOrigins(state: MatchState): void {
+  const proposals = new Map<WebhookDeclaration, APIWebhook[]>();
+  for (const webhook of state.free) {
+    const origin = state.origins.get(webhook.id);
+    if (origin === undefined || !isManaged(state, webhook)) continue;
+    const declaration = state.pending.find((d) => d.channel === origin.channelId && d.name === origin.name);
+    if (declaration !== undefined) proposals.set(declaration, [...(proposals.get(declaration) ?? []), webhook]);
+  }
+  for (const [declaration, webhooks] of proposals) {
+    if (webhooks.length === 1) claim(state, declaration, webhooks[0]!, 'audit_log');
+    else warnUnpairedDrift(state, declaration, webhooks);
+  }
+}
+
+function warnUnpairedDrift(state: MatchState, declaration: WebhookDeclaration, webhooks: APIWebhook[]): void {
+  const which = webhooks.map((w) => `"${w.name ?? ''}" (${w.id}) in channel ${w.channel_id ?? '?'}`).join(', ');
+  state.warnings.push({
+    code: 'drift_unpaired',
+    message:
+      `the audit log shows that ${which} were all renamed or moved away from "${declaration.name}" by someone other than the bot; ` +
+      'which one to keep is not certain, so none is renamed back. Pin the webhook to keep with `id:` to keep its URL.',
     guildId: state.guildId,
     key: declaration.key,
     location: declaration.location,

@@ -17,6 +17,8 @@ import { guildThreshold } from './thresholds.js';
 import { adoptHints, changeWarnings, renameHints } from './warnings.js';
 import { changeForMatch, createChange, deleteChange } from './webhook-changes.js';
 import { orderReplacements, pairReplacements } from './replacements.js';
+import { readAuditTrail, type AuditTrail, type WebhookOrigin } from './audit-trail.js';
+import { attributeDrift, auditLogWarnings } from './drift.js';
 
 export interface GuildPlan {
   changes: Change[];
@@ -28,11 +30,12 @@ export interface GuildPlan {
 }
 
 export function planGuild(guild: GuildDeclaration, live: LiveGuild, owner: Owner, targets: readonly string[]): GuildPlan {
-  const match = matchWebhooks(guild.id, guild.webhooks, live.webhooks, owner);
+  const trail = readAuditTrail(live.auditLog, live.webhooks, owner);
+  const match = matchWebhooks(guild.id, guild.webhooks, live.webhooks, owner, originsOf(trail));
   const leftovers = splitLeftovers(guild, match, owner);
   const commands = planCommandSync(guild, live, owner.applicationId);
   const paired = pairReplacements(match.unmatched.map(createChange), leftovers.deletes);
-  const changes: Change[] = orderReplacements(
+  const ordered = orderReplacements(
     selectTargets(
       [
         ...match.matches.flatMap((m) => changeForMatch(m) ?? []),
@@ -46,6 +49,7 @@ export function planGuild(guild: GuildDeclaration, live: LiveGuild, owner: Owner
     ),
     live,
   );
+  const changes = attributeDrift(ordered, trail);
   const creates = changes.filter((c) => c.action === 'create');
   return {
     changes,
@@ -56,6 +60,7 @@ export function planGuild(guild: GuildDeclaration, live: LiveGuild, owner: Owner
       ...permissionBlockers(guild, live, changes, owner.botId),
     ],
     warnings: [
+      ...auditLogWarnings(guild.id, live.auditLog, changes),
       ...match.warnings,
       ...commands.warnings,
       ...renameHints(changes),
@@ -65,6 +70,13 @@ export function planGuild(guild: GuildDeclaration, live: LiveGuild, owner: Owner
     ignored: leftovers.ignored,
     threshold: guildThreshold(guild, live, changes, owner),
   };
+}
+
+/** Where each drifted webhook came from, for the matcher's drift step. */
+function originsOf(trail: AuditTrail): Map<string, WebhookOrigin> {
+  const origins = new Map<string, WebhookOrigin>();
+  for (const [webhookId, drift] of trail.drifted) if (drift.origin !== null) origins.set(webhookId, drift.origin);
+  return origins;
 }
 
 interface Leftovers {

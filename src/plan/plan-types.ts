@@ -109,6 +109,28 @@ interface WebhookChangeBase {
   location?: SourceLocation;
   /** Human note attached to this change (e.g. how the avatar was compared). */
   note?: string;
+  /** Drift: who changed or deleted this webhook out of band, from the guild's audit log. */
+  attribution?: Attribution;
+}
+
+/**
+ * An audit log entry that explains drift: a write to a managed webhook by someone other than
+ * this bot (a person, another bot, or the webhook's own token). cordform's own writes are
+ * made as the bot, so they are never attributed.
+ */
+export interface Attribution {
+  /** Who made the write; null when Discord names nobody (a write with the webhook's own token). */
+  userId: string | null;
+  /** Their username from the audit log's `users`; null when it does not list them. */
+  userName: string | null;
+  /** ISO 8601 (UTC), from the entry id (a snowflake). */
+  at: string;
+  /** The write's X-Audit-Log-Reason; null when it had none. */
+  reason: string | null;
+  /** 51 WEBHOOK_UPDATE (renamed, moved, new avatar) or 52 WEBHOOK_DELETE. */
+  actionType: number;
+  /** The audit log entry's id. */
+  entryId: string;
 }
 
 export interface CreateChange extends WebhookChangeBase {
@@ -225,7 +247,11 @@ export type WarningCode =
   | 'delete'
   | 'adopt'
   | 'avatar_hash'
-  | 'commands_not_read';
+  | 'commands_not_read'
+  /** The bot may not read the guild's audit log: drift is not attributed, renamed webhooks are not renamed back. */
+  | 'audit_log_unreadable'
+  /** The audit log shows a managed webhook was renamed or moved, but which declaration it belongs to is not certain. */
+  | 'drift_unpaired';
 
 export interface Warning {
   code: WarningCode;

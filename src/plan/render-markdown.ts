@@ -7,6 +7,7 @@
 import { assertNever } from '../errors.js';
 import type { Change, Plan, PlanNames } from './plan-types.js';
 import { changesByGuild, changeTitle, fieldDiffLines, guardsLine, guildText, locationText, summaryLine } from './render-shared.js';
+import { changeAttributionText } from './render-attribution.js';
 
 export const MARKDOWN_MAX_LENGTH = 65_000;
 
@@ -78,12 +79,19 @@ function detailsBlock(change: Change, names: PlanNames): string {
   const body = lines.map((l) => `${l.sign} ${l.text}`).join('\n');
   const fenceMark = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
   const note = 'note' in change && change.note !== undefined ? `\n> ${inline(change.note)}\n` : '';
+  const drift = attributionQuote(change);
   const location = locationText(change.location);
   return (
     `<details><summary>${emoji(change)} ${escapeHtml(changeTitle(change, names))}</summary>\n\n` +
     `${location === '' ? '' : `<sub>${escapeHtml(location)}</sub>\n\n`}` +
-    `${fenceMark}diff\n${body}\n${fenceMark}\n${note}\n</details>\n\n`
+    `${fenceMark}diff\n${body}\n${fenceMark}\n${drift}${note}\n</details>\n\n`
   );
+}
+
+/** Drift: who changed or deleted the webhook out of band (from the audit log). */
+function attributionQuote(change: Change): string {
+  const text = changeAttributionText(change);
+  return text === null ? '' : `\n> **Drift:** ${inline(text)}\n`;
 }
 
 /** Keeps whole items while they fit in `budget`, then one "… and N more" line. */

@@ -21,6 +21,7 @@ import {
   summaryLine,
   wordDiff,
 } from './render-shared.js';
+import { changeAttributionText } from './render-attribution.js';
 
 export interface TextRenderOptions {
   color?: boolean;
@@ -86,9 +87,16 @@ function changeBlock(change: Change, names: PlanNames, paint: Paint, options: Te
   const lines = [`  ${paint(styleOf(change), `${actionSign(change.action)} ${changeTitle(change, names)}`)}${ownership}`];
   const width = Math.max(0, ...Object.keys(change.fields).map((f) => f.length));
   for (const [field, diff] of Object.entries(change.fields)) lines.push(...fieldLines(change, field, diff, width, names, paint));
+  lines.push(...attributionLines(change, paint));
   if ('note' in change && change.note !== undefined) lines.push(`      ${paint('dim', `note: ${change.note}`)}`);
   if (options.verbose) lines.push(...verboseLines(change, paint));
   return lines;
+}
+
+/** Drift: who changed or deleted the webhook out of band (from the audit log). */
+function attributionLines(change: Change, paint: Paint): string[] {
+  const text = changeAttributionText(change);
+  return text === null ? [] : [`      ${paint('yellow', `drift: ${text}`)}`];
 }
 
 function fieldLines(change: Change, field: string, diff: FieldDiff, width: number, names: PlanNames, paint: Paint): string[] {

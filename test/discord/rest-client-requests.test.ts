@@ -54,6 +54,9 @@ describe('DiscordApi methods', () => {
       expect(last().headers['user-agent']).toBe(DEFAULT_USER_AGENT);
     }
     expect(DEFAULT_USER_AGENT).toMatch(/^DiscordBot \(https:\/\/github\.com\/cordform\/cordform, \d+\.\d+\.\d+\) cordform$/);
+    await api.getGuildAuditLog(GUILD, { action_type: 51, limit: 100 });
+    expect(`${last().method} ${last().path}`).toBe(`GET /guilds/${GUILD}/audit-logs`);
+    expect(Object.fromEntries(last().query)).toEqual({ action_type: '51', limit: '100' });
     await api.createWebhook(CH, { name: 'Deploys' });
     expect(JSON.parse(last().body)).toEqual({ name: 'Deploys' });
     expect(last().headers['content-type']).toBe('application/json');

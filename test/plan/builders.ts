@@ -5,6 +5,8 @@
 import type {
   APIApplicationCommand,
   APIApplicationCommandOption,
+  APIAuditLogChange,
+  APIAuditLogEntry,
   APIChannel,
   APIUser,
   APIWebhook,
@@ -169,6 +171,16 @@ export class LiveBuilder {
     return this;
   }
 
+  /**
+   * The guild's audit log as the plan's second phase reads it: webhook entries (see
+   * `auditEntry`) naming the bot, `alice` (HUMAN_ID) or other users; `'unreadable'` = Discord
+   * refused the read (no VIEW_AUDIT_LOG).
+   */
+  auditLog(entries: APIAuditLogEntry[] | 'unreadable', users: APIUser[] = [this.botUser, user(HUMAN_ID, 'alice', false)]): this {
+    this.current().auditLog = entries === 'unreadable' ? { readable: false } : { readable: true, entries, users };
+    return this;
+  }
+
   /** `count` bot-owned webhooks named `prefix-N` in a channel (limit tests). */
   fill(channelId: string, count: number, prefix = 'filler', creator: Creator = 'bot'): this {
     const start = this.current().webhooks.length;
@@ -214,6 +226,37 @@ function user(id: string, username: string, bot: boolean): APIUser {
 
 function channel(id: string, guildId: string): APIChannel {
   return { id, type: 0, guild_id: guildId, name: `channel-${id}` };
+}
+
+export interface AuditEntryOptions {
+  /** Orders entries: a larger `n` is a later entry. */
+  n: number;
+  /** The webhook written to (its id). */
+  target: string;
+  /** Who wrote: a user id, or null (the webhook's own token). Default: alice (HUMAN_ID). */
+  by?: string | null;
+  /** 51 WEBHOOK_UPDATE (default) or 52 WEBHOOK_DELETE. */
+  action?: 51 | 52;
+  /** key → [old, new]; a null side is left out, as Discord does. */
+  changes: Record<string, [unknown, unknown]>;
+  reason?: string;
+}
+
+/** A webhook audit log entry as Discord returns it. */
+export function auditEntry(options: AuditEntryOptions): APIAuditLogEntry {
+  const changes: APIAuditLogChange[] = Object.entries(options.changes).map(([key, [from, to]]) => ({
+    key,
+    ...(from === null ? {} : { old_value: from }),
+    ...(to === null ? {} : { new_value: to }),
+  }));
+  return {
+    id: snowflake(4, options.n),
+    target_id: options.target,
+    user_id: options.by === undefined ? HUMAN_ID : options.by,
+    action_type: options.action ?? 51,
+    changes,
+    ...(options.reason === undefined ? {} : { reason: options.reason }),
+  };
 }
 
 /** A deterministic 18-digit snowflake. */

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { APIApplicationCommand, APIWebhook } from '../../src/discord/types.js';
 import type { Manifest, SlashDeclaration } from '../../src/manifest/types.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
-import type { LiveState } from '../../src/plan/live-state.js';
+import type { LiveAuditLog, LiveState } from '../../src/plan/live-state.js';
 import { renderMarkdown } from '../../src/plan/render-markdown.js';
 import { renderText } from '../../src/plan/render-text.js';
-import { APP_ID, BOT_ID, avatar, liveBuilder, liveFrom, manifestBuilder } from './builders.js';
+import { APP_ID, BOT_ID, auditEntry, avatar, liveBuilder, liveFrom, manifestBuilder } from './builders.js';
 import { fuzzRuns } from '../support/fuzz.js';
 
 const GUILDS = ['1000', '1001'];
@@ -90,7 +90,43 @@ const liveCommandArb = fc.record({ name: fc.constantFrom('ping', 'echo', 'old'),
   (c): APIApplicationCommand => ({ id: '6', type: c.type, application_id: APP_ID, name: c.name, description: c.description, default_member_permissions: null, version: '1' }),
 );
 
-/** Arbitrary live state for the two guilds: unique webhook ids, any types and creators. */
+const nameOrNull = fc.option(fc.constantFrom(...NAMES), { nil: null });
+const channelOrNull = fc.option(fc.constantFrom('02001', '02002', '12001', '12003'), { nil: null });
+
+/** Webhook entries of an audit log: any writer (the bot, a person, a token), any names and channels, old or new. */
+const auditLogArb: fc.Arbitrary<LiveAuditLog | undefined> = fc.oneof(
+  fc.constant(undefined),
+  fc.constant({ readable: false as const }),
+  fc
+    .uniqueArray(
+      fc.record({
+        n: fc.nat(40),
+        target: fc.constantFrom('3001', '3002', '3003', '3004', '440000000000000000', '999'),
+        by: fc.constantFrom(BOT_ID, '8', null),
+        action: fc.constantFrom(51 as const, 52 as const),
+        name: fc.option(fc.tuple(nameOrNull, nameOrNull), { nil: undefined }),
+        channel: fc.option(fc.tuple(channelOrNull, channelOrNull), { nil: undefined }),
+        reason: fc.option(fc.constantFrom('why', 'a <b>|c'), { nil: undefined }),
+      }),
+      { selector: (e) => e.n, maxLength: 8 },
+    )
+    .map((entries): LiveAuditLog => ({
+      readable: true,
+      entries: entries.map((e) =>
+        auditEntry({
+          n: e.n,
+          target: e.target,
+          by: e.by,
+          action: e.action,
+          changes: { ...(e.name === undefined ? {} : { name: e.name }), ...(e.channel === undefined ? {} : { channel_id: e.channel }) },
+          ...(e.reason === undefined ? {} : { reason: e.reason }),
+        }),
+      ),
+      users: [{ id: '8', username: 'alice', discriminator: '0', avatar: null }],
+    })),
+);
+
+/** Arbitrary live state for the two guilds: unique webhook ids, any types and creators, any audit log. */
 const liveArb: fc.Arbitrary<LiveState> = fc
   .tuple(
     ...GUILDS.map((guildId) =>
@@ -99,6 +135,7 @@ const liveArb: fc.Arbitrary<LiveState> = fc
         webhooks: fc.uniqueArray(liveWebhookArb(guildId), { selector: (w) => w.id, maxLength: 10 }),
         channels: fc.option(fc.subarray(['02001', '02002', '02003', '12001', '12002', '12003']), { nil: null }),
         commands: fc.option(fc.array(liveCommandArb, { maxLength: 3 }), { nil: null }),
+        auditLog: auditLogArb,
       }),
     ),
   )
@@ -111,6 +148,7 @@ const liveArb: fc.Arbitrary<LiveState> = fc
         webhooks: g.webhooks,
         channels: g.channels === null ? null : g.channels.map((id) => ({ id, type: 0 })),
         commands: g.commands,
+        ...(g.auditLog === undefined ? {} : { auditLog: g.auditLog }),
       });
     });
     return live;
@@ -161,6 +199,42 @@ describe('planner properties', () => {
         expect(other.warnings).toStrictEqual(plan.warnings);
         expect(other.ignored).toStrictEqual(plan.ignored);
         expect(other.fingerprints).toStrictEqual(plan.fingerprints);
+      }),
+      { numRuns: fuzzRuns(300) },
+    );
+  });
+
+  it('a managed webhook someone renamed and/or moved is put back by one change that keeps its id, attributed to them', () => {
+    const scenario = validManifestArb.chain((manifest) => {
+      const managed = liveFrom(manifest).guilds.flatMap((g) => g.webhooks.filter((w) => w.user?.id === BOT_ID).map((w) => w.id));
+      if (managed.length === 0) return fc.constant(null);
+      return fc.record({ id: fc.constantFrom(...managed), rename: fc.boolean(), channelIndex: fc.nat(10) }).map(({ id, rename, channelIndex }) => {
+        // A fresh live state each time: shrinking replays this function.
+        const live = liveFrom(manifest);
+        const guild = live.guilds.find((g) => g.webhooks.some((w) => w.id === id))!;
+        const webhook = guild.webhooks.find((w) => w.id === id)!;
+        const channels = [...new Set(guild.webhooks.map((w) => w.channel_id!))];
+        const channel = channels[channelIndex % channels.length]!;
+        const moved = channel !== webhook.channel_id;
+        const name = rename ? 'Renamed by hand' : webhook.name;
+        // Onto another webhook's channel and name it would be that one's twin: exact matching's business.
+        const collides = guild.webhooks.some((w) => w !== webhook && w.channel_id === channel && w.name === name);
+        if ((!rename && !moved) || collides) return null;
+        const changes: Record<string, [unknown, unknown]> = {
+          ...(rename ? { name: [webhook.name, 'Renamed by hand'] } : {}),
+          ...(moved ? { channel_id: [webhook.channel_id, channel] } : {}),
+        };
+        Object.assign(webhook, { name, channel_id: channel });
+        guild.auditLog = { readable: true, entries: [auditEntry({ n: 1, target: id, changes })], users: [] };
+        return { manifest, live, id };
+      });
+    });
+    fc.assert(
+      fc.property(scenario, (drifted) => {
+        if (drifted === null) return;
+        const plan = buildPlan(drifted.manifest, drifted.live);
+        expect(plan.changes).toEqual([expect.objectContaining({ webhookId: drifted.id, attribution: expect.objectContaining({ userName: null }) })]);
+        expect(['update', 'move']).toContain(plan.changes[0]!.action);
       }),
       { numRuns: fuzzRuns(300) },
     );

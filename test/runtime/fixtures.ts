@@ -123,6 +123,7 @@ export class FakeDiscordApi implements DiscordApi {
     return this.webhooks;
   };
   getChannelWebhooks = async () => unsupported();
+  getGuildAuditLog = async () => unsupported();
   getWebhook = async () => unsupported();
   createWebhook = async () => unsupported();
   modifyWebhook = async () => unsupported();

@@ -7,6 +7,8 @@ const HELP = `Usage: cordform check [-f FILE]... [options]
 
 Drift check for a scheduled job (\`cordform plan --check\`): exit 0 when Discord matches
 the manifest, 2 on drift (with a summary of the keys that differ), 1 on error or blockers.
+Where it finds drift it reads the guild's audit log (the bot needs View Audit Log) and names
+who made each change, when, and why (docs/plan-and-apply.md, "Drift").
 
 Options:
   -f, --file FILE        manifest file or directory (repeatable; default ./cordform.yaml)

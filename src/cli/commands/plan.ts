@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { computePlan, createClientFor } from '../../cordform.js';
-import { isEmptyPlan, renderJson, renderMarkdown, renderText, type Plan } from '../../plan/index.js';
+import { changeAttributionText, isEmptyPlan, renderJson, renderMarkdown, renderText, type Change, type Plan } from '../../plan/index.js';
 import { assertNever } from '../../errors.js';
 import { parseChoice, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -13,7 +13,9 @@ import { formatAnnotation } from '../../manifest/format-issues.js';
 const HELP = `Usage: cordform plan [-f FILE]... [options]
 
 Reads the manifest and Discord's live state (one webhook list per guild) and shows what
-apply would change. Needs the bot token but no runtime secret (docs/manifest.md).
+apply would change. Needs the bot token but no runtime secret (docs/manifest.md). Drift
+(a webhook changed or deleted out of band) is shown with who made it, from the audit log;
+a webhook renamed in Discord is renamed back, keeping its URL (docs/plan-and-apply.md, "Drift").
 Exit codes: 0 success, 1 error or blockers, 2 changes present (only with
 --detailed-exitcode or --check).
 
@@ -123,8 +125,19 @@ export function checkSummary(plan: Plan): string {
   if (plan.blockers.length > 0) return `Blocked: ${plan.blockers.map((b) => b.message).join('; ')}`;
   if (isEmptyPlan(plan)) return 'No drift: Discord matches the manifest.';
   const { create, update, move, delete: del, adopt, commands } = plan.summary;
-  const lines = plan.changes.map((change) => `  ${change.action.padEnd(13)} ${change.key}`);
-  return `Drift detected: ${create} to create, ${update} to update, ${move} to move, ${del} to delete, ${adopt} to adopt, ${commands} command syncs.\n${lines.join('\n')}`;
+  const lines = plan.changes.flatMap((change) => [`  ${change.action.padEnd(13)} ${change.key}`, ...driftLines(change)]);
+  return `Drift detected: ${create} to create, ${update} to update, ${move} to move, ${del} to delete, ${adopt} to adopt, ${commands} command syncs.\n${[...lines, ...auditLogNotices(plan)].join('\n')}`;
+}
+
+/** Who made a drift, under its key (from the guild's audit log). */
+function driftLines(change: Change): string[] {
+  const text = changeAttributionText(change);
+  return text === null ? [] : [`                ${text}`];
+}
+
+/** Why drift is not attributed in a guild (the bot may not read its audit log). */
+function auditLogNotices(plan: Plan): string[] {
+  return plan.warnings.filter((w) => w.code === 'audit_log_unreadable').map((w) => `Note: ${w.message}`);
 }
 
 /** Blockers as GitHub Actions annotations on the manifest lines they name. */
