@@ -148,9 +148,13 @@ async function normalizeWebhook(raw: RawWebhook, guildId: string, pointer: strin
   return webhook;
 }
 
-/** Entries of a declaration list with their pointers, without those left out for schema errors. */
+/**
+ * Entries of a declaration list with their pointers, without those left out for schema
+ * errors. A "list" that is not one (`guilds: "x"`) has its own schema error: no entries.
+ */
 function included<T>(items: T[] | undefined, pointer: string, ctx: NormalizeContext): [T, string][] {
-  return (items ?? []).flatMap((item, i): [T, string][] => {
+  if (!Array.isArray(items)) return [];
+  return items.flatMap((item, i): [T, string][] => {
     const at = joinPointer(pointer, i);
     return ctx.includes(at) ? [[item, at]] : [];
   });

@@ -75,6 +75,14 @@ describe('the loader never throws (fast-check)', () => {
     );
   });
 
+  it('lists that are not lists come back as schema issues, not internal errors (found by this fuzz test)', async () => {
+    for (const text of ['guilds:\n  $${', 'version: 1\nguilds: 5', 'guilds:\n  - id: "100000000000000001"\n    webhooks: "x"\n    commands: {}\n']) {
+      const result = await loadText(text);
+      expectWellFormed(result);
+      expect(result.errors.map((issue) => issue.code)).not.toContain('internal_error');
+    }
+  });
+
   it('random bytes (invalid UTF-8 included) come back as issues', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (bytes) => {
