@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEPLOYS,
   GENERAL,
+  GUILD,
   OTHER_BOT_TOKEN,
   channelId,
   manifestYaml,
@@ -169,6 +170,24 @@ describe('unattended apply', () => {
     }
     expect((await h.cli(['plan', '-f', file, '--detailed-exitcode'])).code).toBe(0);
   }, 60_000);
+
+  it('another writer changing a webhook during the apply is reported, and the apply exits 1 instead of claiming success', async () => {
+    const before = await h.manifest(manifestYaml([{ name: 'Deploys', channel: GENERAL }]));
+    expect((await h.cli(['apply', '-f', before, '--auto-approve'])).code).toBe(0);
+    const [webhook] = await h.webhooks();
+    const after = await h.manifest(manifestYaml([{ name: 'Releases', channel: GENERAL, extra: '        renamed_from: Deploys' }]), 'after.yaml');
+    // The second guild read is the one that confirms the apply: hold it back for a moment,
+    // and let someone else rename the webhook right after the apply's own PATCH.
+    h.sandbox.faults.replace({ seed: 1, faults: [{ route: 'GET /guilds/{guild.id}/webhooks', fault: 'latency', latency_ms: 800, schedule: [2] }] });
+    await h.clearRequests();
+    const applying = h.cli(['apply', '-f', after, '--auto-approve']);
+    while (!h.requests().some((r) => r.method === 'PATCH')) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await h.api('PATCH', `/webhooks/${webhook!.id}`, { name: 'Hijacked' })).status).toBe(200);
+    const apply = await applying;
+    expect(apply.code).toBe(1);
+    expect(apply.stdout).toContain(`CONFLICT ${GUILD}/${GENERAL}/Releases: webhook ${webhook!.id} was changed by another writer during this apply: name is now "Hijacked" (this apply set "Releases")`);
+    expect(apply.stdout).toContain('Apply incomplete');
+  });
 
   it('SIGINT mid-apply: exit 130, says interrupted and what happened; the next apply converges with each webhook once', async () => {
     const file = await h.manifest(manifestYaml(SIX));
