@@ -31,7 +31,8 @@ export function minimumMs(profile, creates = CREATES, channels = CHANNELS) {
 }
 
 async function cordformRun(manifest) {
-  const { createClientFor, computePlan } = await dist('cordform.js');
+  const { createClientFor } = await dist('api/client.js');
+  const { computePlan } = await dist('api/compute-plan.js');
   const { executePlan } = await dist('apply/apply-plan.js');
   const { confirmResult } = await dist('apply/confirm-result.js');
   const { buildWriteScope } = await dist('apply/write-scope.js');

@@ -48,7 +48,8 @@ async function bareGets(apiBase, ids) {
 }
 
 export async function runPlanScale(log = () => {}) {
-  const { createClientFor, computePlan } = await dist('cordform.js');
+  const { createClientFor } = await dist('api/client.js');
+  const { computePlan } = await dist('api/compute-plan.js');
   const { isEmptyPlan } = await dist('plan/index.js');
   const scratch = scratchDir('plan');
   const { seed, manifest: data } = world();

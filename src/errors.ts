@@ -6,6 +6,8 @@
  * manifest when there is one. Only the CLI decides how to print it and which exit code
  * follows; the stack is shown only with `--debug`.
  */
+import type { ErrorCode } from './error-codes.js';
+
 export type Fault = 'user' | 'tool' | 'remote';
 
 export interface SourceLocation {
@@ -21,13 +23,15 @@ export interface CordformErrorOptions {
   cause?: unknown;
 }
 
+export type { ErrorCode } from './error-codes.js';
+
 export class CordformError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly fault: Fault;
   readonly details: Record<string, unknown>;
   readonly location: SourceLocation | undefined;
 
-  constructor(code: string, message: string, options: CordformErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: CordformErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CordformError';
     this.code = code;

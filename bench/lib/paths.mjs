@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'cordform');
 
-/** `await dist('cordform.js')` imports dist/cordform.js. */
+/** `await dist('api/client.js')` imports dist/api/client.js. */
 export function dist(relative) {
   return import(pathToFileURL(path.join(ROOT, 'dist', relative)).href);
 }

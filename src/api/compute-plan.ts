@@ -3,11 +3,7 @@
  * and the programmatic API. Nothing here prints or exits.
  */
 import { setImmediate } from 'node:timers/promises';
-import type { Dispatcher } from 'undici';
-import { resolveApiBase } from '../discord/api-base.js';
 import type { DiscordApi } from '../discord/api.js';
-import { resolveGlobalRateLimit, resolveRequestTimeout } from '../discord/client-settings.js';
-import { DiscordRestClient } from '../discord/rest-client.js';
 import { readLiveState, readPermissionFacts } from '../discord/read-live-state.js';
 import { readWebhookAuditLogs } from '../discord/read-audit-log.js';
 import { CordformError } from '../errors.js';
@@ -15,29 +11,6 @@ import type { Manifest } from '../manifest/types.js';
 import { auditLogReads, buildPlan, manifestFingerprint, type LiveAuditLog, type LiveState, type Plan, type PlanOptions } from '../plan/index.js';
 import { unknownTargets } from '../plan/targets.js';
 import type { Redactor } from '../redact.js';
-
-export interface ClientOptions {
-  env: Record<string, string | undefined>;
-  dispatcher?: Dispatcher;
-  /** Every secret the client will carry is registered here so no output can show it. */
-  redactor?: Redactor;
-  /** Per-attempt deadline; default CORDFORM_HTTP_TIMEOUT_MS, else the client's 15 s. */
-  timeoutMs?: number;
-}
-
-/** The REST client for a manifest's bot, its token registered with the redactor. */
-export function createClientFor(manifest: Manifest, options: ClientOptions): DiscordRestClient {
-  options.redactor?.add(manifest.discord.token);
-  const timeoutMs = options.timeoutMs ?? resolveRequestTimeout(options.env);
-  const globalLimitPerSecond = resolveGlobalRateLimit(options.env);
-  return new DiscordRestClient({
-    apiBase: resolveApiBase(manifest, options.env),
-    token: manifest.discord.token,
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-    ...(timeoutMs ? { timeoutMs } : {}),
-    ...(globalLimitPerSecond ? { globalLimitPerSecond } : {}),
-  });
-}
 
 export interface ComputedPlan {
   plan: Plan;

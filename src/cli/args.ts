@@ -3,6 +3,7 @@ import { CordformError } from '../errors.js';
 import { didYouMean } from '../manifest/did-you-mean.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+type HelpOption = { help: { type: 'boolean'; short: 'h' } };
 
 /**
  * node:util parseArgs with cordform's error style: an unknown flag or a missing value is a
@@ -13,9 +14,10 @@ export function parseCommandArgs<O extends Options>(
   args: string[],
   options: O,
   allowPositionals = false,
-) {
+): ReturnType<typeof parseArgs<{ args: string[]; options: O & HelpOption; allowPositionals: boolean; strict: true }>> {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    const withHelp: O & HelpOption = { ...options, help: { type: 'boolean', short: 'h' } };
+    return parseArgs({ args, options: withHelp, allowPositionals, strict: true });
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).replace(/\. To specify.*$/s, '');
     const unknown = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];

@@ -1,13 +1,10 @@
 import { access, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { apiBaseFromEnv } from '../../discord/api-base.js';
-import { DiscordApiError } from '../../discord/discord-api-error.js';
-import { readGuildWebhooks } from '../../discord/read-live-state.js';
-import { DiscordRestClient } from '../../discord/rest-client.js';
+import { createClient } from '../../api/client.js';
 import { snowflake } from '../../discord/routes.js';
-import type { APIChannel } from '../../discord/types.js';
 import { CordformError } from '../../errors.js';
-import { importManifest, type ImportSummary } from '../../manifest/import-manifest.js';
+import { importGuild } from '../../import/import-guild.js';
+import type { ImportSummary } from '../../import/import-manifest.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
@@ -28,9 +25,6 @@ Options:
 
 /** The environment variable the imported manifest (and this command) read the bot token from. */
 export const TOKEN_ENV = 'DISCORD_BOT_TOKEN';
-
-/** Discord's GUILD_CATEGORY channel type: not a place for webhooks, so not listed. */
-const CATEGORY_CHANNEL = 4;
 
 export async function runImport(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs('import', args, {
@@ -53,25 +47,16 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
     throw new CordformError('import_out_exists', `${values.out} already exists; pass --force to overwrite it`);
   }
 
-  io.redactor.add(token);
-  const apiBase = apiBaseFromEnv(io.env);
-  const client = new DiscordRestClient({ apiBase, token });
+  const client = createClient(token, { env: io.env, redactor: io.redactor });
   try {
-    const read = { signal: io.signal };
-    const bot = await client.getCurrentUser(read);
-    const webhooks = await readGuildWebhooks(client, { id: guildId }, read);
-    for (const webhook of webhooks) if (webhook.token) io.redactor.add(webhook.token);
-    const channels = await readChannelsForComments(client, guildId, read);
-    if (channels !== null) refuseUnknownChannels(channelIds, channels, guildId);
-    const { yaml, summary } = importManifest({
+    const { yaml, summary } = await importGuild({
+      api: client,
       guildId,
-      bot,
-      applicationId: bot.id,
-      webhooks,
-      channels,
       channelIds,
       includeForeign: values.all ?? false,
       command: ['cordform import', ...args].join(' '),
+      signal: io.signal,
+      redactor: io.redactor,
     });
     if (outPath === undefined) {
       io.out(yaml);
@@ -84,35 +69,6 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
   } finally {
     await client.close();
   }
-}
-
-/** Channel names are only for comments: without permission to list channels, import goes on. */
-async function readChannelsForComments(client: DiscordRestClient, guildId: string, read: { signal: AbortSignal }) {
-  try {
-    return await client.getGuildChannels(guildId, read);
-  } catch (error) {
-    if (error instanceof DiscordApiError && error.status < 500) return null;
-    throw error;
-  }
-}
-
-/**
- * A typo in --channel would otherwise import nothing and write an empty manifest; with
- * `prune: false` that is harmless, but it is never what was meant.
- */
-function refuseUnknownChannels(channelIds: string[], channels: APIChannel[], guildId: string): void {
-  const known = new Set(channels.map((channel) => channel.id));
-  const unknown = channelIds.filter((id) => !known.has(id));
-  if (unknown.length === 0) return;
-  const listed = [...channels]
-    .filter((channel) => channel.type !== CATEGORY_CHANNEL)
-    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
-    .map((channel) => `  #${channel.name ?? '?'} (${channel.id})`);
-  throw new CordformError(
-    'channel_unknown',
-    `--channel ${unknown.join(', ')}: no such channel in guild ${guildId}; nothing was written. The guild's channels:\n${listed.join('\n')}`,
-    { details: { unknown, guildId } },
-  );
 }
 
 function summaryLine(summary: ImportSummary): string {

@@ -1,4 +1,5 @@
-import { createClientFor, resolveApiBase } from '../../cordform.js';
+import { createClientFor } from '../../api/client.js';
+import { resolveApiBase } from '../../discord/api-base.js';
 import { declaredUrls, envNames, type WebhookUrl } from '../../api/webhook-urls.js';
 import { readLiveState } from '../../discord/read-live-state.js';
 import { assertNever, CordformError } from '../../errors.js';

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { computePlan, createClientFor } from '../../cordform.js';
+import { createClientFor } from '../../api/client.js';
+import { computePlan } from '../../api/compute-plan.js';
 import { changeAttributionText, isEmptyPlan, renderJson, renderMarkdown, renderText, type Change, type Plan } from '../../plan/index.js';
 import { assertNever } from '../../errors.js';
 import { parseChoice, parseCommandArgs } from '../args.js';

@@ -1,7 +1,5 @@
-import { GatewayClient } from '../../discord/gateway-client.js';
 import { CordformError } from '../../errors.js';
-import { createClientFor, resolveApiBase } from '../../cordform.js';
-import { startRuntime } from '../../runtime/runtime.js';
+import { startManifestRuntime } from '../../api/start-runtime.js';
 import { parseChoice, parseCommandArgs, parseCount } from '../args.js';
 import type { CliIo } from '../io.js';
 import { MANIFEST_FLAGS, loadManifestFor, manifestFiles } from '../manifest-flags.js';
@@ -63,29 +61,20 @@ export async function runRuntime(args: string[], io: CliIo): Promise<number> {
   const publicUrl = parsePublicUrl(values['public-url']);
 
   const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.runtime);
-  const apiBase = resolveApiBase(manifest, io.env);
-  const api = createClientFor(manifest, { env: io.env, redactor: io.redactor });
-  try {
-    const runtime = await startRuntime({
-      manifest: { ...manifest, discord: { ...manifest.discord, apiBase } },
-      api,
-      createGateway: (options) => new GatewayClient(options),
-      port,
-      // Loopback by default: expose it deliberately (--host 0.0.0.0, or behind a reverse proxy
-      // that terminates TLS for Discord's interaction deliveries).
-      host: values.host ?? '127.0.0.1',
-      io,
-      logLevel,
-      ...(shards ? { shards } : {}),
-      ...(publicUrl ? { publicUrl } : {}),
-    });
-    const fatal = await untilStopped(io.signal, runtime.closed);
-    await runtime.stop();
-    if (fatal !== undefined) throw fatal;
-    return 0;
-  } finally {
-    await api.close();
-  }
+  const runtime = await startManifestRuntime(manifest, {
+    env: io.env,
+    redactor: io.redactor,
+    log: (line) => io.out(line),
+    ...(port === undefined ? {} : { port }),
+    ...(values.host === undefined ? {} : { host: values.host }),
+    logLevel,
+    ...(shards ? { shards } : {}),
+    ...(publicUrl ? { publicUrl } : {}),
+  });
+  const fatal = await untilStopped(io.signal, runtime.closed);
+  await runtime.stop();
+  if (fatal !== undefined) throw fatal;
+  return 0;
 }
 
 /** Resolves on the abort signal (undefined) or with the error that ended the gateway. */

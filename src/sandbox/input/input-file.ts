@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import { CordformError } from '../../errors.js';
+import { CordformError, type ErrorCode } from '../../errors.js';
 import { describeSchemaErrors, dottedPath, type InputIssue } from './input-issues.js';
 import { schemaErrors, type SandboxInputKind } from './validators.js';
 
@@ -20,7 +20,7 @@ export interface InputSource {
 export interface InputKind {
   kind: SandboxInputKind;
   /** The CordformError code, e.g. `sandbox_seed_invalid`. */
-  code: string;
+  code: ErrorCode;
   /** The first line of the message, e.g. `invalid sandbox seed`. */
   title: string;
 }
@@ -46,7 +46,7 @@ export function parseInputText(text: string, file: string, kind: InputKind): { v
 }
 
 /** Reads a file's text; a missing or unreadable file is `code_unreadable` naming it. */
-export async function readInputText(path: string, code: string, what: string): Promise<string> {
+export async function readInputText(path: string, code: ErrorCode, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {

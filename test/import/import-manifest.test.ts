@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { APIChannel, APIUser, APIWebhook } from '../../src/discord/types.js';
-import { importManifest, type ImportInput } from '../../src/manifest/import-manifest.js';
+import { importManifest, type ImportInput } from '../../src/import/import-manifest.js';
 import { loadManifest } from '../../src/manifest/read-manifest.js';
 import { buildPlan } from '../../src/plan/index.js';
 

@@ -21,7 +21,7 @@
 import { Document, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { CordformError } from '../errors.js';
 import type { APIChannel, APIUser, APIWebhook } from '../discord/types.js';
-import { KEEP_AVATAR } from './normalize.js';
+import { KEEP_AVATAR } from '../manifest/normalize.js';
 
 export interface ImportInput {
   guildId: string;
