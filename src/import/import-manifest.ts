@@ -9,7 +9,7 @@
  * - Webhooks the bot does not own are left out by default — cordform ignores undeclared
  *   foreign webhooks, so leaving them out changes nothing either. `--all` pins them with
  *   `id:` (adopted as they are, no field changes); that is a decision to let the manifest
- *   manage someone else's webhook, so it is explicit (STYLE.md 3).
+ *   manage someone else's webhook, so the user makes it explicitly, never the tool.
  * - Channel-follower and application webhooks (types 2/3) are never managed: left out,
  *   listed in a comment.
  * - Avatars cannot be downloaded here, so a webhook with one gets `avatar: keep` (the live

@@ -1,5 +1,5 @@
 /**
- * Permission preflight (issue 5): a plan that writes into a channel where the bot lacks
+ * Permission preflight: a plan that writes into a channel where the bot lacks
  * MANAGE_WEBHOOKS or VIEW_CHANNEL would fail half-way with 403 50013; it is blocked
  * instead, naming the channel and the manifest line. Discord checks MANAGE_WEBHOOKS in the
  * channel a webhook is in for PATCH/DELETE /webhooks/{id}, in the target channel for a move

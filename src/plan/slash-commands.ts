@@ -1,5 +1,5 @@
 /**
- * Slash command sync (issue 4): per declared guild, the declared `slash:` commands against
+ * Slash command sync: per declared guild, the declared `slash:` commands against
  * the application's live guild commands. When the canonical sets differ, ONE bulk overwrite
  * (`PUT /applications/{app}/guilds/{guild}/commands`) replaces them all; when they are
  * equal, nothing is planned.

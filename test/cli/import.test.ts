@@ -6,7 +6,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cliWorkspace, writes, type CliWorkspace } from '../support/cli-harness.js';
 
 /**
- * Import round trip (issue 5): a guild with owned and foreign webhooks → `cordform import`
+ * Import round trip: a guild with owned and foreign webhooks → `cordform import`
  * → `cordform validate` passes → `cordform plan --detailed-exitcode` exits 0, and nothing
  * was written to Discord on the way.
  */

@@ -15,7 +15,7 @@ import {
 } from '../support/cli-harness.js';
 
 /**
- * Permission preflight (issue 5): the plan computes the bot's MANAGE_WEBHOOKS and
+ * Permission preflight: the plan computes the bot's MANAGE_WEBHOOKS and
  * VIEW_CHANNEL per channel with Discord's algorithm and blocks, with the manifest line,
  * where a write would get 403 50013 — and the sandbox, which answers with the same
  * computation, agrees.

@@ -9,7 +9,7 @@ import type { RequestLogEntry } from '../../src/sandbox/http/request-log.js';
 import { DEFAULT_SEED, startSandbox, type Sandbox, type SandboxOptions, type SandboxSeed } from '../../src/sandbox/server.js';
 
 /**
- * Apply under faults (issue 6): for each fault kind, a 50-webhook manifest over 5 channels
+ * Apply under faults: for each fault kind, a 50-webhook manifest over 5 channels
  * (40 creates, 5 renames, 5 moves, 5 prunes) is applied through the CLI until
  * `plan --detailed-exitcode` says 0. Then: live state == manifest, no duplicate was ever
  * created (audit log), renames and moves kept their webhook ids, the other bot's webhook is
