@@ -36,7 +36,7 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 8080
 STOPSIGNAL SIGTERM
-# 200 once every gateway shard is READY (sharded starts take 5 s per max_concurrency bucket).
+# 200 once every gateway shard is READY (a sharded start waits for its IDENTIFY slot: up to 6 s per max_concurrency bucket).
 # The port is the CMD's --port; change both together.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
