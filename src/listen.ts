@@ -23,7 +23,7 @@ export async function listenOn(server: Server, port: number, host: string): Prom
 }
 
 /** The user-facing error for a failed bind; `code` is stable, the message names the cause. */
-export function listenError(error: unknown, port: number, host: string): CordformError {
+function listenError(error: unknown, port: number, host: string): CordformError {
   const code = (error as { code?: unknown } | null)?.code;
   const details = { host, port, ...(typeof code === 'string' ? { reason: code } : {}) };
   const fail = (message: string) => new CordformError('listen_failed', message, { details, cause: error });

@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-export const MODES = /** @type {const} */ (['plan', 'apply', 'check']);
-export const COMMENT_MODES = /** @type {const} */ (['update', 'new', 'off']);
+const MODES = /** @type {const} */ (['plan', 'apply', 'check']);
+const COMMENT_MODES = /** @type {const} */ (['update', 'new', 'off']);
 
 /** @typedef {typeof MODES[number]} Mode */
 /** @typedef {typeof COMMENT_MODES[number]} CommentMode */

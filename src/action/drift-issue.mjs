@@ -6,7 +6,7 @@
  * https://docs.github.com/rest/issues/issues
  */
 
-export const DRIFT_LABEL = 'cordform-drift';
+const DRIFT_LABEL = 'cordform-drift';
 
 /** @param {string} setId */
 export function driftMarker(setId) {
@@ -26,7 +26,7 @@ export function driftMarker(setId) {
  * @param {IssueTarget} target
  * @returns {Promise<{ number: number, url: string } | null>}
  */
-export async function findDriftIssue(target) {
+async function findDriftIssue(target) {
   const issues = await target.api.paginate(`${target.repoPath}/issues?labels=${DRIFT_LABEL}&state=open`);
   const marker = driftMarker(target.setId);
   const found = issues.find((issue) => !issue?.pull_request && String(issue?.body ?? '').startsWith(marker));

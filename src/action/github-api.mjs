@@ -12,7 +12,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_PAGES = 50;
 
 /** A non-2xx answer. The message names the method, path, status and GitHub's own message; never the token. */
-export class GitHubApiError extends Error {
+class GitHubApiError extends Error {
   /**
    * @param {string} method
    * @param {string} path

@@ -110,6 +110,6 @@ function plural(count, noun) {
  * Messages quote names from the manifest and from Discord: no HTML, no line breaks.
  * @param {string} text
  */
-export function escapeMarkdown(text) {
+function escapeMarkdown(text) {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\s*\n\s*/g, ' ');
 }

@@ -56,7 +56,7 @@ function savedPlanPath(run, setId) {
  * @param {string} planPath
  * @returns {Promise<PlanReport>}
  */
-export async function makePlanReport(run, planPath) {
+async function makePlanReport(run, planPath) {
   // A plan file left from an earlier step must not pass for this run's plan.
   await rm(planPath, { force: true });
   const validation = await validateManifests(run);

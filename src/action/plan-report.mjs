@@ -8,9 +8,9 @@ import { cutMarkdown } from './cut-markdown.mjs';
 import { planMarker } from './sticky-comment.mjs';
 
 /** GitHub's limit is 65,536 characters; the margin covers any newline normalisation on its side. */
-export const COMMENT_BUDGET = 65_000;
+const COMMENT_BUDGET = 65_000;
 /** GitHub's limit is 1 MiB per step summary. */
-export const SUMMARY_BUDGET_BYTES = 1_000_000;
+const SUMMARY_BUDGET_BYTES = 1_000_000;
 
 /**
  * @typedef {object} Counts
@@ -70,7 +70,7 @@ export function countsLine(counts) {
  * @param {PlanReport} report
  * @param {string} label  what was planned, e.g. `` `cordform.yaml` ``
  */
-export function headline(report, label) {
+function headline(report, label) {
   switch (report.status) {
     case 'invalid':
       return `❌ **cordform** ${label}: the manifest is invalid`;

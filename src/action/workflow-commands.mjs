@@ -18,7 +18,7 @@ export const ANNOTATIONS_PER_KIND = 10;
  * Escapes the message part of a workflow command (the runner unescapes it).
  * @param {string} value
  */
-export function escapeData(value) {
+function escapeData(value) {
   return String(value).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
@@ -26,7 +26,7 @@ export function escapeData(value) {
  * Escapes a `key=value` property of a workflow command.
  * @param {string} value
  */
-export function escapeProperty(value) {
+function escapeProperty(value) {
   return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 

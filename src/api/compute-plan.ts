@@ -78,7 +78,7 @@ function refuseUnknownTargets(targets: readonly string[], manifest: Manifest, fu
 }
 
 /** Guilds where the plan creates, updates, moves, adopts, replaces or deletes a webhook. */
-export function guildsWithWebhookWrites(plan: Plan): Set<string> {
+function guildsWithWebhookWrites(plan: Plan): Set<string> {
   return new Set(plan.changes.filter((change) => change.action !== 'sync_commands').map((change) => change.guildId));
 }
 

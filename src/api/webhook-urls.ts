@@ -26,7 +26,7 @@ export interface DeclaredUrls {
 }
 
 /** The URL Discord gives in webhook objects, or the documented one built from id and token. */
-export function webhookUrl(webhook: APIWebhook, apiBase: string): string | undefined {
+function webhookUrl(webhook: APIWebhook, apiBase: string): string | undefined {
   if (webhook.url) return webhook.url;
   if (!webhook.token) return undefined;
   const origin = new URL(apiBase).origin;

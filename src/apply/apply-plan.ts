@@ -108,7 +108,7 @@ function phaseKind(change: Change): PhaseKind {
  * that free a full channel's slots first and every other delete after the creates (so a
  * failed apply never deletes before the replacement exists); keeping its order keeps that.
  */
-export function phasesOf(changes: readonly Change[]): { kind: PhaseKind; changes: Change[] }[] {
+function phasesOf(changes: readonly Change[]): { kind: PhaseKind; changes: Change[] }[] {
   const phases: { kind: PhaseKind; changes: Change[] }[] = [];
   for (const change of changes) {
     const kind = phaseKind(change);
@@ -268,7 +268,7 @@ function interleaveByChannel(changes: readonly Change[]): Change[] {
   return out;
 }
 
-export function describeError(error: unknown): NonNullable<ChangeOutcome['error']> {
+function describeError(error: unknown): NonNullable<ChangeOutcome['error']> {
   const e = error as { code?: unknown; message?: unknown; status?: unknown; discordCode?: unknown } | null;
   const described: NonNullable<ChangeOutcome['error']> = {
     code: typeof e?.code === 'string' ? e.code : 'error',

@@ -157,7 +157,7 @@ export function isOutcomeUnknown(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'discord_outcome_unknown';
 }
 
-export function discordCodeOf(error: unknown): number | undefined {
+function discordCodeOf(error: unknown): number | undefined {
   const code = (error as { discordCode?: unknown } | null)?.discordCode;
   return typeof code === 'number' ? code : undefined;
 }

@@ -7,7 +7,7 @@ import type { AvatarReference } from '../plan/plan-types.js';
  * reference the manifest path and MD5. Apply takes the bytes from the loaded manifest and
  * refuses when the file changed since the plan was computed.
  */
-export function resolveAvatar(manifest: Manifest, reference: AvatarReference): string {
+function resolveAvatar(manifest: Manifest, reference: AvatarReference): string {
   for (const guild of manifest.guilds) {
     for (const webhook of guild.webhooks) {
       if (webhook.avatar?.path !== reference.path) continue;

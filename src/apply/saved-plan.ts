@@ -53,7 +53,7 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
   return parseSavedPlan(text, path);
 }
 
-export function parseSavedPlan(text: string, path: string): SavedPlan {
+function parseSavedPlan(text: string, path: string): SavedPlan {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -171,7 +171,7 @@ function preconditionProblem(change: Change, live: LiveState, webhooks: Map<stri
 }
 
 /** Compares one live webhook with what a change expected of it. */
-export function mismatch(pre: PresentPrecondition, current: APIWebhook): string | null {
+function mismatch(pre: PresentPrecondition, current: APIWebhook): string | null {
   const diffs: string[] = [];
   if (current.name !== pre.name) diffs.push(`name is now "${current.name}" (plan expected "${pre.name}")`);
   if (current.channel_id !== pre.channel_id) diffs.push(`channel is now ${current.channel_id} (plan expected ${pre.channel_id})`);

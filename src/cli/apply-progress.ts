@@ -14,7 +14,7 @@ import { actionSign, changeTitle } from '../plan/render-shared.js';
  * task waits for that change's `change_finished` event. The apply itself never waits on
  * the renderer.
  */
-export type ProgressMode = 'tty' | 'lines' | 'silent';
+type ProgressMode = 'tty' | 'lines' | 'silent';
 
 export interface ProgressOutput {
   mode: ProgressMode;

@@ -30,10 +30,6 @@ export interface CliIo {
   hardSignal: AbortSignal;
 }
 
-export interface ProcessIoOptions {
-  argvHasNoColor?: boolean;
-}
-
 /** Decides interactivity and colour the way the CLI contract says: CI=true, no TTY or NO_COLOR. */
 export function detectTerminal(
   env: Record<string, string | undefined>,

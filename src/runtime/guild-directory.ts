@@ -115,7 +115,7 @@ export class GuildDirectory {
  * bot's webhook with the same name is never used: posting through it would speak with that
  * bot's name and avatar, in a channel where a moderator may have deleted ours on purpose.
  */
-export function matchWebhook(
+function matchWebhook(
   hooks: readonly APIWebhook[],
   declaration: WebhookDeclaration,
   botUserId: string,

@@ -32,7 +32,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
 };
 
 /** Largest body any POST route reads; more is answered 413 without buffering it. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 export interface JsonRequest {
   headers: IncomingHttpHeaders;

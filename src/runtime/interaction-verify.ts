@@ -11,7 +11,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 export const MAX_AGE_SECONDS = 5 * 60;
 export const MAX_SKEW_SECONDS = 60;
 
-export type VerifyFailure = 'missing_signature' | 'malformed_signature' | 'bad_signature' | 'stale' | 'future';
+type VerifyFailure = 'missing_signature' | 'malformed_signature' | 'bad_signature' | 'stale' | 'future';
 
 export type Verdict = { ok: true } | { ok: false; reason: VerifyFailure };
 

@@ -29,7 +29,7 @@ import { runCommand } from './run-command.js';
  *    inhibited → ephemeral refusal.
  * Without `discord.public_key` every request is answered 503.
  */
-export const EPHEMERAL = 1 << 6;
+const EPHEMERAL = 1 << 6;
 
 /** https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-interaction-type */
 const InteractionType = { PING: 1, APPLICATION_COMMAND: 2, AUTOCOMPLETE: 4 } as const;
@@ -37,7 +37,7 @@ const InteractionType = { PING: 1, APPLICATION_COMMAND: 2, AUTOCOMPLETE: 4 } as 
 const Callback = { PONG: 1, CHANNEL_MESSAGE_WITH_SOURCE: 4, DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: 5, AUTOCOMPLETE_RESULT: 8 } as const;
 
 /** Values of `cordform_events_total{event="interaction", result}`. */
-export type InteractionResult =
+type InteractionResult =
   | 'matched'
   | 'ping'
   | 'unknown_command'
@@ -50,8 +50,8 @@ export type InteractionResult =
   | 'disabled'
   | 'dropped';
 
-export type InteractionRequest = JsonRequest;
-export type InteractionAnswer = JsonAnswer;
+type InteractionRequest = JsonRequest;
+type InteractionAnswer = JsonAnswer;
 
 export interface InteractionEndpointOptions {
   /** Hex Ed25519 public key (manifest `discord.public_key`); absent → 503. */

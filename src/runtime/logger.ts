@@ -9,7 +9,7 @@ import type { Redactor } from '../redact.js';
  */
 export type RuntimeLogger = Logger;
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'token',
   '*.token',
   'authorization',

@@ -17,8 +17,6 @@ export type ActionOutcome =
   | 'dropped'
   | 'error';
 
-export type EventResult = 'matched' | 'ignored' | 'inhibited' | 'dropped';
-
 export interface RuntimeMetrics {
   registry: Registry;
   events: Counter<'event' | 'result'>;

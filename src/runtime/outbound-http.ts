@@ -12,7 +12,7 @@ import { PrivateAddressError, isPrivateUrlHost, publicOnlyLookup } from './priva
  * defaults are not deadlines. The caller's AbortSignal is the deadline that also covers
  * time spent queued before the request.
  */
-export const MAX_RESPONSE_BYTES = 64 * 1024;
+const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export type OutboundFailureKind = 'timeout' | 'too_large' | 'connection' | 'aborted' | 'blocked';
 

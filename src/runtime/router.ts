@@ -36,7 +36,7 @@ export function parseInvocation(content: string, prefix: string): Invocation | n
 }
 
 /** Why a message is not routed to any command (for debug logs and the events metric). */
-export type IgnoreReason = 'bot' | 'self' | 'webhook' | 'empty' | 'dm' | 'unknown_guild' | 'no_command';
+type IgnoreReason = 'bot' | 'self' | 'webhook' | 'empty' | 'dm' | 'unknown_guild' | 'no_command';
 
 export type RouteResult = { matched: true; match: CommandMatch } | { matched: false; reason: IgnoreReason };
 
@@ -68,14 +68,9 @@ export interface InhibitorFacts {
   nsfw: boolean | null;
 }
 
-export type Inhibitor = 'permissions' | 'roles' | 'channels' | 'nsfw';
+type Inhibitor = 'permissions' | 'roles' | 'channels' | 'nsfw';
 
 export type InhibitorResult = { allowed: true } | { allowed: false; inhibitor: Inhibitor };
-
-/** True when a command's inhibitors need facts that cost an API lookup. */
-export function needsPermissionFacts(command: CommandDeclaration): boolean {
-  return command.inhibitors.permissions.length > 0;
-}
 
 export function checkInhibitors(command: CommandDeclaration, facts: InhibitorFacts): InhibitorResult {
   const { inhibitors } = command;

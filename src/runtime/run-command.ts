@@ -88,7 +88,7 @@ export async function executeSafely(ctx: ActionContext, event: CommandEvent, act
 }
 
 /** Renders a declared action's templates and resolves its webhook reference. */
-export function resolveDeclaredAction(
+function resolveDeclaredAction(
   event: CommandEvent,
   action: Exclude<ActionDeclaration, { type: 'HTTP_POST' }>,
 ): { ok: true; action: ResolvedAction } | { ok: false; reason: string } {

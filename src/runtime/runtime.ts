@@ -30,7 +30,7 @@ import { createShardSet, ownsGuild, planShards, type GatewayConnection, type Sha
  * injected (the Discord API, the gateway factory, the output sink), so tests run it
  * in-process.
  */
-export type { GatewayConnection, ShardSpec };
+export type { GatewayConnection };
 
 export interface RuntimeOptions {
   manifest: Manifest;

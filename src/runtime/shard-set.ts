@@ -45,7 +45,7 @@ export async function planShards(spec: ShardSpec | undefined, api: Pick<DiscordA
   return { count, ids, label: shardLabel(ids, count), gatewayBot };
 }
 
-export function shardLabel(ids: readonly number[], count: number): string {
+function shardLabel(ids: readonly number[], count: number): string {
   const first = ids[0] ?? 0;
   const last = ids[ids.length - 1] ?? first;
   return `${first === last ? first : `${first}-${last}`}/${count}`;

@@ -14,7 +14,7 @@ export interface SignatureInput {
   secret: string;
 }
 
-export function secretKey(secret: string): Buffer {
+function secretKey(secret: string): Buffer {
   return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
 }
 

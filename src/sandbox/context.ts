@@ -23,7 +23,7 @@ export interface SandboxCore {
   durable(): Promise<void>;
 }
 
-export interface RequestInput {
+interface RequestInput {
   method: string;
   headers: IncomingHttpHeaders;
   query: URLSearchParams;

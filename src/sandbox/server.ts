@@ -31,10 +31,8 @@ export {
   GENERAL_CHANNEL_ID,
   DEPLOYS_CHANNEL_ID,
 } from './store/seed-types.js';
-export { parseSeed, readSeedFile } from './store/seed.js';
+export { parseSeed } from './store/seed.js';
 export type { SandboxSeed, SeedBot } from './store/seed-types.js';
-export { readFaultFile, type FaultSet, type FaultSpec, type FaultsSnapshot } from './http/faults.js';
-export { DISCORD_RATE_LIMITS, readRateLimitProfile, type RateLimitProfile } from './http/rate-limit-profile.js';
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */

@@ -14,11 +14,11 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { BOT_TOKEN, cliWorkspace } from './cli-harness.js';
 import { GITHUB_TOKEN, startFakeGitHub, type FakeGitHub } from './github-api-server.js';
 
-export const REPOSITORY = 'acme/community';
+const REPOSITORY = 'acme/community';
 export const PULL_REQUEST = 7;
 export const HEAD_SHA = '7e57ab1e0123456789abcdef0123456789abcdef';
 export const RUN_URL = 'https://github.example/acme/community/actions/runs/4242';
-export const ACTION_YML = fileURLToPath(new URL('../../action.yml', import.meta.url));
+const ACTION_YML = fileURLToPath(new URL('../../action.yml', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CORDFORM_BIN = join(ROOT, 'bin', 'cordform');
 
@@ -28,7 +28,7 @@ export interface ActionYml {
   outputs: Record<string, { description: string }>;
 }
 
-export interface ActionStep {
+interface ActionStep {
   code: number;
   stdout: string;
   stderr: string;

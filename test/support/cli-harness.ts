@@ -21,7 +21,7 @@ export {
 } from '../../src/sandbox/server.js';
 import { DEFAULT_BOT_TOKEN as BOT_TOKEN, DEFAULT_GUILD_ID as GUILD } from '../../src/sandbox/server.js';
 
-export interface CliRun {
+interface CliRun {
   code: number;
   stdout: string;
   stderr: string;

@@ -14,14 +14,14 @@ export const GITHUB_TOKEN = 'ghs_cordformTestToken0123456789abcdefXYZ';
 const BODY_LIMIT = 65_536;
 const PREFIX = '/api/v3';
 
-export interface FakeComment {
+interface FakeComment {
   id: number;
   issue: number;
   body: string;
   user: { login: string; type: 'Bot' | 'User' };
 }
 
-export interface FakeIssue {
+interface FakeIssue {
   number: number;
   title: string;
   body: string;
@@ -31,7 +31,7 @@ export interface FakeIssue {
   pull_request?: { url: string };
 }
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   authorization: string | undefined;

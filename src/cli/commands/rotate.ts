@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { defaultAuditReason } from '../../apply/audit-reason.js';
 import { applyManifest } from '../../api/apply-manifest.js';
 import { assertUrlsFileWritable, declaredUrls } from '../../api/webhook-urls.js';
 import { createClientFor } from '../../api/client.js';

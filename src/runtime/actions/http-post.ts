@@ -17,7 +17,7 @@ export interface HttpPostResult extends ActionResult {
   reply?: ReplyAction;
 }
 
-export function httpPostHeaders(
+function httpPostHeaders(
   ctx: Pick<ActionContext, 'botUserId' | 'publicUrl' | 'node'>,
   event: Pick<CommandEvent, 'command'>,
   action: Pick<HttpPostAction, 'headers' | 'signingSecret'>,

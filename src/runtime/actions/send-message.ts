@@ -16,7 +16,7 @@ import {
  * (POST /channels/{id}/messages), only in a channel of the command's guild, with mentions
  * suppressed unless the command allows them, content cut to Discord's 2000 characters.
  */
-export const MAX_CONTENT = 2000;
+const MAX_CONTENT = 2000;
 
 type ChannelAction = Extract<ResolvedAction, { type: 'SEND_MESSAGE_TO_CHANNEL' | 'SEND_EMBED_TO_CHANNEL' }>;
 

@@ -98,7 +98,7 @@ async function attemptWithin(
 }
 
 /** The `code` of a `{code, result}` answer; undefined when the body is not one. */
-export function answerCode(body: string): number | undefined {
+function answerCode(body: string): number | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
     if (parsed !== null && typeof parsed === 'object' && 'code' in parsed && typeof parsed.code === 'number') return parsed.code;
@@ -109,7 +109,7 @@ export function answerCode(body: string): number | undefined {
 }
 
 /** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), in ms; undefined when absent. */
-export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined || value.trim() === '') return undefined;
   const seconds = Number(value);

@@ -19,9 +19,9 @@ import type { TokenRateLimit } from './token-rate-limit.js';
  * - any action out of scope → 403 with the reasons, and none of them runs;
  * - otherwise 200 `{results: [{action, outcome, …}]}`, one per action, in order.
  */
-export const MAX_ACTIONS_PER_CALLBACK = 10;
+const MAX_ACTIONS_PER_CALLBACK = 10;
 
-export type CallbackResult = 'ok' | 'unauthorized' | 'rate_limited' | 'invalid' | 'forbidden' | 'unavailable';
+type CallbackResult = 'ok' | 'unauthorized' | 'rate_limited' | 'invalid' | 'forbidden' | 'unavailable';
 
 export interface ActionsEndpointOptions {
   tokens: CallbackTokens;

@@ -16,8 +16,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  *
  * Tokens are secrets: the runtime never logs them, and the Redactor masks their shape.
  */
-export const CALLBACK_TOKEN_PREFIX = 'cft1';
-export const CALLBACK_TOKEN_TTL_MS = 15 * 60_000;
+const CALLBACK_TOKEN_PREFIX = 'cft1';
+const CALLBACK_TOKEN_TTL_MS = 15 * 60_000;
 
 export interface CallbackScope {
   guildId: string;

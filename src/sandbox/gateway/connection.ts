@@ -25,7 +25,7 @@ export interface GatewayContext {
 }
 
 /** "Event payloads … must not exceed 4096 bytes" (close 4002 otherwise). */
-export const MAX_CLIENT_PAYLOAD_BYTES = 4096;
+const MAX_CLIENT_PAYLOAD_BYTES = 4096;
 /** "120 gateway events per connection every 60 seconds" (heartbeats are not counted here). */
 const RATE_LIMIT_EVENTS = 120;
 const RATE_LIMIT_WINDOW_MS = 60_000;

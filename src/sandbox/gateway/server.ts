@@ -58,7 +58,7 @@ export interface GatewayOptions {
   reconnectGraceMs?: number;
 }
 
-export interface GatewayStats {
+interface GatewayStats {
   /** Open WebSocket connections, identified or not. */
   connections: number;
   /** Sessions that are connected or still resumable. */

@@ -9,7 +9,7 @@
  */
 import { IDENTIFY_INTERVAL_MS, rateLimitKey } from '../../discord/sharding.js';
 
-export const SESSION_START_WINDOW_MS = 24 * 60 * 60 * 1000;
+const SESSION_START_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_SESSION_START_TOTAL = 1000;
 
 export interface SessionStartSnapshot {

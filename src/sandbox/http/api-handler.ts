@@ -44,7 +44,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...interactionRoutes,
   ...webhookTokenRoutes,
 ];
-export const ADMIN_PREFIX = '/__sandbox';
+const ADMIN_PREFIX = '/__sandbox';
 const API_PREFIXES = ['/api/v10', '/api'];
 
 export interface HandlerDeps {

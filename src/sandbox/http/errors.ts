@@ -107,7 +107,7 @@ export class FormErrors {
   }
 }
 
-export function invalidFormBody(errors: Record<string, unknown>): SandboxHttpError {
+function invalidFormBody(errors: Record<string, unknown>): SandboxHttpError {
   return new SandboxHttpError(400, { message: 'Invalid Form Body', code: 50035, errors });
 }
 

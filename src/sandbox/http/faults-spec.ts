@@ -12,7 +12,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** 401 stops a well-behaved client; the 5xx are what Discord's edge sends when it struggles. */
 export const FAULT_STATUSES = [401, 500, 502, 503, 504] as const;
-export type FaultStatus = (typeof FAULT_STATUSES)[number];
+type FaultStatus = (typeof FAULT_STATUSES)[number];
 
 interface FaultBase {
   /** `POST /channels/{channel.id}/webhooks`, `GET *`, or `*` (every API route). */

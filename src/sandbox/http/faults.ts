@@ -6,7 +6,7 @@ import type { RouteResult } from '../context.js';
 import type { BucketName } from './rate-limit-profile.js';
 import type { RequestLogEntry } from './request-log.js';
 
-export { parseFaultSet, readFaultFile, type FaultKind, type FaultSet, type FaultSpec } from './faults-spec.js';
+export { readFaultFile, type FaultSet, type FaultSpec } from './faults-spec.js';
 
 /**
  * Fault injection for the sandbox's Discord API (docs/sandbox.md "Fault injection"). The
@@ -23,7 +23,7 @@ export interface FaultRoute {
   bucket: BucketName;
 }
 
-export interface FaultCounters {
+interface FaultCounters {
   /** API requests that matched the spec's route. */
   matched: number;
   /** Of those, how many got the fault. */
@@ -168,7 +168,7 @@ function stripApiPrefix(path: string): string {
 }
 
 /** A small, well-known 32-bit PRNG: the same seed gives the same sequence on every platform. */
-export function mulberry32(seed: number): () => number {
+function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

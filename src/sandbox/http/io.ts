@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidJson, requestTooLarge } from './errors.js';
 
 /** Request bodies above this are refused with 413 (Discord's own cap for bots is lower for JSON). */
-export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /** Reads the whole body, refusing more than `max` bytes (413 40005). */
 /**

@@ -11,8 +11,6 @@ import type { BucketName, RateLimitWindow, ResolvedRateLimitProfile } from './ra
  * `Remaining: 0` and waits `Reset-After` always lands in a fresh window and never sees a 429.
  * Requests answered with 429 do not use up the window.
  */
-export type RateLimitScope = 'user' | 'shared' | 'global';
-
 export interface BucketRequest {
   bucket: BucketName;
   /** The top-level resource: channel id, guild id, webhook id or `webhook id:token`. */

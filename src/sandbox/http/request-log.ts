@@ -21,7 +21,7 @@ export interface RequestLogEntry {
   bot_id: string | null;
 }
 
-export const REQUEST_LOG_CAPACITY = 5000;
+const REQUEST_LOG_CAPACITY = 5000;
 
 export class RequestLog {
   private readonly entries: RequestLogEntry[] = [];

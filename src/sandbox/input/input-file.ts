@@ -65,7 +65,7 @@ export function checkInput<T>(value: unknown, kind: InputKind, source: InputSour
   throw inputError(kind, source, issues);
 }
 
-export function inputError(kind: InputKind, source: InputSource, issues: readonly InputIssue[]): CordformError {
+function inputError(kind: InputKind, source: InputSource, issues: readonly InputIssue[]): CordformError {
   const lines = issues.map((issue) => {
     const pos = source.locate(issue);
     return `${pos ? `${source.name}:${pos.line}:${pos.col}` : source.name}: ${dottedPath(issue.path)}: ${issue.message}`;

@@ -17,7 +17,7 @@ export function dottedPath(path: ReadonlyArray<string | number>): string {
 }
 
 /** RFC 6901 pointer → path segments (array indexes as numbers). */
-export function pointerPath(pointer: string): Array<string | number> {
+function pointerPath(pointer: string): Array<string | number> {
   if (pointer === '') return [];
   return pointer
     .slice(1)

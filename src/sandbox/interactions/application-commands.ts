@@ -18,7 +18,7 @@ import type { SnowflakeGenerator } from '../store/snowflake.js';
  *   already exists and deletes every command it does not list.
  * - `version` changes only when a command's content changes.
  */
-export const CHAT_INPUT = 1;
+const CHAT_INPUT = 1;
 const COMMAND_TYPES = [1, 2, 3] as const;
 const OPTION_TYPES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
 const SUB_COMMAND = 1;
@@ -27,7 +27,7 @@ const WITH_CHOICES = new Set([3, 4, 10]);
 const MAX_OPTIONS = 25;
 const MAX_CHOICES = 25;
 /** Per guild and application, by command type (PRIMARY_ENTRY_POINT cannot be a guild command). */
-export const COMMAND_LIMITS: Record<number, number> = { 1: 100, 2: 5, 3: 5 };
+const COMMAND_LIMITS: Record<number, number> = { 1: 100, 2: 5, 3: 5 };
 
 const CHAT_INPUT_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
@@ -65,7 +65,7 @@ const ERR = {
   }),
 } as const;
 
-export const maxCommands = (limit: number) =>
+const maxCommands = (limit: number) =>
   new SandboxHttpError(400, { message: `Maximum number of application commands reached (${limit})`, code: 30032 });
 
 type Path = Array<string | number>;

@@ -34,12 +34,12 @@ import type { WorldBot, WorldChannel, WorldGuild } from '../store/world.js';
  * Test knobs: `signature: "wrong_key" | "none"`, `stale: true` (timestamp 10 minutes old) or
  * an explicit `timestamp`, and `replay: ID` (resend an earlier request byte for byte).
  */
-export const INTERACTIONS_USER_AGENT = 'Discord-Interactions/1.0 (+https://discord.com)';
+const INTERACTIONS_USER_AGENT = 'Discord-Interactions/1.0 (+https://discord.com)';
 const STALE_SECONDS = 600;
 /** Most of a target's answer kept in the admin response. */
 const MAX_ANSWER_CHARS = 64 * 1024;
 
-export interface HttpDeliveryResult {
+interface HttpDeliveryResult {
   via: 'http';
   interaction: Record<string, unknown>;
   request: { timestamp: string; signature: string | null };
@@ -53,7 +53,7 @@ export interface HttpDeliveryResult {
  * (https://discord.com/developers/docs/interactions/receiving-and-responding#receiving-an-interaction);
  * the admin call then waits (at most the 3 s window) for the bot's callback.
  */
-export interface GatewayDeliveryResult {
+interface GatewayDeliveryResult {
   via: 'gateway';
   interaction: Record<string, unknown>;
   /** Sessions of the application's bot that got INTERACTION_CREATE (0: nobody connected, the interaction fails). */

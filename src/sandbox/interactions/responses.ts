@@ -23,7 +23,7 @@ const SETTABLE_FLAGS = MessageFlag.SUPPRESS_EMBEDS | MessageFlag.EPHEMERAL | Mes
 const CHAT_INPUT_COMMAND_MESSAGE = 20;
 
 export const unknownInteraction = () => new SandboxHttpError(404, { message: 'Unknown interaction', code: 10062 });
-export const alreadyAcknowledged = () =>
+const alreadyAcknowledged = () =>
   new SandboxHttpError(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
 
 interface ResponseInput {

@@ -22,7 +22,7 @@ const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 const cache = new Map<string, SigningKeys>();
 
 /** The key pair derived from a label (32-byte seed = SHA-256 of the label). */
-export function deriveSigningKeys(label: string): SigningKeys {
+function deriveSigningKeys(label: string): SigningKeys {
   const cached = cache.get(label);
   if (cached) return cached;
   const seed = createHash('sha256').update(label).digest();

@@ -9,9 +9,9 @@ import type { SandboxMessage } from '../resources/messages.js';
  * follow-ups and `@original` for 15 minutes.
  */
 export const ACK_WINDOW_MS = 3_000;
-export const TOKEN_TTL_MS = 15 * 60_000;
+const TOKEN_TTL_MS = 15 * 60_000;
 /** Oldest interactions are forgotten past this many (memory bound). */
-export const MAX_INTERACTIONS = 10_000;
+const MAX_INTERACTIONS = 10_000;
 
 /** Callback types the sandbox accepts for an APPLICATION_COMMAND. */
 export const CallbackType = {

@@ -19,8 +19,8 @@ import type { WorldChannel } from '../store/world.js';
  * - What is allowed must still be in the content, and permissions still apply: @everyone and
  *   roles that are not mentionable need MENTION_EVERYONE (webhooks have it).
  */
-export const MENTION_TYPES = ['roles', 'users', 'everyone'] as const;
-export type MentionType = (typeof MENTION_TYPES)[number];
+const MENTION_TYPES = ['roles', 'users', 'everyone'] as const;
+type MentionType = (typeof MENTION_TYPES)[number];
 const MAX_IDS = 100;
 
 export interface AllowedMentions {

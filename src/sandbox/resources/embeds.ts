@@ -9,8 +9,8 @@ import { FieldErrors, type FieldError, type FormErrors } from '../http/errors.js
  * first, as Discord does; `type` is always "rich" and `provider`, `video` and the image
  * sizes are Discord's to set, so they are dropped.
  */
-export const MAX_EMBEDS = 10;
-export const MAX_EMBED_TOTAL = 6000;
+const MAX_EMBEDS = 10;
+const MAX_EMBED_TOTAL = 6000;
 const MAX_FIELDS = 25;
 const MAX_COLOR = 0xffffff;
 
@@ -20,7 +20,7 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const length = (text: string) => [...text].length;
 
-export const EmbedErrors = {
+const EmbedErrors = {
   totalTooLarge: (): FieldError => ({ code: 'MAX_EMBED_SIZE_EXCEEDED', message: `Embed size exceeds maximum size of ${MAX_EMBED_TOTAL}` }),
   invalidUrl: (): FieldError => ({ code: 'URL_TYPE_INVALID_URL', message: 'Not a well formed URL.' }),
   invalidScheme: (scheme: string): FieldError => ({
@@ -49,7 +49,7 @@ export function checkEmbeds(value: unknown, path: Path, errors: FormErrors): API
 }
 
 /** The characters that count towards the 6000 limit. */
-export function embedLength(embed: APIEmbed): number {
+function embedLength(embed: APIEmbed): number {
   let total = length(embed.title ?? '') + length(embed.description ?? '');
   total += length(embed.footer?.text ?? '') + length((embed.author as { name?: string } | undefined)?.name ?? '');
   for (const field of embed.fields ?? []) total += length(field.name) + length(field.value);

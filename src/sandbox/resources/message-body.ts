@@ -10,7 +10,7 @@ import { checkWebhookName, requireObject } from './validation.js';
  * Message bodies: Create Message (https://discord.com/developers/docs/resources/message#create-message),
  * Execute Webhook, and the edits of both, with Discord's 50035 field errors.
  */
-export const MAX_CONTENT_LENGTH = 2000;
+const MAX_CONTENT_LENGTH = 2000;
 const MAX_NONCE_LENGTH = 25;
 
 /** https://discord.com/developers/docs/resources/message#message-object-message-flags */

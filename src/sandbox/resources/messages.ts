@@ -20,7 +20,7 @@ import { reactionsFor } from './reactions.js';
 export type SandboxMessage = APIMessage & { guild_id: string } & Record<string, unknown>;
 
 /** https://discord.com/developers/docs/resources/message#message-object-message-types */
-export const MessageType = { DEFAULT: 0, REPLY: 19 } as const;
+const MessageType = { DEFAULT: 0, REPLY: 19 } as const;
 
 interface Author {
   user: APIUser;

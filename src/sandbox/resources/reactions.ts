@@ -12,7 +12,7 @@ import { notifyGateway } from './notify-gateway.js';
  * and removing dispatch MESSAGE_REACTION_ADD / _REMOVE to sessions with GUILD_MESSAGE_REACTIONS.
  * The sandbox has no custom emojis, so only unicode emojis exist: `name:id` is 10014.
  */
-export const MAX_REACTIONS_PER_MESSAGE = 20;
+const MAX_REACTIONS_PER_MESSAGE = 20;
 
 const EMOJI_PART = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|\p{Emoji_Modifier}|\p{Emoji_Component}|\u200d|\ufe0f|\u20e3)+$/u;
 const EMOJI_CORE = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;

@@ -7,7 +7,7 @@ import { FieldErrors, FormErrors } from '../http/errors.js';
  * https://discord.com/developers/docs/resources/webhook#create-webhook: 1–80 characters,
  * no "clyde" or "discord" in any case.
  */
-export const WEBHOOK_NAME_MAX = 80;
+const WEBHOOK_NAME_MAX = 80;
 const FORBIDDEN_NAME_PARTS = ['clyde', 'discord'] as const;
 
 type Body = Record<string, unknown>;

@@ -17,7 +17,7 @@ import type { StateOp } from './state-ops.js';
  * = the last op it contains, and the journal is truncated. A crash between the two leaves
  * entries the snapshot already holds; replay skips them by their sequence number.
  */
-export const COMPACT_BYTES = 4 * 1024 * 1024;
+const COMPACT_BYTES = 4 * 1024 * 1024;
 
 export function journalPath(statePath: string): string {
   return `${statePath}.journal`;

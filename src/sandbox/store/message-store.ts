@@ -2,7 +2,7 @@ import type { APIMessage } from '../../discord/types.js';
 import { compareSnowflakes } from './snowflake.js';
 
 /** Messages kept per channel; the oldest are dropped past this many (memory and state-file bound). */
-export const MAX_MESSAGES_PER_CHANNEL = 5000;
+const MAX_MESSAGES_PER_CHANNEL = 5000;
 
 export interface ListMessagesOptions {
   limit: number;

@@ -4,7 +4,7 @@
  * was created by the same author with the same nonce, that message will be returned and no
  * new message will be created" — within a few minutes. In memory only.
  */
-export const NONCE_WINDOW_MS = 5 * 60_000;
+const NONCE_WINDOW_MS = 5 * 60_000;
 const MAX_NONCES = 10_000;
 
 interface Remembered {

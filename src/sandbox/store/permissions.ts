@@ -1,6 +1,5 @@
 import type { APIOverwrite } from '../../discord/types.js';
 import {
-  ALL_PERMISSIONS,
   computeBasePermissions as computeBase,
   computePermissions,
   hasPermissions,
@@ -14,7 +13,6 @@ import {
  * src/discord/permissions.ts (the one implementation, shared with the planner's preflight
  * and the runtime), so the sandbox's 403 50013 answers and `cordform plan` agree.
  */
-export { ALL_PERMISSIONS };
 
 const P = PERMISSION_BITS;
 

@@ -47,14 +47,14 @@ export interface SeedBot {
   interactions_endpoint_url?: string;
 }
 
-export interface SeedUser {
+interface SeedUser {
   id: Snowflake;
   username: string;
   global_name?: string | null;
   avatar?: string | null;
 }
 
-export interface SeedRole {
+interface SeedRole {
   id: Snowflake;
   name: string;
   /** Permission bit set as a decimal string, as Discord sends it. */
@@ -64,7 +64,7 @@ export interface SeedRole {
   mentionable?: boolean;
 }
 
-export interface SeedMember {
+interface SeedMember {
   user_id: Snowflake;
   nick?: string | null;
   roles?: Snowflake[];

@@ -2,7 +2,6 @@ import { checkInput, codeSource, parseInputText, readInputText, type InputKind }
 import type { SandboxSeed } from './seed-types.js';
 import { checkSeedReferences } from './seed-references.js';
 
-export { DEFAULT_SEED } from './seed-types.js';
 export type * from './seed-types.js';
 
 /**

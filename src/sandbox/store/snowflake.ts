@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** Discord's epoch, the first second of 2015 (https://discord.com/developers/docs/reference#snowflakes). */
-export const DISCORD_EPOCH = 1420070400000n;
+const DISCORD_EPOCH = 1420070400000n;
 
 const WORKER_ID = 1n;
 const PROCESS_ID = 0n;
@@ -43,7 +43,7 @@ export function snowflakeTime(id: string): number {
   return Number((value >> 22n) + DISCORD_EPOCH);
 }
 
-export function parseSnowflake(id: string): bigint | null {
+function parseSnowflake(id: string): bigint | null {
   if (!isSnowflake(id)) return null;
   return BigInt(id);
 }

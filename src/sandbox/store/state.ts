@@ -15,10 +15,10 @@ import { THREAD_TYPES, ThreadStore, type StoredThread } from './thread-store.js'
 import { WebhookStore, type StoredWebhook } from './webhook-store.js';
 import { World, type WorldChannel } from './world.js';
 
-export const STATE_FORMAT = 'cordform-sandbox-state';
-export const STATE_VERSION = 1;
+const STATE_FORMAT = 'cordform-sandbox-state';
+const STATE_VERSION = 1;
 /** Oldest audit-log entries are dropped past this many. */
-export const MAX_AUDIT_LOG_ENTRIES = 10_000;
+const MAX_AUDIT_LOG_ENTRIES = 10_000;
 
 /** What `--state FILE` holds (schema/sandbox-state.schema.json): the seed plus everything written since. */
 export interface PersistedState {
