@@ -2,7 +2,6 @@
  * Reading live state and planning: the I/O around the pure planner, shared by every command
  * and the programmatic API. Nothing here prints or exits.
  */
-import { setImmediate } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { resolveApiBase } from '../discord/api-base.js';
 import type { DiscordApi } from '../discord/api.js';
@@ -11,7 +10,7 @@ import { DiscordRestClient } from '../discord/rest-client.js';
 import { readLiveState, readPermissionFacts } from '../discord/read-live-state.js';
 import { CordformError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
-import { buildPlan, manifestFingerprint, type LiveState, type Plan, type PlanOptions } from '../plan/index.js';
+import { buildPlan, type LiveState, type Plan, type PlanOptions } from '../plan/index.js';
 import { unknownTargets } from '../plan/targets.js';
 import type { Redactor } from '../redact.js';
 
@@ -62,21 +61,14 @@ export interface ComputePlanOptions extends PlanOptions {
 export async function computePlan(manifest: Manifest, api: DiscordApi, options: ComputePlanOptions = {}): Promise<ComputedPlan> {
   const read = options.signal ? { signal: options.signal } : {};
   const targets = options.targets ?? [];
-  const reading = readLiveState(manifest, api, read);
-  // Observed now, awaited below: a read failing (or interrupted) during the pause must not
-  // count as an unhandled rejection.
-  reading.catch(() => {});
-  // The manifest's fingerprint needs no live state: work it out while the reads are in flight.
-  await setImmediate();
-  const precomputed = { manifestFingerprint: manifestFingerprint(manifest) };
-  const live = await reading;
+  const live = await readLiveState(manifest, api, read);
   if (options.redactor) registerLiveSecrets(live, options.redactor);
-  if (targets.length > 0) refuseUnknownTargets(targets, manifest, buildPlan(manifest, live, {}, precomputed));
-  const first = buildPlan(manifest, live, { targets }, precomputed);
+  if (targets.length > 0) refuseUnknownTargets(targets, manifest, buildPlan(manifest, live, {}));
+  const first = buildPlan(manifest, live, { targets });
   const writing = guildsWithWebhookWrites(first);
   if (writing.size === 0) return { plan: first, live };
   const withPermissions = await readPermissionFacts(live, writing, api, read);
-  return { plan: buildPlan(manifest, withPermissions, { targets }, precomputed), live: withPermissions };
+  return { plan: buildPlan(manifest, withPermissions, { targets }), live: withPermissions };
 }
 
 function refuseUnknownTargets(targets: readonly string[], manifest: Manifest, fullPlan: Plan): void {

@@ -5,7 +5,6 @@
  */
 import type { GuildDeclaration, Manifest } from '../manifest/types.js';
 import { guildNotReadBlocker } from './blockers.js';
-import { planFingerprints } from './fingerprint.js';
 import type { LiveState } from './live-state.js';
 import { orderChanges } from './order-changes.js';
 import type { Owner } from './ownership.js';
@@ -18,11 +17,7 @@ import { resolveChannelNames } from './resolve-channels.js';
 import { guildThreshold } from './thresholds.js';
 import { partialPlanWarning } from './warnings.js';
 
-/**
- * `precomputed.manifestFingerprint`: `manifestFingerprint(manifest)` already computed (it does
- * not depend on live state, so computePlan works it out while the reads are in flight).
- */
-export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOptions = {}, precomputed: { manifestFingerprint?: string } = {}): Plan {
+export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOptions = {}): Plan {
   const targets = [...new Set(options.targets ?? [])].sort(compareText);
   const owner: Owner = { botId: live.bot.id, applicationId: live.applicationId };
   const resolved = resolveChannelNames(manifest, live);
@@ -37,7 +32,6 @@ export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOpti
     warnings: [...(targets.length > 0 ? [partialPlanWarning(targets)] : []), ...guilds.flatMap((g) => g.warnings)],
     ignored: guilds.flatMap((g) => g.ignored),
     thresholds: guilds.flatMap((g) => (g.threshold === null ? [] : [g.threshold])),
-    fingerprints: planFingerprints(manifest, live, precomputed.manifestFingerprint),
     names: { guilds: {}, channels: {} },
     guards: { force: false, reasons: [] },
   }, live);

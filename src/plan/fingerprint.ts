@@ -13,8 +13,8 @@ import type { LiveState } from './live-state.js';
 import type { PlanFingerprints } from './plan-types.js';
 import { compareSnowflakes, sortBy } from './sort.js';
 
-export function planFingerprints(manifest: Manifest, live: LiveState, manifestPrint = manifestFingerprint(manifest)): PlanFingerprints {
-  return { live: liveFingerprint(manifest, live), manifest: manifestPrint };
+export function planFingerprints(manifest: Manifest, live: LiveState): PlanFingerprints {
+  return { live: liveFingerprint(manifest, live), manifest: manifestFingerprint(manifest) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { computePlan, createClientFor } from '../../cordform.js';
-import { isEmptyPlan, renderJson, renderMarkdown, renderText, type Plan } from '../../plan/index.js';
+import { isEmptyPlan, planFingerprints, renderJson, renderMarkdown, renderText, type Plan } from '../../plan/index.js';
 import { assertNever } from '../../errors.js';
 import { parseChoice, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -57,9 +57,9 @@ export async function planCommand(
   const client = createClientFor(manifest, { env: io.env, redactor: io.redactor });
   try {
     const targets = values.target ?? [];
-    const { plan } = await computePlan(manifest, client, { targets, signal: io.signal, redactor: io.redactor });
+    const { plan, live } = await computePlan(manifest, client, { targets, signal: io.signal, redactor: io.redactor });
     if (values.out) {
-      const saved = createSavedPlan(plan);
+      const saved = createSavedPlan(plan, planFingerprints(manifest, live));
       await writeFile(resolve(io.cwd, values.out), `${JSON.stringify(saved, null, 2)}\n`);
     }
     if (values.check) {
