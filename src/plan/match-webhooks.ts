@@ -14,7 +14,9 @@
  * 5. the rest: unmatched declarations are created; unclaimed webhooks go back to the caller
  *    (deleted when managed and the guild prunes, otherwise ignored).
  *
- * Pure: the mutable state below is local to one call.
+ * Pure: the mutable state below is local to one call. A guild holds up to 1000 webhooks, so
+ * nothing here scans the guild per declaration or per claim: `pending` and `free` are
+ * ordered sets (claiming is O(1)), and names are looked up in an index.
  */
 import type { APIWebhook } from '../discord/types.js';
 import { formatLocation } from '../errors.js';
@@ -45,8 +47,12 @@ export interface MatchResult {
 interface MatchState {
   guildId: string;
   owner: Owner;
-  pending: WebhookDeclaration[];
-  free: APIWebhook[];
+  /** Declarations neither matched nor blocked yet, in key order. */
+  pending: Set<WebhookDeclaration>;
+  /** Live webhooks not claimed yet, oldest first. */
+  free: Set<APIWebhook>;
+  /** Managed webhooks by name, oldest first, claimed or not (`free` says which are left). */
+  managedByName: Map<string, APIWebhook[]>;
   matches: WebhookMatch[];
   blockers: Blocker[];
   warnings: Warning[];
@@ -58,11 +64,13 @@ export function matchWebhooks(
   webhooks: readonly APIWebhook[],
   owner: Owner,
 ): MatchResult {
+  const oldestFirst = [...webhooks].sort((a, b) => compareSnowflakes(a.id, b.id));
   const state: MatchState = {
     guildId,
     owner,
-    pending: sortBy(declarations, (d) => d.key),
-    free: [...webhooks].sort((a, b) => compareSnowflakes(a.id, b.id)),
+    pending: new Set(sortBy(declarations, (d) => d.key)),
+    free: new Set(oldestFirst),
+    managedByName: managedByName(oldestFirst, owner),
     matches: [],
     blockers: [],
     warnings: [],
@@ -73,18 +81,34 @@ export function matchWebhooks(
   matchMoves(state);
   warnUnmatchedRenames(state);
   const { matches, pending, free, blockers, warnings } = state;
-  return { matches, unmatched: pending, unclaimed: free, blockers, warnings };
+  return { matches, unmatched: [...pending], unclaimed: [...free], blockers, warnings };
+}
+
+function managedByName(oldestFirst: readonly APIWebhook[], owner: Owner): Map<string, APIWebhook[]> {
+  const index = new Map<string, APIWebhook[]>();
+  for (const webhook of oldestFirst) {
+    if (webhook.name === null || classifyWebhook(webhook, owner) !== 'managed') continue;
+    const named = index.get(webhook.name);
+    if (named === undefined) index.set(webhook.name, [webhook]);
+    else named.push(webhook);
+  }
+  return index;
+}
+
+/** Managed webhooks named `name` that are still free, oldest first. */
+function freeNamed(state: MatchState, name: string): APIWebhook[] {
+  return (state.managedByName.get(name) ?? []).filter((webhook) => state.free.has(webhook));
 }
 
 function claim(state: MatchState, declaration: WebhookDeclaration, webhook: APIWebhook, via: MatchVia): void {
   state.matches.push({ declaration, webhook, via, webhookClass: classifyWebhook(webhook, state.owner) });
   drop(state, declaration);
-  state.free = state.free.filter((w) => w !== webhook);
+  state.free.delete(webhook);
 }
 
 /** A blocked declaration is neither matched nor created. */
 function drop(state: MatchState, declaration: WebhookDeclaration): void {
-  state.pending = state.pending.filter((d) => d !== declaration);
+  state.pending.delete(declaration);
 }
 
 function isManaged(state: MatchState, webhook: APIWebhook): boolean {
@@ -97,14 +121,17 @@ function block(state: MatchState, code: Blocker['code'], declaration: WebhookDec
 }
 
 function matchPins(state: MatchState): void {
-  const byId = groupBy(state.pending.filter((d) => d.id !== undefined), (d) => d.id ?? '');
+  const byId = groupBy([...state.pending].filter((d) => d.id !== undefined), (d) => d.id ?? '');
+  // Each id is looked up once (claimants of one id are grouped), so an index made up front holds.
+  const live = new Map<string, APIWebhook>();
+  for (const webhook of state.free) if (!live.has(webhook.id)) live.set(webhook.id, webhook);
   for (const [id, claimants] of byId) {
     if (claimants.length > 1) {
       blockDoubleClaim(state, id, claimants);
       continue;
     }
     const declaration = claimants[0]!;
-    const webhook = state.free.find((w) => w.id === id);
+    const webhook = live.get(id);
     if (webhook === undefined) {
       block(state, 'pin_missing', declaration, `"${declaration.name}" pins webhook ${id}, which does not exist in guild ${state.guildId}`);
     } else if (isUntouchable(classifyWebhook(webhook, state.owner))) {
@@ -128,21 +155,15 @@ function matchExact(state: MatchState): void {
     if (byName === undefined) index.set(channel, (byName = new Map()));
     if (!byName.has(name) && isManaged(state, webhook)) byName.set(name, webhook);
   }
-  const claimed = new Set<APIWebhook>();
-  const pending: WebhookDeclaration[] = [];
   for (const declaration of state.pending) {
     const byName = index.get(declaration.channel);
     const webhook = byName?.get(declaration.name);
-    if (webhook === undefined) {
-      pending.push(declaration);
-      continue;
-    }
+    if (webhook === undefined) continue;
     byName!.delete(declaration.name);
-    claimed.add(webhook);
+    state.pending.delete(declaration);
+    state.free.delete(webhook);
     state.matches.push({ declaration, webhook, via: 'exact', webhookClass: 'managed' });
   }
-  state.pending = pending;
-  state.free = state.free.filter((w) => !claimed.has(w));
 }
 
 /**
@@ -181,8 +202,8 @@ function matchRenamesWhere(state: MatchState, where: 'same_channel' | 'other_cha
 /** The oldest owned webhook named `oldName` per channel; only the declaration's own channel when it has one. */
 function renameCandidates(state: MatchState, declaration: WebhookDeclaration, oldName: string): APIWebhook[] {
   const oldestPerChannel = new Map<string, APIWebhook>();
-  for (const webhook of state.free) {
-    if (webhook.name !== oldName || webhook.channel_id === null || !isManaged(state, webhook)) continue;
+  for (const webhook of freeNamed(state, oldName)) {
+    if (webhook.channel_id === null) continue;
     if (!oldestPerChannel.has(webhook.channel_id)) oldestPerChannel.set(webhook.channel_id, webhook);
   }
   const sameChannel = oldestPerChannel.get(declaration.channel);
@@ -191,7 +212,7 @@ function renameCandidates(state: MatchState, declaration: WebhookDeclaration, ol
 
 /** Blocks the declaration and reserves every candidate, so the plan does not also prune them. */
 function blockAmbiguousRename(state: MatchState, declaration: WebhookDeclaration, candidates: APIWebhook[]): void {
-  state.free = state.free.filter((w) => !candidates.includes(w));
+  for (const webhook of candidates) state.free.delete(webhook);
   const where = candidates.map((w) => `${w.id} in channel ${w.channel_id ?? '?'}`).join(', ');
   block(
     state,
@@ -222,9 +243,7 @@ function matchMoves(state: MatchState): void {
   const candidates = new Map<WebhookDeclaration, APIWebhook[]>();
   const wanted = new Map<APIWebhook, number>();
   for (const declaration of state.pending) {
-    const found = state.free.filter(
-      (w) => isManaged(state, w) && w.name === declaration.name && w.channel_id !== declaration.channel,
-    );
+    const found = freeNamed(state, declaration.name).filter((w) => w.channel_id !== declaration.channel);
     candidates.set(declaration, found);
     for (const webhook of found) wanted.set(webhook, (wanted.get(webhook) ?? 0) + 1);
   }
@@ -250,7 +269,7 @@ function warnAmbiguousMove(state: MatchState, declaration: WebhookDeclaration, f
 
 /** Blocks every claimant and reserves the webhook, so the plan does not also prune it. */
 function blockDoubleClaim(state: MatchState, webhookId: string, claimants: WebhookDeclaration[]): void {
-  state.free = state.free.filter((w) => w.id !== webhookId);
+  for (const webhook of state.free) if (webhook.id === webhookId) state.free.delete(webhook);
   const places = claimants.map((d) => `"${d.name}" at ${formatLocation(d.location)}`).join(' and ');
   for (const declaration of claimants) {
     block(state, 'double_claim', declaration, `webhook ${webhookId} is claimed by more than one declaration: ${places}`);
