@@ -27,10 +27,13 @@ export class Redactor {
     if (!secret || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
     this.secrets.add(secret);
     const start = windowHash(secret, 0);
-    const starting = this.byStart.get(start) ?? [];
-    starting.push(secret);
-    starting.sort((a, b) => b.length - a.length);
-    this.byStart.set(start, starting);
+    const starting = this.byStart.get(start);
+    if (starting === undefined) {
+      this.byStart.set(start, [secret]);
+    } else {
+      starting.push(secret);
+      starting.sort((a, b) => b.length - a.length);
+    }
     this.startBits[start >>> 19]! |= 1 << ((start >>> 16) & 7);
   }
 

@@ -87,13 +87,12 @@ function yamlIssue(
  * Where the token past `limit` starts, or undefined when the text has fewer. Only the lexer
  * runs (it keeps nothing), so a hostile file is refused before the parser builds anything.
  */
-const CONTROL_LEXEMES = new Set(['doc-mode', 'flow-error-end', 'scalar']);
-
 function offsetPastTokens(text: string, limit: number): number | undefined {
+  if (text.length <= limit) return undefined; // every token is at least one character
   let count = 0;
   let offset = 0;
   for (const lexeme of new Lexer().lex(text)) {
-    if (CONTROL_LEXEMES.has(CST.tokenType(lexeme) ?? '')) continue; // markers, not text
+    if (lexeme === CST.DOCUMENT || lexeme === CST.FLOW_END || lexeme === CST.SCALAR) continue; // markers, not text
     if (++count > limit) return offset;
     offset += lexeme.length;
   }
