@@ -51,6 +51,8 @@ interface MatchState {
   pending: Set<WebhookDeclaration>;
   /** Live webhooks not claimed yet, oldest first. */
   free: Set<APIWebhook>;
+  /** Every live webhook of the guild, oldest first. */
+  oldestFirst: readonly APIWebhook[];
   /** Managed webhooks by name, oldest first, claimed or not (`free` says which are left). */
   managedByName: Map<string, APIWebhook[]>;
   matches: WebhookMatch[];
@@ -70,6 +72,7 @@ export function matchWebhooks(
     owner,
     pending: new Set(sortBy(declarations, (d) => d.key)),
     free: new Set(oldestFirst),
+    oldestFirst,
     managedByName: managedByName(oldestFirst, owner),
     matches: [],
     blockers: [],
@@ -111,17 +114,15 @@ function drop(state: MatchState, declaration: WebhookDeclaration): void {
   state.pending.delete(declaration);
 }
 
-function isManaged(state: MatchState, webhook: APIWebhook): boolean {
-  return classifyWebhook(webhook, state.owner) === 'managed';
-}
-
 function block(state: MatchState, code: Blocker['code'], declaration: WebhookDeclaration, message: string): void {
   state.blockers.push({ code, message, guildId: state.guildId, key: declaration.key, location: declaration.location });
   drop(state, declaration);
 }
 
 function matchPins(state: MatchState): void {
-  const byId = groupBy([...state.pending].filter((d) => d.id !== undefined), (d) => d.id ?? '');
+  const pinned = [...state.pending].filter((d) => d.id !== undefined);
+  if (pinned.length === 0) return;
+  const byId = groupBy(pinned, (d) => d.id ?? '');
   // Each id is looked up once (claimants of one id are grouped), so an index made up front holds.
   const live = new Map<string, APIWebhook>();
   for (const webhook of state.free) if (!live.has(webhook.id)) live.set(webhook.id, webhook);
@@ -143,27 +144,30 @@ function matchPins(state: MatchState): void {
   }
 }
 
-/** Indexed by (channel, name): a guild may hold 1000 webhooks, so no scan per declaration. */
+/**
+ * The oldest managed webhook in the declaration's channel with its name, looked up by name
+ * (the index renames and moves use too). A (channel, name) slot matches once: a twin left in
+ * it stays free, to be pruned as a duplicate.
+ */
 function matchExact(state: MatchState): void {
-  // channel → name → the oldest managed webhook (`free` is sorted by id). Nested maps, not
-  // "channel\0name" keys: building and hashing 2 × 10 000 joined strings dominated plan time.
-  const index = new Map<string, Map<string, APIWebhook>>();
-  for (const webhook of state.free) {
-    const { channel_id: channel, name } = webhook;
-    if (channel === null || name === null) continue; // a declaration always names both
-    let byName = index.get(channel);
-    if (byName === undefined) index.set(channel, (byName = new Map()));
-    if (!byName.has(name) && isManaged(state, webhook)) byName.set(name, webhook);
-  }
+  // Claimed before this step (pins, double claims): skipped, unlike a slot claimed here.
+  const claimedBefore = state.free.size === state.oldestFirst.length ? undefined : new Set(state.oldestFirst.filter((w) => !state.free.has(w)));
   for (const declaration of state.pending) {
-    const byName = index.get(declaration.channel);
-    const webhook = byName?.get(declaration.name);
+    const webhook = oldestInSlot(state, declaration, claimedBefore);
     if (webhook === undefined) continue;
-    byName!.delete(declaration.name);
     state.pending.delete(declaration);
     state.free.delete(webhook);
     state.matches.push({ declaration, webhook, via: 'exact', webhookClass: 'managed' });
   }
+}
+
+function oldestInSlot(state: MatchState, declaration: WebhookDeclaration, claimedBefore: ReadonlySet<APIWebhook> | undefined): APIWebhook | undefined {
+  for (const webhook of state.managedByName.get(declaration.name) ?? []) {
+    if (webhook.channel_id !== declaration.channel || claimedBefore?.has(webhook)) continue;
+    // Not free, not claimed before: this slot was matched in this step already.
+    return state.free.has(webhook) ? webhook : undefined;
+  }
+  return undefined;
 }
 
 /**
