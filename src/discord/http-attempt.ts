@@ -58,7 +58,7 @@ export async function sendAttempt(attempt: AttemptRequest): Promise<AttemptResul
       headersTimeout: attempt.timeoutMs,
       bodyTimeout: attempt.timeoutMs,
     });
-    const { body, tooLarge } = await readCapped(response.body, attempt.maxResponseBytes);
+    const { body, tooLarge } = await readBody(response, attempt.maxResponseBytes);
     return { kind: 'response', status: response.statusCode, headers: response.headers, body, tooLarge };
   } catch (error) {
     const code = errorCode(error);
@@ -68,6 +68,38 @@ export async function sendAttempt(attempt: AttemptRequest): Promise<AttemptResul
     clearTimeout(timer);
     for (const stopListening of unsubscribe) stopListening?.();
   }
+}
+
+type Response = Dispatcher.ResponseData;
+
+/**
+ * With a declared length (the sandbox's answers, and Discord's usual ones), undici's own JSON
+ * reader, which hands the bytes over without the stream's events and parses at once; a body
+ * longer than allowed is not read at all. Without one, chunks as they come, capped.
+ */
+async function readBody(response: Response, maxBytes: number): Promise<{ body: ParsedBody; tooLarge: boolean }> {
+  const declared = declaredLength(response.headers['content-length']);
+  if (declared === undefined) return readCapped(response.body, maxBytes);
+  if (declared > maxBytes) {
+    response.body.destroy();
+    return { body: { ok: false }, tooLarge: true };
+  }
+  if (declared === 0) {
+    await response.body.dump();
+    return { body: { ok: true, value: undefined }, tooLarge: false };
+  }
+  try {
+    return { body: { ok: true, value: (await response.body.json()) as unknown }, tooLarge: false };
+  } catch (error) {
+    // Cut or garbled JSON is an answer we cannot read; a dropped connection is a failed attempt.
+    if (error instanceof SyntaxError) return { body: { ok: false }, tooLarge: false };
+    throw error;
+  }
+}
+
+function declaredLength(header: string | string[] | undefined): number | undefined {
+  if (typeof header !== 'string' || !/^\d+$/.test(header)) return undefined;
+  return Number(header);
 }
 
 /**
