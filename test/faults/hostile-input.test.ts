@@ -114,7 +114,8 @@ describe('cordform validate refuses dense YAML under the size limit, fast and in
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/dense\.yaml:5:\d+: .*more than 3000000 YAML tokens.*split it across files/);
     expect(result.out).toContain('manifest_too_large');
-    expect(result.ms).toBeLessThan(5000);
+    // Only the lexer runs (about a second idle); parsing it would take ~40 s and ~3 GB.
+    expect(result.ms).toBeLessThan(10_000);
     expect(result.heapGrowth).toBeLessThan(100 * MIB);
   });
 });

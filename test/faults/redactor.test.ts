@@ -29,7 +29,7 @@ describe('Redactor', () => {
         const text = pieces.map(([before, which]) => `${before}${secrets[which % secrets.length]}`).join('') + tail;
         expect(redactor.redact(text)).toBe(redactOneByOne(secrets, text));
       }),
-      { numRuns: fuzzRuns(300), seed: 15 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 
@@ -42,7 +42,7 @@ describe('Redactor', () => {
         const out = redactor.redact(text);
         for (const secret of secrets) expect(out.replaceAll('***', '\u0000')).not.toContain(secret);
       }),
-      { numRuns: fuzzRuns(300), seed: 15 },
+      { numRuns: fuzzRuns(300) },
     );
   });
 
