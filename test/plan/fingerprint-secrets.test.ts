@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/plan/build-plan.js';
-import { planFingerprints } from '../../src/plan/fingerprint.js';
+import { LineHash, planFingerprints } from '../../src/plan/fingerprint.js';
+import { fuzzRuns } from '../support/fuzz.js';
 import { renderJson } from '../../src/plan/render-json.js';
 import { renderMarkdown } from '../../src/plan/render-markdown.js';
 import { renderText } from '../../src/plan/render-text.js';
@@ -84,5 +87,18 @@ describe('fingerprints', () => {
     const action = moved.guilds[0]!.commands[0]!.actions[0]!;
     if (action.type === 'THIRD_PARTY_MESSAGE') action.token = 'ROTATED';
     expect(planFingerprints(moved, liveWithTokens()).manifest).toBe(base.manifest);
+  });
+});
+
+describe('LineHash (fingerprints are hashed as they are built)', () => {
+  it('equals sha256 of the lines joined by newlines, across chunk boundaries and multi-byte text', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', 'é', '😀', '\n', '"', ' '), maxLength: 40_000 }), { maxLength: 12 }), (lines) => {
+        const hash = new LineHash();
+        for (const line of lines) hash.add(line);
+        expect(hash.digest()).toBe(createHash('sha256').update(lines.join('\n')).digest('hex'));
+      }),
+      { numRuns: fuzzRuns(60) },
+    );
   });
 });
