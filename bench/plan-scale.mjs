@@ -2,57 +2,23 @@
 // cordform's computePlan (createClientFor, as `cordform plan` does) against the same bare GETs
 // (GET /users/@me and one GET /guilds/{id}/webhooks per guild, all at once, as computePlan
 // issues them) done with plain undici at the same concurrency. See BENCHMARKS.md for what each figure means.
-import { Agent, request } from 'undici';
+import { bareGets } from './lib/bare-gets.mjs';
 import { dist, scratchDir } from './lib/paths.mjs';
 import { spawnSandbox } from './lib/processes.mjs';
 import { median, round, timed } from './lib/stats.mjs';
 import { fmt, verdict } from './lib/table.mjs';
-import { BOT_ID, BOT_TOKEN, channelId, guildId, seedWorld, webhookId, writeAndReadManifest } from './lib/world.mjs';
+import { planWorld, writeAndReadManifest } from './lib/world.mjs';
 
 const GUILDS = 100;
 const WEBHOOKS_PER_GUILD = 100;
-const CHANNELS_PER_GUILD = 10; // Discord allows 15 webhooks per channel
 const RUNS = 5;
-
-function world() {
-  const webhooks = [];
-  const guilds = [];
-  for (let g = 0; g < GUILDS; g++) {
-    const declared = [];
-    for (let w = 0; w < WEBHOOKS_PER_GUILD; w++) {
-      const channel = channelId(g, w % CHANNELS_PER_GUILD);
-      const name = `hook-${w}`;
-      webhooks.push({ id: webhookId(g * WEBHOOKS_PER_GUILD + w), channel_id: channel, name, creator_id: BOT_ID, token: `tok${g}x${w}` });
-      declared.push({ name, channel });
-    }
-    guilds.push({ id: guildId(g), webhooks: declared });
-  }
-  return { seed: seedWorld({ guilds: GUILDS, channels: CHANNELS_PER_GUILD, webhooks }), manifest: { version: 1, discord: { token: '${DISCORD_BOT_TOKEN}' }, guilds } };
-}
-
-/** The reads computePlan makes, with nothing else: undici, same Agent settings, JSON bodies parsed. */
-async function bareGets(apiBase, ids) {
-  const dispatcher = new Agent({ connections: 50, keepAliveTimeout: 10_000 });
-  const headers = { authorization: `Bot ${BOT_TOKEN}` };
-  const get = async (path) => {
-    const res = await request(`${apiBase}${path}`, { dispatcher, headers });
-    if (res.statusCode !== 200) throw new Error(`GET ${path}: ${res.statusCode}`);
-    return res.body.json();
-  };
-  try {
-    await Promise.all([get('/users/@me'), ...ids.map((id) => get(`/guilds/${id}/webhooks`))]);
-    return ids.length + 1;
-  } finally {
-    await dispatcher.close();
-  }
-}
 
 export async function runPlanScale(log = () => {}) {
   const { createClientFor } = await dist('api/client.js');
   const { computePlan } = await dist('api/compute-plan.js');
   const { isEmptyPlan } = await dist('plan/index.js');
   const scratch = scratchDir('plan');
-  const { seed, manifest: data } = world();
+  const { seed, manifest: data } = planWorld({ guilds: GUILDS, perGuild: WEBHOOKS_PER_GUILD });
   const sandbox = await spawnSandbox({ seed, rateLimits: 'off' });
   try {
     const manifest = await writeAndReadManifest(scratch.dir, data);

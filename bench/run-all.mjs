@@ -1,4 +1,4 @@
-// `npm run bench` (after `npm run build`): runs the four benchmarks against the BUILT code in
+// `npm run bench` (after `npm run build`): runs the benchmarks against the BUILT code in
 // dist/, prints one table with each figure next to its baseline measured in the same run and
 // the target's verdict, and writes bench/results.json. Missing a target does not fail the
 // process (the table says FAIL); a benchmark that cannot run does (exit 1).
@@ -10,6 +10,7 @@ import { runApplyRate } from './apply-rate.mjs';
 import { formatTable } from './lib/table.mjs';
 import { nowMs, round } from './lib/stats.mjs';
 import { runPlanScale } from './plan-scale.mjs';
+import { runPlanScale100k } from './plan-scale-100k.mjs';
 import { runRuntimeDispatch } from './runtime-dispatch.mjs';
 import { runStartup } from './startup.mjs';
 
@@ -18,6 +19,8 @@ const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 /** results.json has exactly these keys; a benchmark that failed to run leaves nulls. */
 const SHAPE = {
   plan_scale: ['guilds', 'webhooks', 'requests', 'wall_ms', 'bare_gets_ms'],
+  plan_scale_100k: ['guilds', 'webhooks', 'wall_ms', 'bare_gets_ms', 'build_plan_ms', 'build_plan_ms_10k', 'rss_mb'],
+  plan_scale_100k_wide: ['guilds', 'webhooks', 'wall_ms', 'bare_gets_ms', 'build_plan_ms', 'build_plan_ms_10k', 'rss_mb'],
   apply_rate: ['creates', 'wall_ms', 'min_ms', 'responses_429', 'discordjs_rest_wall_ms'],
   runtime_dispatch: ['events', 'events_per_s', 'p50_added_ms', 'p99_added_ms'],
   startup: ['validate_ms', 'node_ms'],
@@ -26,6 +29,8 @@ const SHAPE = {
 const BENCHMARKS = [
   ['startup', runStartup],
   ['plan_scale', runPlanScale],
+  ['plan_scale_100k', (log) => runPlanScale100k('plan_scale_100k', log)],
+  ['plan_scale_100k_wide', (log) => runPlanScale100k('plan_scale_100k_wide', log)],
   ['apply_rate', runApplyRate],
   ['runtime_dispatch', runRuntimeDispatch],
 ];

@@ -23,7 +23,7 @@ import { readManifest } from './manifest/read-manifest.js';
 import type { Manifest } from './manifest/types.js';
 import type { VariableClass } from './manifest/variable-classes.js';
 import { VARIABLE_NEEDS } from './manifest/variable-classes.js';
-import { isEmptyPlan, type Plan } from './plan/index.js';
+import { isEmptyPlan, manifestFingerprint, planFingerprints, type LiveState, type Plan, type PlanFingerprints } from './plan/index.js';
 import type { Runtime } from './runtime/runtime.js';
 
 export { CordformError, type ErrorCode, type Fault, type SourceLocation } from './errors.js';
@@ -72,7 +72,8 @@ export interface PlanOptions extends Partial<ClientOptions> {
 }
 
 /** What each plan was computed for, so `apply(plan)` needs no manifest of its own. */
-const planSources = new WeakMap<Plan, Manifest>();
+/** What each plan() result was computed from, so apply(plan) can tell a stale manifest. */
+const planSources = new WeakMap<Plan, { manifest: Manifest; live: LiveState }>();
 
 /** Reads Discord and plans: a plan whose `changes` is empty when Discord matches the manifest. */
 export async function plan(manifest: Manifest, options: PlanOptions = {}): Promise<Plan> {
@@ -83,7 +84,7 @@ export async function plan(manifest: Manifest, options: PlanOptions = {}): Promi
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.redactor ? { redactor: options.redactor } : {}),
     });
-    planSources.set(computed.plan, manifest);
+    planSources.set(computed.plan, { manifest, live: computed.live });
     return computed.plan;
   } finally {
     await client.close();
@@ -108,7 +109,8 @@ export interface ApplyOptions extends Partial<ClientOptions>, Pick<ApplyManifest
  * (`maxDeletes`, `force`) are checked as the CLI does.
  */
 export async function apply(proposed: Plan, options: ApplyOptions = {}): Promise<ApplyReport> {
-  const manifest = options.manifest ?? planSources.get(proposed);
+  const source = planSources.get(proposed);
+  const manifest = options.manifest ?? source?.manifest;
   if (manifest === undefined) {
     throw new CordformError('api_usage', 'apply(plan): this plan did not come from plan() in this process; pass { manifest } as well');
   }
@@ -117,7 +119,7 @@ export async function apply(proposed: Plan, options: ApplyOptions = {}): Promise
     return await applyManifest({
       manifest,
       api: client,
-      saved: { plan: createSavedPlan(proposed), path: 'the plan passed to apply()' },
+      saved: { plan: createSavedPlan(proposed, proposalFingerprints(source, manifest)), path: 'the plan passed to apply()' },
       defaultReason: options.reason ?? 'cordform apply',
       ...(options.interrupt ? { interrupt: options.interrupt } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -130,6 +132,14 @@ export async function apply(proposed: Plan, options: ApplyOptions = {}): Promise
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Apply compares only the manifest fingerprint (a plan is a proposal, checked against fresh
+ * live state), so a plan handed in with `{ manifest }` alone needs no live fingerprint.
+ */
+function proposalFingerprints(source: { manifest: Manifest; live: LiveState } | undefined, manifest: Manifest): PlanFingerprints {
+  return source ? planFingerprints(source.manifest, source.live) : { manifest: manifestFingerprint(manifest), live: '' };
 }
 
 export interface CheckResult {

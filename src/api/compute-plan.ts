@@ -2,13 +2,12 @@
  * Reading live state and planning: the I/O around the pure planner, shared by every command
  * and the programmatic API. Nothing here prints or exits.
  */
-import { setImmediate } from 'node:timers/promises';
 import type { DiscordApi } from '../discord/api.js';
 import { readLiveState, readPermissionFacts } from '../discord/read-live-state.js';
 import { readWebhookAuditLogs } from '../discord/read-audit-log.js';
 import { CordformError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
-import { auditLogReads, buildPlan, manifestFingerprint, type LiveAuditLog, type LiveState, type Plan, type PlanOptions } from '../plan/index.js';
+import { auditLogReads, buildPlan, type LiveAuditLog, type LiveState, type Plan, type PlanOptions } from '../plan/index.js';
 import { unknownTargets } from '../plan/targets.js';
 import type { Redactor } from '../redact.js';
 
@@ -38,17 +37,10 @@ export interface ComputePlanOptions extends PlanOptions {
 export async function computePlan(manifest: Manifest, api: DiscordApi, options: ComputePlanOptions = {}): Promise<ComputedPlan> {
   const read = options.signal ? { signal: options.signal } : {};
   const targets = options.targets ?? [];
-  const reading = readLiveState(manifest, api, read);
-  // Observed now, awaited below: a read failing (or interrupted) during the pause must not
-  // count as an unhandled rejection.
-  reading.catch(() => {});
-  // The manifest's fingerprint needs no live state: work it out while the reads are in flight.
-  await setImmediate();
-  const precomputed = { manifestFingerprint: manifestFingerprint(manifest) };
-  const live = await reading;
+  const live = await readLiveState(manifest, api, read);
   if (options.redactor) registerLiveSecrets(live, options.redactor);
-  if (targets.length > 0) refuseUnknownTargets(targets, manifest, buildPlan(manifest, live, {}, precomputed));
-  const first = buildPlan(manifest, live, { targets }, precomputed);
+  if (targets.length > 0) refuseUnknownTargets(targets, manifest, buildPlan(manifest, live, {}));
+  const first = buildPlan(manifest, live, { targets });
   const writing = guildsWithWebhookWrites(first);
   if (writing.size === 0) return { plan: first, live };
   const [withPermissions, auditLogs] = await Promise.all([
@@ -56,7 +48,7 @@ export async function computePlan(manifest: Manifest, api: DiscordApi, options: 
     readWebhookAuditLogs(auditLogReads(first), api, read),
   ]);
   const complete = withAuditLogs(withPermissions, auditLogs);
-  return { plan: buildPlan(manifest, complete, { targets }, precomputed), live: complete };
+  return { plan: buildPlan(manifest, complete, { targets }), live: complete };
 }
 
 function withAuditLogs(live: LiveState, logs: ReadonlyMap<string, LiveAuditLog>): LiveState {

@@ -10,6 +10,7 @@ import {
   type Change,
   type LiveState,
   type Plan,
+  type PlanFingerprints,
   type PresentPrecondition,
 } from '../plan/index.js';
 import { stableStringify } from '../plan/stable-json.js';
@@ -35,11 +36,12 @@ export interface SavedPlan {
   kind: 'cordform-plan';
   format_version: typeof PLAN_FORMAT_VERSION;
   cordform_version: string;
-  plan: Plan;
+  plan: Plan & { fingerprints: PlanFingerprints };
 }
 
-export function createSavedPlan(plan: Plan): SavedPlan {
-  return { kind: 'cordform-plan', format_version: PLAN_FORMAT_VERSION, cordform_version: VERSION, plan };
+/** Only a saved plan carries fingerprints: `planFingerprints(manifest, live)` of the plan's inputs. */
+export function createSavedPlan(plan: Plan, fingerprints: PlanFingerprints): SavedPlan {
+  return { kind: 'cordform-plan', format_version: PLAN_FORMAT_VERSION, cordform_version: VERSION, plan: { ...plan, fingerprints } };
 }
 
 /** Reads and shape-checks a plan file; anything else (truncated, foreign, hand-mangled) is refused. */

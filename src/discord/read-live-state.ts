@@ -3,6 +3,7 @@ import type { GuildDeclaration, Manifest } from '../manifest/types.js';
 import type { LiveGuild, LiveState } from '../plan/live-state.js';
 import type { DiscordApi } from './api.js';
 import { DiscordApiError } from './discord-api-error.js';
+import type { APIWebhook } from './types.js';
 
 /**
  * Reads what the planner needs from Discord with as few requests as possible:
@@ -35,9 +36,7 @@ export async function readLiveState(
   const guildsRead = Promise.all(
     manifest.guilds.map(async (guild): Promise<LiveGuild> => {
       const webhooks = await readGuildWebhooks(api, guild, read);
-      const proven = new Set(webhooks.map((webhook) => webhook.channel_id));
-      // A channel written by name is looked up in the list; an id only needs proving once.
-      const needsChannels = guild.webhooks.some((declared) => declared.channelName !== undefined || !proven.has(declared.channel));
+      const needsChannels = needsChannelList(guild, webhooks);
       const needsCommands = guild.commands.length > 0;
       const [channels, commands] = await Promise.all([
         needsChannels ? api.getGuildChannels(guild.id, read) : Promise.resolve(null),
@@ -52,6 +51,21 @@ export async function readLiveState(
   if (bot.status === 'rejected') throw bot.reason;
   if (guilds.status === 'rejected') throw guilds.reason;
   return { bot: bot.value, applicationId: await applicationIdRead, guilds: guilds.value };
+}
+
+/**
+ * A channel written by name is looked up in the channel list; one written as an id only
+ * needs proving once, by a live webhook in it. Stops reading the guild's (up to 1000)
+ * webhooks as soon as every declared channel is proven.
+ */
+function needsChannelList(guild: GuildDeclaration, webhooks: readonly APIWebhook[]): boolean {
+  if (guild.webhooks.some((declared) => declared.channelName !== undefined)) return true;
+  const unproven = new Set(guild.webhooks.map((declared) => declared.channel));
+  for (const webhook of webhooks) {
+    if (unproven.size === 0) break;
+    if (webhook.channel_id !== null) unproven.delete(webhook.channel_id);
+  }
+  return unproven.size > 0;
 }
 
 /**

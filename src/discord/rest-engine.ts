@@ -11,6 +11,7 @@ import {
   DiscordRequestOutcomeUnknown,
   flattenDiscordErrors,
 } from './discord-api-error.js';
+import { AbortFanout } from './abort-fanout.js';
 import { sendAttempt, type AttemptResult } from './http-attempt.js';
 import { parseRateLimitInfo } from './rate-limit/rate-limit-headers.js';
 import { describeRoute, type HttpMethod, type RouteInfo } from './rate-limit/route-key.js';
@@ -119,10 +120,11 @@ export class RestEngine {
   private readonly backoff: BackoffOptions;
   private readonly onResponse: ((info: ResponseInfo) => void) | undefined;
   private readonly scheduler: RateLimitScheduler;
-  private readonly fatalController = new AbortController();
+  private readonly stopAll = new AbortFanout();
   private fatal: DiscordApiError | undefined;
   private nextSeq = 0;
   private readonly relays = new WeakMap<AbortSignal, AbortSignal>();
+  private readonly fanouts = new WeakMap<AbortSignal, AbortFanout>();
   private readonly counters: RestClientStats = { requests: 0, responses429: 0, retries: 0 };
 
   constructor(options: DiscordRestClientOptions) {
@@ -149,8 +151,6 @@ export class RestEngine {
         bodyTimeout: this.timeoutMs,
       });
     this.scheduler = new RateLimitScheduler({ globalLimitPerSecond: options.globalLimitPerSecond ?? 50 });
-    // Every attempt in flight listens on the stop signal (see the note in request()).
-    setMaxListeners(0, this.fatalController.signal);
   }
 
   stats(): RestClientStats {
@@ -198,8 +198,8 @@ export class RestEngine {
         dispatcher: this.dispatcher,
         timeoutMs: this.timeoutMs,
         maxResponseBytes: this.maxResponseBytes,
-        signal: signal,
-        stop: this.fatalController.signal,
+        signal: signal ? this.fanoutFor(signal) : undefined,
+        stop: this.stopAll,
       });
       this.record(context, permit, result, started);
       const decision = this.decide<T>(context, result, signal);
@@ -227,6 +227,16 @@ export class RestEngine {
       this.relays.set(callerSignal, relayed);
     }
     return relayed;
+  }
+
+  /** What attempts in flight listen to for the (relayed) caller signal: one listener on it, fanned out. */
+  private fanoutFor(relayed: AbortSignal): AbortFanout {
+    let fanout = this.fanouts.get(relayed);
+    if (fanout === undefined) {
+      fanout = new AbortFanout(relayed);
+      this.fanouts.set(relayed, fanout);
+    }
+    return fanout;
   }
 
   private async acquire(
@@ -273,7 +283,7 @@ export class RestEngine {
     if (result.tooLarge) {
       return { kind: 'throw', error: badResponse(route, `response body over ${this.maxResponseBytes} bytes`) };
     }
-    const parsed = parseJson(result.text);
+    const parsed = result.body;
     if (result.status >= 200 && result.status < 300) {
       if (parsed.ok) return { kind: 'done', value: parsed.value as T };
       return this.decideBrokenBody(context);
@@ -365,7 +375,7 @@ export class RestEngine {
     if (!this.fatal) {
       this.fatal = error;
       this.scheduler.failAll(error);
-      this.fatalController.abort(error);
+      this.stopAll.abort();
     }
     return error;
   }
@@ -395,36 +405,30 @@ export class RestEngine {
     return headers;
   }
 
-  /** Masks the bot token and the route's own token in anything taken from a response. */
+  /**
+   * Masks the bot token and the route's own token in anything taken from a response. Made
+   * on first use: only error paths redact, and a plan of 1000 guilds sends 1001 requests.
+   */
   private redactorFor(route: RouteInfo): (text: string) => string {
-    const redactor = new Redactor();
-    redactor.add(this.token);
-    if (!route.botAuth) {
-      const segment = route.path.split('/')[3];
-      if (segment !== undefined) {
-        redactor.add(segment);
-        redactor.add(safeDecode(segment));
+    let redactor: Redactor | undefined;
+    return (text) => {
+      if (redactor === undefined) {
+        redactor = new Redactor();
+        redactor.add(this.token);
+        const segment = route.botAuth ? undefined : route.path.split('/')[3];
+        if (segment !== undefined) {
+          redactor.add(segment);
+          redactor.add(safeDecode(segment));
+        }
       }
-    }
-    return (text) => redactor.redact(text);
+      return redactor.redact(text);
+    };
   }}
-
-type Parsed = { ok: true; value: unknown } | { ok: false };
-
-function parseJson(text: string): Parsed {
-  if (text.trim() === '') return { ok: true, value: undefined };
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
-  }
-}
 
 /** The 429 body carries `retry_after` with more precision than the header. */
 function rateLimitBody(result: Extract<AttemptResult, { kind: 'response' }>): unknown {
   if (result.status !== 429) return undefined;
-  const parsed = parseJson(result.text);
-  return parsed.ok ? parsed.value : undefined;
+  return result.body.ok ? result.body.value : undefined;
 }
 
 function badResponse(route: RouteInfo, why: string): CordformError {

@@ -1,9 +1,15 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { issue, type ManifestIssue } from './issues.js';
 
-/** Files larger than this are refused before reading: a manifest is a few KiB. */
-export const MAX_MANIFEST_BYTES = 1024 * 1024;
+/**
+ * Files larger than this are refused before reading. A manifest is usually a few KiB; one
+ * file declaring 100 guilds × 1000 webhooks (Discord's limit per guild) is about 6 MiB, and
+ * larger fleets split their manifest across files (`-f DIR`). parse-yaml.ts also caps the
+ * YAML tokens, which bounds the parser's memory for dense documents of this size.
+ */
+export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+const LIMIT_TEXT = `${MAX_MANIFEST_BYTES} bytes (${MAX_MANIFEST_BYTES / (1024 * 1024)} MiB)`;
 
 export interface ManifestSource {
   /** Absolute path. */
@@ -68,20 +74,31 @@ export async function readManifestSource(
       return { issues: [issue('manifest_unreadable', `${shown} is not a regular file`, at)] };
     }
     if (info.size > MAX_MANIFEST_BYTES) {
-      return { issues: [issue('manifest_too_large', `manifest is ${info.size} bytes; the limit is ${MAX_MANIFEST_BYTES} bytes (1 MiB)`, at)] };
+      return { issues: [issue('manifest_too_large', `manifest is ${info.size} bytes; the limit is ${LIMIT_TEXT}; split it across files (-f DIR reads every *.yaml in DIR)`, at)] };
     }
-    // Read at most one byte past the limit, in case the file grows between stat and read.
-    const buffer = new Uint8Array(MAX_MANIFEST_BYTES + 1);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    if (bytesRead > MAX_MANIFEST_BYTES) {
-      return { issues: [issue('manifest_too_large', `manifest is larger than the limit of ${MAX_MANIFEST_BYTES} bytes (1 MiB)`, at)] };
+    const bytes = await readUpTo(handle, Math.min(info.size + 1, MAX_MANIFEST_BYTES + 1));
+    if (bytes.length > MAX_MANIFEST_BYTES) {
+      return { issues: [issue('manifest_too_large', `manifest is larger than the limit of ${LIMIT_TEXT}; split it across files (-f DIR reads every *.yaml in DIR)`, at)] };
     }
-    return { source: { absolutePath, displayPath: shown, bytes: buffer.subarray(0, bytesRead) }, issues: [] };
+    return { source: { absolutePath, displayPath: shown, bytes }, issues: [] };
   } catch (error) {
     return { issues: [issue('manifest_unreadable', `cannot read ${shown}: ${describeFsError(error)}`, undefined)] };
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The file's bytes, reading one byte more than its size at stat time: a file that grew
+ * since is read again with room for one byte past the limit, so growth cannot slip past it.
+ */
+async function readUpTo(handle: FileHandle, size: number): Promise<Uint8Array> {
+  const first = new Uint8Array(size);
+  const { bytesRead } = await handle.read(first, 0, size, 0);
+  if (bytesRead < size || size > MAX_MANIFEST_BYTES) return first.subarray(0, bytesRead);
+  const again = new Uint8Array(MAX_MANIFEST_BYTES + 1);
+  const reread = await handle.read(again, 0, again.length, 0);
+  return again.subarray(0, reread.bytesRead);
 }
 
 export function describeFsError(error: unknown): string {

@@ -48,13 +48,14 @@ function channelBlocker(declaration: WebhookDeclaration, channel: APIChannel | u
 
 /** Channels that would exceed 15 webhooks, and a guild over 1000, after the plan's changes. */
 export function limitBlockers(guild: GuildDeclaration, live: LiveGuild, changes: readonly Change[]): Blocker[] {
-  const before = countByChannel(live.webhooks);
+  const traffic = channelTraffic(changes);
+  const before = countByChannel(live.webhooks, traffic);
   const blockers: Blocker[] = [];
   let added = 0;
-  for (const [channel, traffic] of channelTraffic(changes)) {
-    added += traffic.incoming.length - traffic.outgoing;
-    const after = (before.get(channel) ?? 0) + traffic.incoming.length - traffic.outgoing;
-    const first = [...traffic.incoming].sort((a, b) => compareText(a.key, b.key))[0];
+  for (const [channel, { incoming, outgoing }] of traffic) {
+    added += incoming.length - outgoing;
+    const after = (before.get(channel) ?? 0) + incoming.length - outgoing;
+    const first = [...incoming].sort((a, b) => compareText(a.key, b.key))[0];
     if (first === undefined || after <= CHANNEL_WEBHOOK_LIMIT) continue;
     blockers.push({
       code: 'channel_limit',

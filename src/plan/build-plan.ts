@@ -5,12 +5,12 @@
  */
 import type { GuildDeclaration, Manifest } from '../manifest/types.js';
 import { guildNotReadBlocker } from './blockers.js';
-import { planFingerprints } from './fingerprint.js';
-import type { LiveState } from './live-state.js';
+import { liveGuildsById, type LiveGuild, type LiveState } from './live-state.js';
 import { orderChanges } from './order-changes.js';
 import type { Owner } from './ownership.js';
 import { planGuild, type GuildPlan } from './plan-guild.js';
 import { PLAN_FORMAT_VERSION, type Change, type Plan, type PlanOptions, type PlanSummary } from './plan-types.js';
+import { changesByGuild } from './group-changes.js';
 import { compareText, sortBy } from './sort.js';
 import { requiredFlags } from './guards.js';
 import { planNames } from './names.js';
@@ -18,15 +18,12 @@ import { resolveChannelNames } from './resolve-channels.js';
 import { guildThreshold } from './thresholds.js';
 import { partialPlanWarning } from './warnings.js';
 
-/**
- * `precomputed.manifestFingerprint`: `manifestFingerprint(manifest)` already computed (it does
- * not depend on live state, so computePlan works it out while the reads are in flight).
- */
-export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOptions = {}, precomputed: { manifestFingerprint?: string } = {}): Plan {
+export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOptions = {}): Plan {
   const targets = [...new Set(options.targets ?? [])].sort(compareText);
   const owner: Owner = { botId: live.bot.id, applicationId: live.applicationId };
   const resolved = resolveChannelNames(manifest, live);
-  const guilds = sortBy(resolved.manifest.guilds, (g) => g.id).map((guild) => planDeclaredGuild(guild, live, owner, targets));
+  const liveGuilds = liveGuildsById(live);
+  const guilds = sortBy(resolved.manifest.guilds, (g) => g.id).map((guild) => planDeclaredGuild(guild, liveGuilds.get(guild.id), owner, targets));
   const changes = orderChanges(guilds.flatMap((g) => g.changes), live.guilds);
   return withDerived({
     format_version: PLAN_FORMAT_VERSION,
@@ -37,7 +34,6 @@ export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOpti
     warnings: [...(targets.length > 0 ? [partialPlanWarning(targets)] : []), ...guilds.flatMap((g) => g.warnings)],
     ignored: guilds.flatMap((g) => g.ignored),
     thresholds: guilds.flatMap((g) => (g.threshold === null ? [] : [g.threshold])),
-    fingerprints: planFingerprints(manifest, live, precomputed.manifestFingerprint),
     names: { guilds: {}, channels: {} },
     guards: { force: false, reasons: [] },
   }, live);
@@ -51,11 +47,10 @@ export function withDerived(plan: Plan, live: LiveState): Plan {
 /** A guild missing from the live state is a blocker, never "create everything". */
 function planDeclaredGuild(
   guild: GuildDeclaration,
-  live: LiveState,
+  liveGuild: LiveGuild | undefined,
   owner: Owner,
   targets: readonly string[],
 ): GuildPlan {
-  const liveGuild = live.guilds.find((g) => g.guildId === guild.id);
   if (liveGuild === undefined) {
     return { changes: [], blockers: [guildNotReadBlocker(guild)], warnings: [], ignored: [], threshold: null };
   }
@@ -71,11 +66,14 @@ export function restrictPlan(plan: Plan, changes: readonly Change[], manifest: M
   const ordered = plan.changes.filter((change) => kept.has(change));
   const keys = new Set(ordered.map((change) => change.key));
   const owner: Owner = { botId: live.bot.id, applicationId: live.applicationId };
+  const declared = new Map(manifest.guilds.map((g) => [g.id, g]));
+  const liveGuilds = liveGuildsById(live);
+  const byGuild = changesByGuild(ordered);
   const thresholds = plan.thresholds.map((threshold) => {
-    const guild = manifest.guilds.find((g) => g.id === threshold.guildId);
-    const liveGuild = live.guilds.find((g) => g.guildId === threshold.guildId);
+    const guild = declared.get(threshold.guildId);
+    const liveGuild = liveGuilds.get(threshold.guildId);
     if (guild === undefined || liveGuild === undefined) return threshold;
-    return guildThreshold(guild, liveGuild, ordered.filter((c) => c.guildId === guild.id), owner);
+    return guildThreshold(guild, liveGuild, byGuild.get(guild.id) ?? [], owner);
   });
   return withDerived(
     {

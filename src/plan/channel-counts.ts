@@ -16,11 +16,16 @@ export interface ChannelTraffic {
   outgoing: number;
 }
 
-export function countByChannel(webhooks: readonly APIWebhook[]): Map<string, number> {
+/**
+ * Live webhooks per channel; with `only`, just for those channels (callers need the counts
+ * of channels the plan changes, and a plan without webhook changes then walks nothing).
+ */
+export function countByChannel(webhooks: readonly APIWebhook[], only?: ReadonlyMap<string, unknown>): Map<string, number> {
   const counts = new Map<string, number>();
+  if (only?.size === 0) return counts;
   for (const webhook of webhooks) {
     const channel = webhook.channel_id ?? '';
-    counts.set(channel, (counts.get(channel) ?? 0) + 1);
+    if (only === undefined || only.has(channel)) counts.set(channel, (counts.get(channel) ?? 0) + 1);
   }
   return counts;
 }

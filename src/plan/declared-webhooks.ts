@@ -6,7 +6,7 @@
  */
 import type { APIWebhook } from '../discord/types.js';
 import type { Manifest, WebhookDeclaration } from '../manifest/types.js';
-import type { LiveState } from './live-state.js';
+import { liveGuildsById, type LiveState } from './live-state.js';
 import { matchWebhooks } from './match-webhooks.js';
 import { resolveChannelNames } from './resolve-channels.js';
 
@@ -22,8 +22,9 @@ export function declaredWebhooks(manifest: Manifest, live: LiveState): DeclaredW
   const resolved = resolveChannelNames(manifest, live).manifest;
   const placed = new Set(resolved.guilds.flatMap((g) => g.webhooks.map((d) => d.key)));
   const unplaced = manifest.guilds.flatMap((g) => g.webhooks.filter((d) => !placed.has(d.key)));
+  const liveGuilds = liveGuildsById(live);
   return [...unplaced.map((declaration) => ({ declaration, webhook: undefined })), ...resolved.guilds.flatMap((guild) => {
-    const liveGuild = live.guilds.find((g) => g.guildId === guild.id);
+    const liveGuild = liveGuilds.get(guild.id);
     const matched = new Map<WebhookDeclaration, APIWebhook>();
     if (liveGuild !== undefined) {
       for (const match of matchWebhooks(guild.id, guild.webhooks, liveGuild.webhooks, owner).matches) {

@@ -13,8 +13,8 @@ import type { LiveState } from './live-state.js';
 import type { PlanFingerprints } from './plan-types.js';
 import { compareSnowflakes, sortBy } from './sort.js';
 
-export function planFingerprints(manifest: Manifest, live: LiveState, manifestPrint = manifestFingerprint(manifest)): PlanFingerprints {
-  return { live: liveFingerprint(manifest, live), manifest: manifestPrint };
+export function planFingerprints(manifest: Manifest, live: LiveState): PlanFingerprints {
+  return { live: liveFingerprint(manifest, live), manifest: manifestFingerprint(manifest) };
 }
 
 /**
@@ -24,35 +24,37 @@ export function planFingerprints(manifest: Manifest, live: LiveState, manifestPr
  */
 export function liveFingerprint(manifest: Manifest, live: LiveState): string {
   const declared = new Set(manifest.guilds.map((g) => g.id));
-  const lines = [JSON.stringify({ bot: live.bot.id, applicationId: live.applicationId })];
+  const lines = new LineHash();
+  lines.add(JSON.stringify({ bot: live.bot.id, applicationId: live.applicationId }));
   for (const guild of sortBy(live.guilds.filter((g) => declared.has(g.guildId)), (g) => g.guildId)) {
-    lines.push(`guild ${JSON.stringify(guild.guildId)}`);
+    lines.add(`guild ${JSON.stringify(guild.guildId)}`);
     for (const webhook of [...guild.webhooks].sort((a, b) => compareSnowflakes(a.id, b.id))) {
-      lines.push(`webhook ${JSON.stringify(normaliseWebhook(webhook))}`);
+      lines.add(`webhook ${JSON.stringify(normaliseWebhook(webhook))}`);
     }
     const channels = guild.channels === null ? null : sortBy(guild.channels, (c) => c.id).map((c) => ({ id: c.id, type: c.type }));
-    lines.push(`channels ${JSON.stringify(channels)}`);
-    lines.push(`commands ${guild.commands === null ? 'null' : stableStringify(canonicalFromLive(guild.commands))}`);
+    lines.add(`channels ${JSON.stringify(channels)}`);
+    lines.add(`commands ${guild.commands === null ? 'null' : stableStringify(canonicalFromLive(guild.commands))}`);
   }
-  return sha256Lines(lines);
+  return lines.digest();
 }
 
 /** sha256 of the manifest without secrets or source positions, one line per record as above. */
 export function manifestFingerprint(manifest: Manifest): string {
-  const lines = [
+  const lines = new LineHash();
+  lines.add(
     JSON.stringify({
       version: manifest.version,
       apiBase: manifest.discord.apiBase ?? null,
       applicationId: manifest.discord.applicationId ?? null,
     }),
-  ];
+  );
   for (const guild of sortBy(manifest.guilds, (g) => g.id)) {
     const { webhooks, commands, ...settings } = normaliseGuild(guild);
-    lines.push(`guild ${stableStringify(settings)}`);
-    for (const webhook of webhooks) lines.push(`webhook ${JSON.stringify(webhook)}`);
-    lines.push(`commands ${stableStringify(commands)}`);
+    lines.add(`guild ${stableStringify(settings)}`);
+    for (const webhook of webhooks) lines.add(`webhook ${JSON.stringify(webhook)}`);
+    lines.add(`commands ${stableStringify(commands)}`);
   }
-  return sha256Lines(lines);
+  return lines.digest();
 }
 
 /** Only what the planner reads: never `token` or `url`. */
@@ -108,6 +110,25 @@ function withoutSecrets(value: unknown): unknown {
   return copy;
 }
 
-function sha256Lines(lines: string[]): string {
-  return createHash('sha256').update(lines.join('\n')).digest('hex');
+/**
+ * sha256 of lines joined by '\n', fed to the hash in chunks of about 64 KiB as they come: at
+ * 100k webhooks, joining first built a 25 MB string (and its UTF-8 copy) per fingerprint.
+ */
+export class LineHash {
+  private readonly hash = createHash('sha256');
+  private chunk = '';
+  private empty = true;
+
+  add(line: string): void {
+    this.chunk += this.empty ? line : `\n${line}`;
+    this.empty = false;
+    if (this.chunk.length >= 65_536) {
+      this.hash.update(this.chunk);
+      this.chunk = '';
+    }
+  }
+
+  digest(): string {
+    return this.hash.update(this.chunk).digest('hex');
+  }
 }

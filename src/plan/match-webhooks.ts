@@ -19,12 +19,14 @@
  * 6. the rest: unmatched declarations are created; unclaimed webhooks go back to the caller
  *    (deleted when managed and the guild prunes, otherwise ignored).
  *
- * Pure: the mutable state below is local to one call.
+ * Pure: the mutable state below is local to one call. A guild holds up to 1000 webhooks, so
+ * nothing here scans the guild per declaration or per claim: `pending` and `free` are
+ * ordered sets (claiming is O(1)), and names are looked up in an index.
  */
 import type { APIWebhook } from '../discord/types.js';
 import { formatLocation } from '../errors.js';
 import type { WebhookDeclaration } from '../manifest/types.js';
-import type { WebhookOrigin } from './audit-trail.js';
+import { placeKey, type WebhookOrigin } from './audit-trail.js';
 import { classifyWebhook, isUntouchable, type Owner } from './ownership.js';
 import type { Blocker, Warning, WebhookClass } from './plan-types.js';
 import { compareSnowflakes, compareText, sortBy } from './sort.js';
@@ -53,8 +55,14 @@ interface MatchState {
   owner: Owner;
   /** Managed webhooks someone else renamed or moved: where they came from, by webhook id. */
   origins: ReadonlyMap<string, WebhookOrigin>;
-  pending: WebhookDeclaration[];
-  free: APIWebhook[];
+  /** Declarations neither matched nor blocked yet, in key order. */
+  pending: Set<WebhookDeclaration>;
+  /** Live webhooks not claimed yet, oldest first. */
+  free: Set<APIWebhook>;
+  /** Every live webhook of the guild, oldest first. */
+  oldestFirst: readonly APIWebhook[];
+  /** Managed webhooks by name, oldest first, claimed or not (`free` says which are left). */
+  managedByName: Map<string, APIWebhook[]>;
   matches: WebhookMatch[];
   blockers: Blocker[];
   warnings: Warning[];
@@ -67,12 +75,15 @@ export function matchWebhooks(
   owner: Owner,
   origins: ReadonlyMap<string, WebhookOrigin> = new Map(),
 ): MatchResult {
+  const oldestFirst = [...webhooks].sort((a, b) => compareSnowflakes(a.id, b.id));
   const state: MatchState = {
     guildId,
     owner,
     origins,
-    pending: sortBy(declarations, (d) => d.key),
-    free: [...webhooks].sort((a, b) => compareSnowflakes(a.id, b.id)),
+    pending: new Set(sortBy(declarations, (d) => d.key)),
+    free: new Set(oldestFirst),
+    oldestFirst,
+    managedByName: managedByName(oldestFirst, owner),
     matches: [],
     blockers: [],
     warnings: [],
@@ -84,22 +95,34 @@ export function matchWebhooks(
   matchDriftOrigins(state);
   warnUnmatchedRenames(state);
   const { matches, pending, free, blockers, warnings } = state;
-  return { matches, unmatched: pending, unclaimed: free, blockers, warnings };
+  return { matches, unmatched: [...pending], unclaimed: [...free], blockers, warnings };
+}
+
+function managedByName(oldestFirst: readonly APIWebhook[], owner: Owner): Map<string, APIWebhook[]> {
+  const index = new Map<string, APIWebhook[]>();
+  for (const webhook of oldestFirst) {
+    if (webhook.name === null || classifyWebhook(webhook, owner) !== 'managed') continue;
+    const named = index.get(webhook.name);
+    if (named === undefined) index.set(webhook.name, [webhook]);
+    else named.push(webhook);
+  }
+  return index;
+}
+
+/** Managed webhooks named `name` that are still free, oldest first. */
+function freeNamed(state: MatchState, name: string): APIWebhook[] {
+  return (state.managedByName.get(name) ?? []).filter((webhook) => state.free.has(webhook));
 }
 
 function claim(state: MatchState, declaration: WebhookDeclaration, webhook: APIWebhook, via: MatchVia): void {
   state.matches.push({ declaration, webhook, via, webhookClass: classifyWebhook(webhook, state.owner) });
   drop(state, declaration);
-  state.free = state.free.filter((w) => w !== webhook);
+  state.free.delete(webhook);
 }
 
 /** A blocked declaration is neither matched nor created. */
 function drop(state: MatchState, declaration: WebhookDeclaration): void {
-  state.pending = state.pending.filter((d) => d !== declaration);
-}
-
-function isManaged(state: MatchState, webhook: APIWebhook): boolean {
-  return classifyWebhook(webhook, state.owner) === 'managed';
+  state.pending.delete(declaration);
 }
 
 function block(state: MatchState, code: Blocker['code'], declaration: WebhookDeclaration, message: string): void {
@@ -108,14 +131,19 @@ function block(state: MatchState, code: Blocker['code'], declaration: WebhookDec
 }
 
 function matchPins(state: MatchState): void {
-  const byId = groupBy(state.pending.filter((d) => d.id !== undefined), (d) => d.id ?? '');
+  const pinned = [...state.pending].filter((d) => d.id !== undefined);
+  if (pinned.length === 0) return;
+  const byId = groupBy(pinned, (d) => d.id ?? '');
+  // Each id is looked up once (claimants of one id are grouped), so an index made up front holds.
+  const live = new Map<string, APIWebhook>();
+  for (const webhook of state.free) if (!live.has(webhook.id)) live.set(webhook.id, webhook);
   for (const [id, claimants] of byId) {
     if (claimants.length > 1) {
       blockDoubleClaim(state, id, claimants);
       continue;
     }
     const declaration = claimants[0]!;
-    const webhook = state.free.find((w) => w.id === id);
+    const webhook = live.get(id);
     if (webhook === undefined) {
       block(state, 'pin_missing', declaration, `"${declaration.name}" pins webhook ${id}, which does not exist in guild ${state.guildId}`);
     } else if (isUntouchable(classifyWebhook(webhook, state.owner))) {
@@ -127,33 +155,30 @@ function matchPins(state: MatchState): void {
   }
 }
 
-/** Indexed by (channel, name): a guild may hold 1000 webhooks, so no scan per declaration. */
+/**
+ * The oldest managed webhook in the declaration's channel with its name, looked up by name
+ * (the index renames and moves use too). A (channel, name) slot matches once: a twin left in
+ * it stays free, to be pruned as a duplicate.
+ */
 function matchExact(state: MatchState): void {
-  // channel → name → the oldest managed webhook (`free` is sorted by id). Nested maps, not
-  // "channel\0name" keys: building and hashing 2 × 10 000 joined strings dominated plan time.
-  const index = new Map<string, Map<string, APIWebhook>>();
-  for (const webhook of state.free) {
-    const { channel_id: channel, name } = webhook;
-    if (channel === null || name === null) continue; // a declaration always names both
-    let byName = index.get(channel);
-    if (byName === undefined) index.set(channel, (byName = new Map()));
-    if (!byName.has(name) && isManaged(state, webhook)) byName.set(name, webhook);
-  }
-  const claimed = new Set<APIWebhook>();
-  const pending: WebhookDeclaration[] = [];
+  // Claimed before this step (pins, double claims): skipped, unlike a slot claimed here.
+  const claimedBefore = state.free.size === state.oldestFirst.length ? undefined : new Set(state.oldestFirst.filter((w) => !state.free.has(w)));
   for (const declaration of state.pending) {
-    const byName = index.get(declaration.channel);
-    const webhook = byName?.get(declaration.name);
-    if (webhook === undefined) {
-      pending.push(declaration);
-      continue;
-    }
-    byName!.delete(declaration.name);
-    claimed.add(webhook);
+    const webhook = oldestInSlot(state, declaration, claimedBefore);
+    if (webhook === undefined) continue;
+    state.pending.delete(declaration);
+    state.free.delete(webhook);
     state.matches.push({ declaration, webhook, via: 'exact', webhookClass: 'managed' });
   }
-  state.pending = pending;
-  state.free = state.free.filter((w) => !claimed.has(w));
+}
+
+function oldestInSlot(state: MatchState, declaration: WebhookDeclaration, claimedBefore: ReadonlySet<APIWebhook> | undefined): APIWebhook | undefined {
+  for (const webhook of state.managedByName.get(declaration.name) ?? []) {
+    if (webhook.channel_id !== declaration.channel || claimedBefore?.has(webhook)) continue;
+    // Not free, not claimed before: this slot was matched in this step already.
+    return state.free.has(webhook) ? webhook : undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -192,8 +217,8 @@ function matchRenamesWhere(state: MatchState, where: 'same_channel' | 'other_cha
 /** The oldest owned webhook named `oldName` per channel; only the declaration's own channel when it has one. */
 function renameCandidates(state: MatchState, declaration: WebhookDeclaration, oldName: string): APIWebhook[] {
   const oldestPerChannel = new Map<string, APIWebhook>();
-  for (const webhook of state.free) {
-    if (webhook.name !== oldName || webhook.channel_id === null || !isManaged(state, webhook)) continue;
+  for (const webhook of freeNamed(state, oldName)) {
+    if (webhook.channel_id === null) continue;
     if (!oldestPerChannel.has(webhook.channel_id)) oldestPerChannel.set(webhook.channel_id, webhook);
   }
   const sameChannel = oldestPerChannel.get(declaration.channel);
@@ -202,7 +227,7 @@ function renameCandidates(state: MatchState, declaration: WebhookDeclaration, ol
 
 /** Blocks the declaration and reserves every candidate, so the plan does not also prune them. */
 function blockAmbiguousRename(state: MatchState, declaration: WebhookDeclaration, candidates: APIWebhook[]): void {
-  state.free = state.free.filter((w) => !candidates.includes(w));
+  for (const webhook of candidates) state.free.delete(webhook);
   const where = candidates.map((w) => `${w.id} in channel ${w.channel_id ?? '?'}`).join(', ');
   block(
     state,
@@ -233,9 +258,7 @@ function matchMoves(state: MatchState): void {
   const candidates = new Map<WebhookDeclaration, APIWebhook[]>();
   const wanted = new Map<APIWebhook, number>();
   for (const declaration of state.pending) {
-    const found = state.free.filter(
-      (w) => isManaged(state, w) && w.name === declaration.name && w.channel_id !== declaration.channel,
-    );
+    const found = freeNamed(state, declaration.name).filter((w) => w.channel_id !== declaration.channel);
     candidates.set(declaration, found);
     for (const webhook of found) wanted.set(webhook, (wanted.get(webhook) ?? 0) + 1);
   }
@@ -261,11 +284,14 @@ function warnAmbiguousMove(state: MatchState, declaration: WebhookDeclaration, f
 
 /** Step 5: each origin names one (channel, name), and a manifest declares that at most once. */
 function matchDriftOrigins(state: MatchState): void {
+  if (state.origins.size === 0) return;
+  const pendingBySlot = new Map<string, WebhookDeclaration>();
+  for (const declaration of state.pending) pendingBySlot.set(placeKey(declaration.channel, declaration.name), declaration);
   const proposals = new Map<WebhookDeclaration, APIWebhook[]>();
   for (const webhook of state.free) {
     const origin = state.origins.get(webhook.id);
-    if (origin === undefined || !isManaged(state, webhook)) continue;
-    const declaration = state.pending.find((d) => d.channel === origin.channelId && d.name === origin.name);
+    if (origin === undefined || classifyWebhook(webhook, state.owner) !== 'managed') continue;
+    const declaration = pendingBySlot.get(placeKey(origin.channelId, origin.name));
     if (declaration !== undefined) proposals.set(declaration, [...(proposals.get(declaration) ?? []), webhook]);
   }
   for (const [declaration, webhooks] of proposals) {
@@ -289,7 +315,7 @@ function warnUnpairedDrift(state: MatchState, declaration: WebhookDeclaration, w
 
 /** Blocks every claimant and reserves the webhook, so the plan does not also prune it. */
 function blockDoubleClaim(state: MatchState, webhookId: string, claimants: WebhookDeclaration[]): void {
-  state.free = state.free.filter((w) => w.id !== webhookId);
+  for (const webhook of state.free) if (webhook.id === webhookId) state.free.delete(webhook);
   const places = claimants.map((d) => `"${d.name}" at ${formatLocation(d.location)}`).join(' and ');
   for (const declaration of claimants) {
     block(state, 'double_claim', declaration, `webhook ${webhookId} is claimed by more than one declaration: ${places}`);

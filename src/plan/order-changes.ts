@@ -20,7 +20,9 @@ import { sortBy } from './sort.js';
 export function orderChanges(changes: readonly Change[], guilds: readonly LiveGuild[]): Change[] {
   const crowded = crowdedChannels(changes, guilds);
   const sorted = sortBy(changes, (c) => c.guildId, (c) => c.channelId ?? '', (c) => c.name, (c) => webhookIdOf(c));
-  return [0, 1, 2, 3, 4].flatMap((phase) => sorted.filter((change) => phaseOf(change, crowded) === phase));
+  const phases: Change[][] = [[], [], [], [], []];
+  for (const change of sorted) phases[phaseOf(change, crowded)]!.push(change);
+  return phases.flat();
 }
 
 function phaseOf(change: Change, crowded: Set<string>): number {
@@ -44,10 +46,12 @@ function phaseOf(change: Change, crowded: Set<string>): number {
 
 /** Channels whose live count plus arrivals passes the limit before any delete ran. */
 function crowdedChannels(changes: readonly Change[], guilds: readonly LiveGuild[]): Set<string> {
-  const before = countByChannel(guilds.flatMap((g) => g.webhooks));
+  const traffic = channelTraffic(changes);
   const crowded = new Set<string>();
-  for (const [channel, traffic] of channelTraffic(changes)) {
-    if ((before.get(channel) ?? 0) + traffic.incoming.length > CHANNEL_WEBHOOK_LIMIT) crowded.add(channel);
+  if (traffic.size === 0) return crowded;
+  const before = countByChannel(guilds.flatMap((g) => g.webhooks), traffic);
+  for (const [channel, { incoming }] of traffic) {
+    if ((before.get(channel) ?? 0) + incoming.length > CHANNEL_WEBHOOK_LIMIT) crowded.add(channel);
   }
   return crowded;
 }

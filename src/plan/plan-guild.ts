@@ -96,10 +96,11 @@ interface Leftovers {
  */
 function splitLeftovers(guild: GuildDeclaration, match: MatchResult, owner: Owner): Leftovers {
   const leftovers: Leftovers = { deletes: [], twins: [], ignored: [], unowned: [] };
+  if (match.unclaimed.length === 0) return leftovers; // a converged guild: no index of its matches to build
   const kept = new Map(match.matches.map((m) => [`${m.declaration.channel}\n${m.declaration.name}`, m.webhook.id]));
   for (const webhook of match.unclaimed) {
     const webhookClass = classifyWebhook(webhook, owner);
-    const twinOf = kept.get(`${webhook.channel_id ?? ''}\n${webhook.name ?? ''}`);
+    const twinOf = kept.size === 0 ? undefined : kept.get(`${webhook.channel_id ?? ''}\n${webhook.name ?? ''}`);
     if (webhookClass === 'managed' && twinOf !== undefined && guild.prune) {
       leftovers.twins.push({ ...deleteChange(guild.id, webhook), note: `duplicate of webhook ${twinOf} (same channel and name), which is kept` });
       continue;

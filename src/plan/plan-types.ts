@@ -317,7 +317,11 @@ export interface Plan {
   warnings: Warning[];
   ignored: IgnoredWebhook[];
   thresholds: GuildThreshold[];
-  fingerprints: PlanFingerprints;
+  /**
+   * Only in a plan saved with `plan --out` (see apply/saved-plan.ts): hashing the whole live
+   * state and manifest is work no other plan needs.
+   */
+  fingerprints?: PlanFingerprints;
   /**
    * Names of the guilds and channels the plan mentions, where Discord told them (they are
    * read for every guild with changes); ids stay the identity everywhere else.

@@ -6,7 +6,8 @@
  */
 import { assertNever } from '../errors.js';
 import type { Change, Plan, PlanNames } from './plan-types.js';
-import { changesByGuild, changeTitle, fieldDiffLines, guardsLine, guildText, locationText, summaryLine } from './render-shared.js';
+import { changesByGuild } from './group-changes.js';
+import { changeTitle, fieldDiffLines, guardsLine, guildText, locationText, summaryLine } from './render-shared.js';
 import { changeAttributionText } from './render-attribution.js';
 
 export const MARKDOWN_MAX_LENGTH = 65_000;
@@ -55,7 +56,7 @@ function warningSection(plan: Plan, budget: number): string {
 function tableSection(plan: Plan, budget: number): string {
   if (plan.changes.length === 0) return '';
   const header = '| | Action | Webhook | Channel | Fields |\n|---|---|---|---|---|\n';
-  const items = changesByGuild(plan.changes).flatMap(([guildId, changes]) => [
+  const items = [...changesByGuild(plan.changes)].flatMap(([guildId, changes]) => [
     `\n**${escapeHtml(guildText(guildId, plan.names))}**\n\n${header}`,
     ...changes.map((c) => `| ${emoji(c)} | ${c.action} | ${code(c.name)} | ${channelCell(c.channelId, plan.names)} | ${fieldList(c)} |\n`),
   ]);

@@ -109,12 +109,6 @@ export function guardsLine(plan: Plan): string | null {
   return `Apply of this plan needs ${flags.join(' ')}: ${reasons.join('; and ')}.`;
 }
 
-/** Changes grouped by guild, in plan order of each guild's first change. */
-export function changesByGuild(changes: readonly Change[]): [string, Change[]][] {
-  const groups = new Map<string, Change[]>();
-  for (const change of changes) groups.set(change.guildId, [...(groups.get(change.guildId) ?? []), change]);
-  return [...groups.entries()];
-}
 
 /** Long prose (words separated by spaces), where a word diff reads better than two whole values; never hashes. */
 export function isLongText(diff: FieldDiff): diff is { from: string; to: string } {

@@ -4,11 +4,11 @@
  * classes, the request each change sends, manifest locations and the ignored webhooks.
  */
 import { assertNever, formatLocation } from '../errors.js';
+import { changesByGuild } from './group-changes.js';
 import type { Change, FieldDiff, IgnoredWebhook, Plan, PlanNames } from './plan-types.js';
 import {
   actionSign,
   changeTitle,
-  changesByGuild,
   fieldDiffLines,
   guardsLine,
   guildText,
@@ -75,7 +75,7 @@ function styleOf(change: Change): Style {
 
 /** Changes under a heading per guild (`Guild "Sandbox" (1000…):`), each guild's in plan order. */
 function changeSection(plan: Plan, paint: Paint, options: TextRenderOptions): string[] {
-  return changesByGuild(plan.changes).flatMap(([guildId, changes]) => [
+  return [...changesByGuild(plan.changes)].flatMap(([guildId, changes]) => [
     '',
     paint('bold', `${guildText(guildId, plan.names)}:`),
     ...changes.flatMap((c) => ['', ...changeBlock(c, plan.names, paint, options)]),

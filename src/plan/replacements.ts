@@ -17,19 +17,27 @@ export interface PairedChanges {
 
 /** Pairs each create with a delete of the same name: the same channel first, then the oldest webhook. */
 export function pairReplacements(creates: readonly CreateChange[], deletes: readonly DeleteChange[]): PairedChanges {
-  const free = [...deletes].sort((a, b) => compareSnowflakes(a.webhookId, b.webhookId));
+  const oldestFirst = [...deletes].sort((a, b) => compareSnowflakes(a.webhookId, b.webhookId));
+  // Deletes by name, oldest first: one lookup per create, not a scan of every delete.
+  const byName = new Map<string, DeleteChange[]>();
+  for (const change of oldestFirst) {
+    const named = byName.get(change.name);
+    if (named === undefined) byName.set(change.name, [change]);
+    else named.push(change);
+  }
   const paired: PairedChanges = { creates: [], deletes: [], replaces: [] };
+  const taken = new Set<DeleteChange>();
   for (const create of sortBy(creates, (c) => c.key)) {
-    const sameName = free.filter((d) => d.name === create.name);
+    const sameName = (byName.get(create.name) ?? []).filter((d) => !taken.has(d));
     const old = sameName.find((d) => d.channelId === create.channelId) ?? sameName[0];
     if (old === undefined) {
       paired.creates.push(create);
       continue;
     }
-    free.splice(free.indexOf(old), 1);
+    taken.add(old);
     paired.replaces.push(replaceChange(create, old, 'the webhook is deleted and created again'));
   }
-  paired.deletes = free;
+  paired.deletes = oldestFirst.filter((d) => !taken.has(d));
   return paired;
 }
 
@@ -39,10 +47,12 @@ export function pairReplacements(creates: readonly CreateChange[], deletes: read
  * name without a webhook.
  */
 export function orderReplacements(changes: readonly Change[], live: LiveGuild): Change[] {
-  const before = countByChannel(live.webhooks);
+  if (!changes.some((change) => change.action === 'replace')) return [...changes];
+  const traffic = channelTraffic(changes);
+  const before = countByChannel(live.webhooks, traffic);
   const crowded = new Set<string>();
-  for (const [channel, traffic] of channelTraffic(changes)) {
-    if ((before.get(channel) ?? 0) + traffic.incoming.length > CHANNEL_WEBHOOK_LIMIT) crowded.add(channel);
+  for (const [channel, { incoming }] of traffic) {
+    if ((before.get(channel) ?? 0) + incoming.length > CHANNEL_WEBHOOK_LIMIT) crowded.add(channel);
   }
   return changes.map((change) =>
     change.action === 'replace' && change.precondition.channel_id === change.channelId && crowded.has(change.channelId)

@@ -9,7 +9,7 @@ import { CATEGORY_CHANNEL, categoryNames, channelLabel, channelsNamed } from '..
 import type { APIChannel } from '../discord/types.js';
 import { editDistance } from '../manifest/did-you-mean.js';
 import type { ChannelNameRef, GuildDeclaration, Manifest, WebhookDeclaration } from '../manifest/types.js';
-import type { LiveGuild, LiveState } from './live-state.js';
+import { liveGuildsById, type LiveGuild, type LiveState } from './live-state.js';
 import type { Blocker } from './plan-types.js';
 import { compareText } from './sort.js';
 
@@ -26,9 +26,10 @@ export function usesChannelNames(guild: GuildDeclaration): boolean {
 export function resolveChannelNames(manifest: Manifest, live: LiveState): ResolvedChannels {
   if (!manifest.guilds.some(usesChannelNames)) return { manifest, blockers: [] };
   const blockers: Blocker[] = [];
+  const liveGuilds = liveGuildsById(live);
   const guilds = manifest.guilds.map((guild) => {
     if (!usesChannelNames(guild)) return guild;
-    const liveGuild = live.guilds.find((g) => g.guildId === guild.id);
+    const liveGuild = liveGuilds.get(guild.id);
     const webhooks: WebhookDeclaration[] = [];
     for (const declaration of guild.webhooks) {
       if (declaration.channelName === undefined) {

@@ -8,7 +8,6 @@ import type { APIWebhook } from '../discord/types.js';
 import type { Manifest, WebhookDeclaration } from '../manifest/types.js';
 import { summarise, withDerived } from './build-plan.js';
 import { declaredWebhooks } from './declared-webhooks.js';
-import { planFingerprints } from './fingerprint.js';
 import type { LiveState } from './live-state.js';
 import { classifyWebhook } from './ownership.js';
 import { PLAN_FORMAT_VERSION, type Blocker, type Change, type Plan, type Warning } from './plan-types.js';
@@ -48,7 +47,6 @@ export function planRotation(manifest: Manifest, live: LiveState, declarations: 
     warnings: [...ordered.map(rotationWarning), ...keptAvatarWarnings(manifest, live, ordered)],
     ignored: [],
     thresholds: [],
-    fingerprints: planFingerprints(manifest, live),
     names: { guilds: {}, channels: {} },
     guards: { force: false, reasons: [] },
   }, live);

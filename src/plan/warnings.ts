@@ -9,10 +9,17 @@ import type { Change, CreateChange, Warning } from './plan-types.js';
 
 /** A create and a delete in one channel may be a rename that would lose the URL. */
 export function renameHints(changes: readonly Change[]): Warning[] {
-  const deletes = changes.filter((c) => c.action === 'delete');
+  // Deleted names by channel, in plan order: one lookup per create, not a scan of every delete.
+  const deleted = new Map<string, string[]>();
+  for (const change of changes) {
+    if (change.action !== 'delete') continue;
+    const names = deleted.get(change.channelId);
+    if (names === undefined) deleted.set(change.channelId, [change.name]);
+    else names.push(change.name);
+  }
   return changes.flatMap((change) => {
     if (change.action !== 'create') return [];
-    const old = deletes.filter((d) => d.channelId === change.channelId).map((d) => d.name);
+    const old = deleted.get(change.channelId) ?? [];
     if (old.length === 0) return [];
     const message =
       `"${change.name}" is created and ${old.map((n) => `"${n}"`).join(', ')} deleted in channel ${change.channelId}: ` +
@@ -23,8 +30,15 @@ export function renameHints(changes: readonly Change[]): Warning[] {
 
 /** A create next to a same-named webhook the bot does not own: maybe it should be adopted. */
 export function adoptHints(creates: readonly CreateChange[], unowned: readonly APIWebhook[]): Warning[] {
+  if (unowned.length === 0) return [];
+  // The first unowned webhook per (channel, name): one lookup per create.
+  const bySlot = new Map<string, APIWebhook>();
+  for (const webhook of unowned) {
+    const slot = `${webhook.channel_id ?? ''}\n${webhook.name ?? ''}`;
+    if (webhook.channel_id !== null && webhook.name !== null && !bySlot.has(slot)) bySlot.set(slot, webhook);
+  }
   return creates.flatMap((change) => {
-    const twin = unowned.find((w) => w.channel_id === change.channelId && w.name === change.name);
+    const twin = bySlot.get(`${change.channelId}\n${change.name}`);
     if (twin === undefined) return [];
     const message =
       `"${change.name}" is created next to an existing webhook of the same name that the bot does not own (${twin.id}); ` +

@@ -63,6 +63,16 @@ describe('saved plans: plan --out, then apply PLAN.json', () => {
     expect(apply.code).toBe(0);
   });
 
+  it('only a saved plan carries fingerprints: plan --out has both, plan --format json none', async () => {
+    const file = await h.manifest(manifestYaml([{ name: 'Deploys', channel: GENERAL }]));
+    await h.cli(['plan', '-f', file, '--out', 'plan.json']);
+    const saved = JSON.parse(await readFile(join(h.dir, 'plan.json'), 'utf8')) as { plan: { fingerprints?: unknown } };
+    expect(saved.plan.fingerprints).toEqual({ live: expect.stringMatching(/^[0-9a-f]{64}$/), manifest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const json = JSON.parse((await h.cli(['plan', '-f', file, '--format', 'json'])).stdout) as Record<string, unknown>;
+    expect(json).not.toHaveProperty('fingerprints');
+    expect(json).toHaveProperty('changes');
+  });
+
   it('rejects a file that is not a saved plan with a clear error', async () => {
     const file = await h.manifest(manifestYaml([{ name: 'Deploys', channel: GENERAL }]));
     await h.manifest('{"hello": 1}', 'not-a-plan.json');

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { MAX_AGE_SECONDS, publicKeyFromHex, verifyInteractionRequest } from '../../src/runtime/interaction-verify.js';
+import { MAX_YAML_TOKENS } from '../../src/manifest/parse-yaml.js';
+import { MAX_MANIFEST_BYTES } from '../../src/manifest/source-files.js';
 import { fuzzRuns } from '../support/fuzz.js';
 
 /**
@@ -58,11 +60,11 @@ function wideBomb(): string {
   return `${HEAD}guilds: []\nbig: &big [${items}]\nbomb:\n${uses}\n`;
 }
 
-/** A well-formed manifest of ~5 MiB: thousands of webhook declarations. */
+/** A well-formed manifest past the size limit: a hundred thousand webhook declarations. */
 function hugeManifest(): string {
   const lines = [HEAD, 'guilds:', '  - id: "100000000000000001"', '    webhooks:'];
   let size = lines.join('\n').length;
-  for (let i = 0; size < 5 * MIB; i++) {
+  for (let i = 0; size <= MAX_MANIFEST_BYTES; i++) {
     const entry = `      - name: webhook-${i}-${'x'.repeat(40)}\n        channel: "${100000000000000002n + BigInt(i % 50)}"`;
     lines.push(entry);
     size += entry.length + 1;
@@ -92,14 +94,28 @@ describe('cordform validate refuses hostile YAML, fast and in bounded memory', (
     expect(result.heapGrowth).toBeLessThan(100 * MIB);
   });
 
-  it('a 5 MiB manifest is refused before it is parsed', async () => {
+  it('a manifest over the size limit is refused before it is parsed', async () => {
     const text = hugeManifest();
-    expect(text.length).toBeGreaterThanOrEqual(5 * MIB);
+    expect(text.length).toBeGreaterThan(MAX_MANIFEST_BYTES);
     const result = await validate('huge.yaml', text);
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/huge\.yaml.*manifest is \d+ bytes; the limit is \d+ bytes \(1 MiB\)/);
+    expect(result.out).toMatch(/huge\.yaml.*manifest is \d+ bytes; the limit is \d+ bytes \(16 MiB\); split it across files/);
     expect(result.out).toContain('manifest_too_large');
     expect(result.ms).toBeLessThan(1000);
+    expect(result.heapGrowth).toBeLessThan(100 * MIB);
+  });
+});
+
+describe('cordform validate refuses dense YAML under the size limit, fast and in bounded memory', () => {
+  it('a flow sequence with a value every other byte (the parser would need gigabytes)', async () => {
+    const text = `${HEAD}guilds: []\nx: [${'1,'.repeat(MAX_YAML_TOKENS / 2)}1]\n`;
+    expect(text.length).toBeLessThan(MAX_MANIFEST_BYTES);
+    const result = await validate('dense.yaml', text);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/dense\.yaml:5:\d+: .*more than 3000000 YAML tokens.*split it across files/);
+    expect(result.out).toContain('manifest_too_large');
+    // Only the lexer runs (about a second idle); parsing it would take ~40 s and ~3 GB.
+    expect(result.ms).toBeLessThan(10_000);
     expect(result.heapGrowth).toBeLessThan(100 * MIB);
   });
 });

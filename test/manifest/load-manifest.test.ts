@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadManifest, ManifestError, readManifest } from '../../src/manifest/read-manifest.js';
+import { MAX_MANIFEST_BYTES } from '../../src/manifest/source-files.js';
 import { ENV, HEADER, writeTree } from './helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -226,8 +227,8 @@ describe('files and limits', () => {
     await expect(readManifest({ files: [], cwd: dir, env: ENV })).rejects.toThrow(/manifest file not found: .*cordform\.yaml/);
   });
 
-  it('refuses files over 1 MiB without parsing them', async () => {
-    const dir = writeTree({ 'big.yaml': `${HEADER}# ${'x'.repeat(1024 * 1024)}\n` });
+  it('refuses files over 16 MiB without parsing them', async () => {
+    const dir = writeTree({ 'big.yaml': `${HEADER}# ${'x'.repeat(MAX_MANIFEST_BYTES)}\n` });
     const result = await loadManifest({ files: ['big.yaml'], cwd: dir, env: ENV });
     expect(result.errors).toEqual([expect.objectContaining({ code: 'manifest_too_large', location: { file: 'big.yaml', line: 1, column: 1 } })]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan } from '../../src/plan/index.js';
+import { buildPlan, manifestFingerprint } from '../../src/plan/index.js';
 import { avatar, liveBuilder, manifestBuilder } from './builders.js';
 
 /** `avatar: keep` (what `cordform import` writes): the live avatar is never compared, uploaded or removed. */
@@ -33,7 +33,7 @@ describe('avatar: keep', () => {
     const keep = manifestBuilder().guild(G).webhook('A', C).build();
     keep.guilds[0]!.webhooks[0]!.keepAvatar = true;
     const file = manifestBuilder().guild(G).webhook('A', C, { avatar: avatar('a.png', 'abc') }).build();
-    const fingerprints = [plain, keep, file].map((m) => buildPlan(m, live).fingerprints.manifest);
+    const fingerprints = [plain, keep, file].map((m) => manifestFingerprint(m));
     expect(new Set(fingerprints).size).toBe(3);
   });
 });

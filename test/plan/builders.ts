@@ -203,7 +203,7 @@ export class LiveBuilder {
 
 export const liveBuilder = (): LiveBuilder => new LiveBuilder();
 
-function liveWebhook(guildId: string, options: LiveWebhookOptions, botId = BOT_ID): APIWebhook {
+export function liveWebhook(guildId: string, options: LiveWebhookOptions, botId = BOT_ID): APIWebhook {
   const creator = options.creator ?? 'bot';
   const token = `WEBHOOK-TOKEN-${options.id}-zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz`;
   return {

@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/plan/build-plan.js';
+import { LineHash, planFingerprints } from '../../src/plan/fingerprint.js';
+import { fuzzRuns } from '../support/fuzz.js';
 import { renderJson } from '../../src/plan/render-json.js';
 import { renderMarkdown } from '../../src/plan/render-markdown.js';
 import { renderText } from '../../src/plan/render-text.js';
@@ -52,36 +56,49 @@ describe('secrets never reach a plan', () => {
 
 describe('fingerprints', () => {
   const manifest = manifestWithSecrets();
-  const base = buildPlan(manifest, liveWithTokens()).fingerprints;
+  const base = planFingerprints(manifest, liveWithTokens());
 
   it('are stable for equal inputs (and independent of webhook order)', () => {
     const reordered = liveWithTokens();
     reordered.guilds[0]!.webhooks.reverse();
-    expect(buildPlan(manifestWithSecrets(), reordered).fingerprints).toEqual(base);
+    expect(planFingerprints(manifestWithSecrets(), reordered)).toEqual(base);
     expect(base.live).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('the live fingerprint changes when a declared guild changes, not when only a token or another guild does', () => {
     const renamed = liveWithTokens();
     renamed.guilds[0]!.webhooks[2]!.name = 'Human 2';
-    expect(buildPlan(manifest, renamed).fingerprints.live).not.toBe(base.live);
+    expect(planFingerprints(manifest, renamed).live).not.toBe(base.live);
 
     const rotated = liveWithTokens();
     rotated.guilds[0]!.webhooks[0]!.token = 'ROTATED-TOKEN-xxxxxxxxxxxxxxxx';
     rotated.guilds.push({ guildId: '9999', webhooks: [], channels: null, commands: null });
-    expect(buildPlan(manifest, rotated).fingerprints).toEqual(base);
+    expect(planFingerprints(manifest, rotated)).toEqual(base);
   });
 
   it('the manifest fingerprint changes with declarations, not with secrets or line numbers', () => {
     const edited = manifestWithSecrets();
     edited.guilds[0]!.webhooks[0]!.name = 'Deploys 2';
-    expect(buildPlan(edited, liveWithTokens()).fingerprints.manifest).not.toBe(base.manifest);
+    expect(planFingerprints(edited, liveWithTokens()).manifest).not.toBe(base.manifest);
 
     const moved = manifestWithSecrets();
     moved.discord.token = 'OTHER-BOT-TOKEN-zzzzzzzzzzzzzzzz';
     moved.guilds[0]!.webhooks[0]!.location.line = 99;
     const action = moved.guilds[0]!.commands[0]!.actions[0]!;
     if (action.type === 'THIRD_PARTY_MESSAGE') action.token = 'ROTATED';
-    expect(buildPlan(moved, liveWithTokens()).fingerprints.manifest).toBe(base.manifest);
+    expect(planFingerprints(moved, liveWithTokens()).manifest).toBe(base.manifest);
+  });
+});
+
+describe('LineHash (fingerprints are hashed as they are built)', () => {
+  it('equals sha256 of the lines joined by newlines, across chunk boundaries and multi-byte text', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', 'é', '😀', '\n', '"', ' '), maxLength: 40_000 }), { maxLength: 12 }), (lines) => {
+        const hash = new LineHash();
+        for (const line of lines) hash.add(line);
+        expect(hash.digest()).toBe(createHash('sha256').update(lines.join('\n')).digest('hex'));
+      }),
+      { numRuns: fuzzRuns(60) },
+    );
   });
 });

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createClientFor } from '../../api/client.js';
 import { computePlan } from '../../api/compute-plan.js';
-import { changeAttributionText, isEmptyPlan, renderJson, renderMarkdown, renderText, type Change, type Plan } from '../../plan/index.js';
+import { changeAttributionText, isEmptyPlan, planFingerprints, renderJson, renderMarkdown, renderText, type Change, type Plan } from '../../plan/index.js';
 import { assertNever } from '../../errors.js';
 import { parseChoice, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -60,9 +60,9 @@ export async function planCommand(
   const client = createClientFor(manifest, { env: io.env, redactor: io.redactor });
   try {
     const targets = values.target ?? [];
-    const { plan } = await computePlan(manifest, client, { targets, signal: io.signal, redactor: io.redactor });
+    const { plan, live } = await computePlan(manifest, client, { targets, signal: io.signal, redactor: io.redactor });
     if (values.out) {
-      const saved = createSavedPlan(plan);
+      const saved = createSavedPlan(plan, planFingerprints(manifest, live));
       await writeFile(resolve(io.cwd, values.out), `${JSON.stringify(saved, null, 2)}\n`);
     }
     if (values.check) {
