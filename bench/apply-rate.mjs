@@ -5,7 +5,7 @@
 import { REST } from '@discordjs/rest';
 import { dist, scratchDir } from './lib/paths.mjs';
 import { spawnSandbox } from './lib/processes.mjs';
-import { median, round, sleep, timed } from './lib/stats.mjs';
+import { median, nowMs, round, sleep, timed } from './lib/stats.mjs';
 import { fmt, verdict } from './lib/table.mjs';
 import { BOT_TOKEN, channelId, guildId, seedWorld, writeAndReadManifest } from './lib/world.mjs';
 
@@ -22,11 +22,11 @@ const declared = Array.from({ length: CREATES }, (_, i) => ({ name: `hook-${i}`,
  * windows before the last one may be sent. The answer to that last request adds one round
  * trip, which we leave out (it makes the minimum slightly easier to meet, not harder).
  */
-export function minimumMs(profile, creates = CREATES, channels = CHANNELS) {
+export function minimumMs(profile, creates = CREATES, channels = CHANNELS, reads = 0) {
   const bucket = profile.buckets['channel-webhooks'];
   const perChannel = Math.ceil(creates / channels);
   const channelBound = bucket ? (Math.ceil(perChannel / bucket.limit) - 1) * bucket.window_ms : 0;
-  const globalBound = profile.global ? (Math.ceil(creates / profile.global.limit) - 1) * profile.global.window_ms : 0;
+  const globalBound = profile.global ? (Math.ceil((creates + reads) / profile.global.limit) - 1) * profile.global.window_ms : 0;
   return { minMs: Math.max(channelBound, globalBound), channelBound, globalBound };
 }
 
@@ -47,19 +47,21 @@ async function cordformRun(manifest) {
     await sleep(1100);
     await sandbox.clearRequests();
     const before = client.stats();
-    // What an apply does after planning: the writes, then the one read per guild that
-    // confirms them (and settles twins of a concurrent apply).
-    const { ms, value: result } = await timed(async () => {
-      const scope = buildWriteScope(manifest, live);
-      const execution = await executePlan(plan.changes, { api: client, manifest, scope, defaultReason: 'cordform bench' });
-      const confirmed = await confirmResult(plan.changes, execution.outcomes, execution.written, { api: client, scope, reason: 'cordform bench' });
-      if (confirmed.conflicts.length > 0) throw new Error(`apply-rate: ${confirmed.conflicts.length} conflicts`);
-      return { counts: { done: confirmed.outcomes.filter((o) => o.status === 'done').length } };
-    });
+    // What an apply does after planning: the writes (timed alone too: they are the work
+    // @discordjs/rest does below), then the one read per guild that confirms them and settles
+    // twins of a concurrent apply.
+    const scope = buildWriteScope(manifest, live);
+    const started = nowMs();
+    const execution = await executePlan(plan.changes, { api: client, manifest, scope, defaultReason: 'cordform bench' });
+    const writesMs = nowMs() - started;
+    const confirmed = await confirmResult(plan.changes, execution.outcomes, execution.written, { api: client, scope, reason: 'cordform bench' });
+    const ms = nowMs() - started;
+    if (confirmed.conflicts.length > 0) throw new Error(`apply-rate: ${confirmed.conflicts.length} conflicts`);
+    const result = { counts: { done: confirmed.outcomes.filter((o) => o.status === 'done').length } };
     if (result.counts.done !== CREATES) throw new Error(`apply-rate: ${result.counts.done} of ${CREATES} creates done`);
     const log = await sandbox.requests();
     const after = client.stats();
-    return { ms, responses429: Math.max(log.filter((entry) => entry.status === 429).length, after.responses429 - before.responses429), requests: log.length };
+    return { ms, writesMs, responses429: Math.max(log.filter((entry) => entry.status === 429).length, after.responses429 - before.responses429), requests: log.length };
   } finally {
     await client.close();
     await sandbox.close();
@@ -87,30 +89,36 @@ export async function runApplyRate(log = () => {}) {
   const scratch = scratchDir('apply');
   try {
     const manifest = await writeAndReadManifest(scratch.dir, { version: 1, discord: { token: '${DISCORD_BOT_TOKEN}' }, guilds: [{ id: guildId(0), webhooks: declared }] });
-    const { minMs, channelBound, globalBound } = minimumMs(DISCORD_RATE_LIMITS);
+    // The confirming read is one more request in the bot's global window.
+    const { minMs, channelBound, globalBound } = minimumMs(DISCORD_RATE_LIMITS, CREATES, CHANNELS, 1);
+    const writesMinMs = minimumMs(DISCORD_RATE_LIMITS).minMs;
     const walls = [];
+    const writeWalls = [];
     const djsWalls = [];
     let responses429 = 0;
     let djs429 = 0;
     for (let run = 0; run < RUNS; run++) {
       const ours = await cordformRun(manifest);
       walls.push(ours.ms);
+      writeWalls.push(ours.writesMs);
       responses429 = Math.max(responses429, ours.responses429);
       const theirs = await discordjsRun();
       djsWalls.push(theirs.ms);
       djs429 = Math.max(djs429, theirs.responses429);
-      log(`  apply-rate run ${run + 1}/${RUNS}: cordform ${round(ours.ms)} ms (${ours.requests} requests, ${ours.responses429} × 429), @discordjs/rest ${round(theirs.ms)} ms (${theirs.requests} requests, ${theirs.responses429} × 429)`);
+      log(`  apply-rate run ${run + 1}/${RUNS}: cordform ${round(ours.ms)} ms, creates alone ${round(ours.writesMs)} ms (${ours.requests} requests, ${ours.responses429} × 429), @discordjs/rest ${round(theirs.ms)} ms (${theirs.requests} requests, ${theirs.responses429} × 429)`);
     }
     const result = {
       creates: CREATES,
       wall_ms: round(median(walls)),
       min_ms: minMs,
+      writes_ms: round(median(writeWalls)),
+      writes_min_ms: writesMinMs,
       responses_429: responses429,
       discordjs_rest_wall_ms: round(median(djsWalls)),
     };
     const ok429 = responses429 === 0;
     const okMin = result.wall_ms <= 1.2 * minMs;
-    const okDjs = result.wall_ms <= result.discordjs_rest_wall_ms;
+    const okDjs = result.writes_ms <= result.discordjs_rest_wall_ms;
     return {
       key: 'apply_rate',
       result,
@@ -118,8 +126,8 @@ export async function runApplyRate(log = () => {}) {
       extra: { channel_bound_ms: channelBound, global_bound_ms: globalBound, discordjs_429: djs429 },
       rows: [
         { bench: 'apply at rate limit', figure: `429s received (${CREATES} creates / ${CHANNELS} channels)`, value: String(responses429), baseline: `@discordjs/rest: ${djs429}`, target: '= 0', result: verdict(ok429) },
-        { bench: '', figure: 'apply wall (median)', value: fmt(result.wall_ms), baseline: `bucket minimum ${fmt(minMs)}`, target: `≤ 1.2 × min (${fmt(1.2 * minMs)})`, result: verdict(okMin) },
-        { bench: '', figure: '', value: fmt(result.wall_ms), baseline: `@discordjs/rest ${fmt(result.discordjs_rest_wall_ms)}`, target: '≤ @discordjs/rest', result: verdict(okDjs) },
+        { bench: '', figure: 'apply wall: creates + confirming read (median)', value: fmt(result.wall_ms), baseline: `bucket minimum ${fmt(minMs)} (${CREATES + 1} requests)`, target: `≤ 1.2 × min (${fmt(1.2 * minMs)})`, result: verdict(okMin) },
+        { bench: '', figure: '  the creates alone (median)', value: fmt(result.writes_ms), baseline: `@discordjs/rest ${fmt(result.discordjs_rest_wall_ms)} (min ${fmt(writesMinMs)})`, target: '≤ @discordjs/rest', result: verdict(okDjs) },
       ],
     };
   } finally {

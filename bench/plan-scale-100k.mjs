@@ -68,7 +68,8 @@ async function planWithCli(world) {
 
 export async function runPlanScale100k(key, log = () => {}) {
   const shape = SHAPES[key];
-  const { createClientFor, computePlan } = await dist('cordform.js');
+  const { createClientFor } = await dist('api/client.js');
+  const { computePlan } = await dist('api/compute-plan.js');
   const { buildPlan, isEmptyPlan } = await dist('plan/index.js');
   const scratch = scratchDir('plan-100k');
   const worlds = [];

@@ -21,7 +21,7 @@ const SHAPE = {
   plan_scale: ['guilds', 'webhooks', 'requests', 'wall_ms', 'bare_gets_ms'],
   plan_scale_100k: ['guilds', 'webhooks', 'wall_ms', 'bare_gets_ms', 'build_plan_ms', 'build_plan_ms_10k', 'rss_mb'],
   plan_scale_100k_wide: ['guilds', 'webhooks', 'wall_ms', 'bare_gets_ms', 'build_plan_ms', 'build_plan_ms_10k', 'rss_mb'],
-  apply_rate: ['creates', 'wall_ms', 'min_ms', 'responses_429', 'discordjs_rest_wall_ms'],
+  apply_rate: ['creates', 'wall_ms', 'min_ms', 'writes_ms', 'writes_min_ms', 'responses_429', 'discordjs_rest_wall_ms'],
   runtime_dispatch: ['events', 'events_per_s', 'p50_added_ms', 'p99_added_ms'],
   startup: ['validate_ms', 'node_ms'],
 };
