@@ -133,7 +133,7 @@ async function startRuntimeProcess(dir, sandbox, targetUrl) {
   return { child, stop: () => stopChild(child) };
 }
 
-function summarise(latencies) {
+function summarize(latencies) {
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
@@ -216,8 +216,8 @@ export async function runRuntimeDispatch(log = () => {}) {
     for (let run = 0; run < RUNS; run++) {
       const ours = await phase(`c${run}`, viaCordform, MEASURE_MS);
       const base = await phase(`d${run}`, direct, MEASURE_MS);
-      const a = summarise(ours.latencies);
-      const b = summarise(base.latencies);
+      const a = summarize(ours.latencies);
+      const b = summarize(base.latencies);
       runs.push({ cpu: ours.cpu, directCpu: base.cpu, events: ours.sent, delivered: ours.delivered, eventsPerS: ours.delivered / (ours.elapsedMs / 1000), cordform: a, direct: b, p50Added: a.p50 - b.p50, p99Added: a.p99 - b.p99 });
       log(`  runtime-dispatch run ${run + 1}/${RUNS}: ${ours.delivered}/${ours.sent} events delivered, cordform p50 ${round(a.p50, 2)} / p99 ${round(a.p99, 2)} ms, direct p50 ${round(b.p50, 2)} / p99 ${round(b.p99, 2)} ms`);
     }

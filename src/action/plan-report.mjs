@@ -7,7 +7,7 @@
 import { cutMarkdown } from './cut-markdown.mjs';
 import { planMarker } from './sticky-comment.mjs';
 
-/** GitHub's limit is 65,536 characters; the margin covers any newline normalisation on its side. */
+/** GitHub's limit is 65,536 characters; the margin covers any newline normalization on its side. */
 const COMMENT_BUDGET = 65_000;
 /** GitHub's limit is 1 MiB per step summary. */
 const SUMMARY_BUDGET_BYTES = 1_000_000;

@@ -14,7 +14,7 @@ import { CordformError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { isEmptyPlan, restrictPlan, type Change, type LiveState, type Plan } from '../plan/index.js';
 import type { Redactor } from '../redact.js';
-import { readLiveState } from '../discord/read-live-state.js';
+import { readLiveState } from '../live/read-live-state.js';
 import { computePlan, registerLiveSecrets } from './compute-plan.js';
 
 export interface ApplyManifestOptions extends GuardFlags {

@@ -5,7 +5,8 @@
  * the environment, and the token registered with the redactor so no output can show it.
  */
 import type { Dispatcher } from 'undici';
-import { apiBaseFromEnv, resolveApiBase } from '../discord/api-base.js';
+import { apiBaseFromEnv } from '../discord/api-base.js';
+import { resolveApiBase } from '../live/api-base.js';
 import { resolveGlobalRateLimit, resolveRequestTimeout } from '../discord/client-settings.js';
 import { DiscordRestClient } from '../discord/rest-client.js';
 import type { Manifest } from '../manifest/types.js';

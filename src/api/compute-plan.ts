@@ -3,8 +3,8 @@
  * and the programmatic API. Nothing here prints or exits.
  */
 import type { DiscordApi } from '../discord/api.js';
-import { readLiveState, readPermissionFacts } from '../discord/read-live-state.js';
-import { readWebhookAuditLogs } from '../discord/read-audit-log.js';
+import { readLiveState, readPermissionFacts } from '../live/read-live-state.js';
+import { readWebhookAuditLogs } from '../live/read-audit-log.js';
 import { CordformError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { auditLogReads, buildPlan, type LiveAuditLog, type LiveState, type Plan, type PlanOptions } from '../plan/index.js';

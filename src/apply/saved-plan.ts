@@ -14,7 +14,7 @@ import {
   type PresentPrecondition,
 } from '../plan/index.js';
 import { stableStringify } from '../plan/stable-json.js';
-import { actionSign, changeTitle } from '../plan/render-shared.js';
+import { actionSign, changeTitle } from '../plan/render/shared.js';
 import { VERSION } from '../version.js';
 
 /**

@@ -3,7 +3,7 @@ import { Listr, ListrLogLevels, ListrLogger, ProcessOutput } from 'listr2';
 import { assertNever } from '../errors.js';
 import { phaseTitle, type ApplyEvent, type ChangeOutcome } from '../apply/apply-plan.js';
 import type { Change, PlanNames } from '../plan/plan-types.js';
-import { actionSign, changeTitle } from '../plan/render-shared.js';
+import { actionSign, changeTitle } from '../plan/render/shared.js';
 
 /**
  * How apply shows progress: listr2 renders the apply's events. `tty`: listr2's default

@@ -1,13 +1,7 @@
 import { CordformError } from '../errors.js';
-import type { Manifest } from '../manifest/types.js';
 
 export const DEFAULT_API_BASE = 'https://discord.com/api/v10';
 export const API_BASE_ENV = 'CORDFORM_API_BASE';
-
-/** `discord.api_base` in the manifest (the schema checked it), else CORDFORM_API_BASE, else Discord itself. */
-export function resolveApiBase(manifest: Manifest, env: Record<string, string | undefined>): string {
-  return manifest.discord.apiBase?.replace(/\/+$/, '') ?? apiBaseFromEnv(env);
-}
 
 /**
  * CORDFORM_API_BASE, else Discord. A value that is not an http(s) URL is refused at once,

@@ -4,7 +4,7 @@ import { IDENTIFY_INTERVAL_MS, identifyStaggerMs, nextIdentifySlot, rateLimitKey
  * When each shard of this process may send IDENTIFY, after Discord's max_concurrency rule
  * (https://discord.com/developers/docs/events/gateway#sharding-max-concurrency): shards share
  * a rate-limit key `shard_id % max_concurrency`, one IDENTIFY per key per 5 s, buckets
- * started in order. Within the process the gate serialises each key; across processes
+ * started in order. Within the process the gate serializes each key; across processes
  * (one per shard, no coordinator) each bucket identifies only in its own slot of the wall
  * clock when the shard count is known (`nextIdentifySlot`, sharding.ts), else after a
  * stagger from the process start. A shard that still collides — clocks far apart — gets

@@ -39,7 +39,7 @@ export function rateLimitKey(shardId: number, maxConcurrency: number): number {
  * wall clock: bucket b may IDENTIFY in [b·slot, b·slot + grace) of every cycle of
  * buckets·slot ms. The slot is the 5 s interval plus a margin for the time a WebSocket takes
  * to open, so two buckets' IDENTIFYs stay 5 s apart whenever each process started, with only
- * NTP-synchronised clocks in common. Returns when shard `shardId` may next start.
+ * NTP-synchronized clocks in common. Returns when shard `shardId` may next start.
  */
 export const IDENTIFY_SLOT_MARGIN_MS = 1000;
 export const IDENTIFY_SLOT_GRACE_MS = 250;

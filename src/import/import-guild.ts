@@ -6,7 +6,7 @@
 import type { DiscordApi } from '../discord/api.js';
 import { CATEGORY_CHANNEL } from '../discord/channel-names.js';
 import { DiscordApiError } from '../discord/discord-api-error.js';
-import { readGuildWebhooks } from '../discord/read-live-state.js';
+import { readGuildWebhooks } from '../live/read-live-state.js';
 import type { APIChannel } from '../discord/types.js';
 import { CordformError } from '../errors.js';
 import type { Redactor } from '../redact.js';

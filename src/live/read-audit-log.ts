@@ -1,7 +1,7 @@
-import type { LiveAuditLog } from '../plan/live-state.js';
-import type { DiscordApi } from './api.js';
-import { DiscordApiError } from './discord-api-error.js';
-import type { APIUser } from './types.js';
+import type { LiveAuditLog } from './live-state.js';
+import type { DiscordApi } from '../discord/api.js';
+import { DiscordApiError } from '../discord/discord-api-error.js';
+import type { APIUser } from '../discord/types.js';
 import type { ReadLiveStateOptions } from './read-live-state.js';
 
 /**

@@ -1,9 +1,9 @@
 import { CordformError } from '../errors.js';
 import type { GuildDeclaration, Manifest } from '../manifest/types.js';
-import type { LiveGuild, LiveState } from '../plan/live-state.js';
-import type { DiscordApi } from './api.js';
-import { DiscordApiError } from './discord-api-error.js';
-import type { APIWebhook } from './types.js';
+import type { LiveGuild, LiveState } from './live-state.js';
+import type { DiscordApi } from '../discord/api.js';
+import { DiscordApiError } from '../discord/discord-api-error.js';
+import type { APIWebhook } from '../discord/types.js';
 
 /**
  * Reads what the planner needs from Discord with as few requests as possible:

@@ -10,7 +10,7 @@
  */
 import { snowflakeTime } from '../discord/snowflake-time.js';
 import { AuditLogEvent, type APIAuditLogChange, type APIAuditLogEntry, type APIUser, type APIWebhook } from '../discord/types.js';
-import type { LiveAuditLog } from './live-state.js';
+import type { LiveAuditLog } from '../live/live-state.js';
 import { classifyWebhook, type Owner } from './ownership.js';
 import type { Attribution } from './plan-types.js';
 import { compareSnowflakes } from './sort.js';

@@ -10,7 +10,7 @@ import {
   channelTraffic,
   countByChannel,
 } from './channel-counts.js';
-import type { LiveGuild } from './live-state.js';
+import type { LiveGuild } from '../live/live-state.js';
 import type { Blocker, Change } from './plan-types.js';
 import { compareText, sortBy } from './sort.js';
 

@@ -5,7 +5,7 @@
  */
 import type { GuildDeclaration, Manifest } from '../manifest/types.js';
 import { guildNotReadBlocker } from './blockers.js';
-import { liveGuildsById, type LiveGuild, type LiveState } from './live-state.js';
+import { liveGuildsById, type LiveGuild, type LiveState } from '../live/live-state.js';
 import { orderChanges } from './order-changes.js';
 import type { Owner } from './ownership.js';
 import { planGuild, type GuildPlan } from './plan-guild.js';
@@ -29,7 +29,7 @@ export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOpti
     format_version: PLAN_FORMAT_VERSION,
     targets,
     changes,
-    summary: summarise(changes),
+    summary: summarize(changes),
     blockers: [...resolved.blockers, ...guilds.flatMap((g) => g.blockers)],
     warnings: [...(targets.length > 0 ? [partialPlanWarning(targets)] : []), ...guilds.flatMap((g) => g.warnings)],
     ignored: guilds.flatMap((g) => g.ignored),
@@ -79,7 +79,7 @@ export function restrictPlan(plan: Plan, changes: readonly Change[], manifest: M
     {
       ...plan,
       changes: ordered,
-      summary: summarise(ordered),
+      summary: summarize(ordered),
       warnings: plan.warnings.filter((w) => w.key === undefined || keys.has(w.key)),
       thresholds,
     },
@@ -87,7 +87,7 @@ export function restrictPlan(plan: Plan, changes: readonly Change[], manifest: M
   );
 }
 
-export function summarise(changes: readonly Change[]): PlanSummary {
+export function summarize(changes: readonly Change[]): PlanSummary {
   const count = (action: Change['action']) => changes.filter((c) => c.action === action).length;
   return {
     create: count('create'),

@@ -34,7 +34,7 @@ export interface CanonicalCommand {
 }
 
 /** Declared commands with `slash:`, sorted by name. */
-export function canonicalFromDeclarations(commands: readonly CommandDeclaration[]): CanonicalCommand[] {
+export function canonicalCommandsFromDeclarations(commands: readonly CommandDeclaration[]): CanonicalCommand[] {
   return sortCommands(
     commands.flatMap((command) =>
       command.slash === undefined
@@ -53,7 +53,7 @@ export function canonicalFromDeclarations(commands: readonly CommandDeclaration[
   );
 }
 
-export function canonicalFromLive(commands: readonly APIApplicationCommand[]): CanonicalCommand[] {
+export function canonicalCommandsFromLive(commands: readonly APIApplicationCommand[]): CanonicalCommand[] {
   return sortCommands(
     commands.map((c) => ({
       type: c.type,

@@ -18,7 +18,7 @@ export interface CanonicalWebhook {
 
 export const WEBHOOK_FIELDS = ['name', 'channel_id', 'avatar'] as const;
 
-export function canonicalFromDeclaration(declaration: WebhookDeclaration): CanonicalWebhook {
+export function canonicalWebhookFromDeclaration(declaration: WebhookDeclaration): CanonicalWebhook {
   return {
     name: declaration.name,
     channel_id: declaration.channel,
@@ -26,7 +26,7 @@ export function canonicalFromDeclaration(declaration: WebhookDeclaration): Canon
   };
 }
 
-export function canonicalFromLive(webhook: APIWebhook): CanonicalWebhook {
+export function canonicalWebhookFromLive(webhook: APIWebhook): CanonicalWebhook {
   return { name: webhook.name ?? '', channel_id: webhook.channel_id ?? '', avatar: webhook.avatar };
 }
 
@@ -36,7 +36,7 @@ export function canonicalFromLive(webhook: APIWebhook): CanonicalWebhook {
  */
 export function diffWebhook(live: APIWebhook, declaration: WebhookDeclaration): FieldDiffs {
   const fields = declaration.keepAvatar ? WEBHOOK_FIELDS.filter((field) => field !== 'avatar') : WEBHOOK_FIELDS;
-  const diffs = diffFields(canonicalFromLive(live), canonicalFromDeclaration(declaration), fields);
+  const diffs = diffFields(canonicalWebhookFromLive(live), canonicalWebhookFromDeclaration(declaration), fields);
   if (diffs.avatar !== undefined) diffs.avatar = { from: live.avatar, to: avatarLabel(declaration.avatar) };
   return diffs;
 }

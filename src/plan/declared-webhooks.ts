@@ -6,7 +6,7 @@
  */
 import type { APIWebhook } from '../discord/types.js';
 import type { Manifest, WebhookDeclaration } from '../manifest/types.js';
-import { liveGuildsById, type LiveState } from './live-state.js';
+import { liveGuildsById, type LiveState } from '../live/live-state.js';
 import { matchWebhooks } from './match-webhooks.js';
 import { resolveChannelNames } from './resolve-channels.js';
 

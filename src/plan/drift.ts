@@ -6,7 +6,7 @@
 import { assertNever } from '../errors.js';
 import { AuditLogEvent } from '../discord/types.js';
 import { placeKey, type AuditTrail } from './audit-trail.js';
-import type { LiveAuditLog } from './live-state.js';
+import type { LiveAuditLog } from '../live/live-state.js';
 import type { Change, Plan, Warning } from './plan-types.js';
 
 /**

@@ -1,15 +1,17 @@
 /**
- * Plan fingerprints (issue 5, saved plans): `apply PLAN.json` recomputes both and refuses
- * the plan when either differs — a stale plan. Neither input contains a secret: webhook
+ * Fingerprints of a saved plan's inputs: `apply PLAN.json` refuses the plan when the
+ * manifest's differs (a stale plan); the live one is informational, since every change is
+ * checked against a fresh plan anyway. Hashing 100k webhooks costs tens of milliseconds,
+ * so only `plan --out` computes them. Neither input contains a secret: webhook
  * tokens and URLs, the bot token, action tokens, signing secrets and header values are
  * left out before hashing, and so are source positions (moving a line is not a change).
  */
 import { createHash } from 'node:crypto';
 import type { APIWebhook } from '../discord/types.js';
 import type { GuildDeclaration, Manifest, WebhookDeclaration } from '../manifest/types.js';
-import { canonicalFromLive } from './canonical-command.js';
+import { canonicalCommandsFromLive } from './canonical-command.js';
 import { stableStringify } from './stable-json.js';
-import type { LiveState } from './live-state.js';
+import type { LiveState } from '../live/live-state.js';
 import type { PlanFingerprints } from './plan-types.js';
 import { compareSnowflakes, sortBy } from './sort.js';
 
@@ -19,7 +21,7 @@ export function planFingerprints(manifest: Manifest, live: LiveState): PlanFinge
 
 /**
  * sha256 of the live state of the manifest's guilds only (other guilds may change freely).
- * One line per record: it covers every webhook of every declared guild, and each normalised
+ * One line per record: it covers every webhook of every declared guild, and each normalized
  * record is built with a fixed key order, so plain JSON is canonical (no key sorting).
  */
 export function liveFingerprint(manifest: Manifest, live: LiveState): string {
@@ -29,11 +31,11 @@ export function liveFingerprint(manifest: Manifest, live: LiveState): string {
   for (const guild of sortBy(live.guilds.filter((g) => declared.has(g.guildId)), (g) => g.guildId)) {
     lines.add(`guild ${JSON.stringify(guild.guildId)}`);
     for (const webhook of [...guild.webhooks].sort((a, b) => compareSnowflakes(a.id, b.id))) {
-      lines.add(`webhook ${JSON.stringify(normaliseWebhook(webhook))}`);
+      lines.add(`webhook ${JSON.stringify(normalizeWebhook(webhook))}`);
     }
     const channels = guild.channels === null ? null : sortBy(guild.channels, (c) => c.id).map((c) => ({ id: c.id, type: c.type }));
     lines.add(`channels ${JSON.stringify(channels)}`);
-    lines.add(`commands ${guild.commands === null ? 'null' : stableStringify(canonicalFromLive(guild.commands))}`);
+    lines.add(`commands ${guild.commands === null ? 'null' : stableStringify(canonicalCommandsFromLive(guild.commands))}`);
   }
   return lines.digest();
 }
@@ -49,7 +51,7 @@ export function manifestFingerprint(manifest: Manifest): string {
     }),
   );
   for (const guild of sortBy(manifest.guilds, (g) => g.id)) {
-    const { webhooks, commands, ...settings } = normaliseGuild(guild);
+    const { webhooks, commands, ...settings } = normalizeGuild(guild);
     lines.add(`guild ${stableStringify(settings)}`);
     for (const webhook of webhooks) lines.add(`webhook ${JSON.stringify(webhook)}`);
     lines.add(`commands ${stableStringify(commands)}`);
@@ -58,7 +60,7 @@ export function manifestFingerprint(manifest: Manifest): string {
 }
 
 /** Only what the planner reads: never `token` or `url`. */
-function normaliseWebhook(webhook: APIWebhook) {
+function normalizeWebhook(webhook: APIWebhook) {
   return {
     id: webhook.id,
     type: webhook.type,
@@ -70,19 +72,19 @@ function normaliseWebhook(webhook: APIWebhook) {
   };
 }
 
-function normaliseGuild(guild: GuildDeclaration) {
+function normalizeGuild(guild: GuildDeclaration) {
   return {
     id: guild.id,
     name: guild.name ?? null,
     prune: guild.prune,
     prefix: guild.prefix,
     thresholds: guild.thresholds,
-    webhooks: sortBy(guild.webhooks, (w) => w.key).map(normaliseDeclaration),
+    webhooks: sortBy(guild.webhooks, (w) => w.key).map(normalizeDeclaration),
     commands: sortBy(guild.commands, (c) => c.name).map((command) => withoutSecrets(command)),
   };
 }
 
-function normaliseDeclaration(webhook: WebhookDeclaration) {
+function normalizeDeclaration(webhook: WebhookDeclaration) {
   return {
     key: webhook.key,
     name: webhook.name,

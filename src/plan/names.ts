@@ -3,7 +3,7 @@
  * guild's name — so a reviewer reads channels, not 18-digit ids. Only names Discord already
  * told: the channel lists and guild objects read for guilds with changes. Pure.
  */
-import type { LiveState } from './live-state.js';
+import type { LiveState } from '../live/live-state.js';
 import type { Plan, PlanNames } from './plan-types.js';
 import { categoryNames, channelLabel } from '../discord/channel-names.js';
 

@@ -12,7 +12,7 @@
  * Within a phase: by guild, channel, name, webhook id.
  */
 import { CHANNEL_WEBHOOK_LIMIT, channelTraffic, countByChannel } from './channel-counts.js';
-import type { LiveGuild } from './live-state.js';
+import type { LiveGuild } from '../live/live-state.js';
 import type { Change } from './plan-types.js';
 import { assertNever } from '../errors.js';
 import { sortBy } from './sort.js';

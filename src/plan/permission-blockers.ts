@@ -17,7 +17,7 @@ import {
 import type { APIChannel } from '../discord/types.js';
 import { assertNever } from '../errors.js';
 import type { GuildDeclaration } from '../manifest/types.js';
-import type { LiveGuild } from './live-state.js';
+import type { LiveGuild } from '../live/live-state.js';
 import type { Blocker, Change, WebhookChange } from './plan-types.js';
 
 /** What managing a channel's webhooks takes (VIEW_CHANNEL: Discord answers 50001 without it). */

@@ -6,7 +6,7 @@ import type { APIWebhook } from '../discord/types.js';
 import { assertNever } from '../errors.js';
 import type { GuildDeclaration } from '../manifest/types.js';
 import { channelBlockers, limitBlockers } from './blockers.js';
-import type { LiveGuild } from './live-state.js';
+import type { LiveGuild } from '../live/live-state.js';
 import { matchWebhooks, type MatchResult } from './match-webhooks.js';
 import { permissionBlockers } from './permission-blockers.js';
 import { classifyWebhook, type Owner } from './ownership.js';

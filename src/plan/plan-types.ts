@@ -1,5 +1,5 @@
 /**
- * The Plan: pure, JSON-serialisable data produced by `buildPlan` and consumed by the
+ * The Plan: pure, JSON-serializable data produced by `buildPlan` and consumed by the
  * renderers (text, JSON, Markdown), `cordform apply` and saved plan files (`--out`).
  *
  * Naming: values that mirror a Discord field keep Discord's snake_case (`channel_id`,
@@ -300,9 +300,9 @@ export interface PlanSummary {
 }
 
 export interface PlanFingerprints {
-  /** sha256 (hex) of the normalised live state of the declared guilds. */
+  /** sha256 (hex) of the normalized live state of the declared guilds. */
   live: string;
-  /** sha256 (hex) of the normalised manifest, secrets and source positions left out. */
+  /** sha256 (hex) of the normalized manifest, secrets and source positions left out. */
   manifest: string;
 }
 

@@ -4,7 +4,7 @@
  * unrelated lines a reviewer has to connect.
  */
 import { CHANNEL_WEBHOOK_LIMIT, channelTraffic, countByChannel } from './channel-counts.js';
-import type { LiveGuild } from './live-state.js';
+import type { LiveGuild } from '../live/live-state.js';
 import type { Change, CreateChange, DeleteChange, ReplaceChange } from './plan-types.js';
 import { compareSnowflakes, sortBy } from './sort.js';
 import { replaceChange } from './webhook-changes.js';

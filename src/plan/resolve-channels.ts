@@ -9,7 +9,7 @@ import { CATEGORY_CHANNEL, categoryNames, channelLabel, channelsNamed } from '..
 import type { APIChannel } from '../discord/types.js';
 import { editDistance } from '../manifest/did-you-mean.js';
 import type { ChannelNameRef, GuildDeclaration, Manifest, WebhookDeclaration } from '../manifest/types.js';
-import { liveGuildsById, type LiveGuild, type LiveState } from './live-state.js';
+import { liveGuildsById, type LiveGuild, type LiveState } from '../live/live-state.js';
 import type { Blocker } from './plan-types.js';
 import { compareText } from './sort.js';
 

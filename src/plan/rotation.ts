@@ -6,9 +6,9 @@
  */
 import type { APIWebhook } from '../discord/types.js';
 import type { Manifest, WebhookDeclaration } from '../manifest/types.js';
-import { summarise, withDerived } from './build-plan.js';
+import { summarize, withDerived } from './build-plan.js';
 import { declaredWebhooks } from './declared-webhooks.js';
-import type { LiveState } from './live-state.js';
+import type { LiveState } from '../live/live-state.js';
 import { classifyWebhook } from './ownership.js';
 import { PLAN_FORMAT_VERSION, type Blocker, type Change, type Plan, type Warning } from './plan-types.js';
 import { orderReplacements } from './replacements.js';
@@ -42,7 +42,7 @@ export function planRotation(manifest: Manifest, live: LiveState, declarations: 
     format_version: PLAN_FORMAT_VERSION,
     targets: declarations.map((d) => d.key),
     changes: ordered,
-    summary: summarise(ordered),
+    summary: summarize(ordered),
     blockers,
     warnings: [...ordered.map(rotationWarning), ...keptAvatarWarnings(manifest, live, ordered)],
     ignored: [],

@@ -8,15 +8,15 @@
 import type { APIApplicationCommand } from '../discord/types.js';
 import type { GuildDeclaration } from '../manifest/types.js';
 import {
-  canonicalFromDeclarations,
-  canonicalFromLive,
+  canonicalCommandsFromDeclarations,
+  canonicalCommandsFromLive,
   commandBody,
   commandKey,
   type CanonicalCommand,
 } from './canonical-command.js';
 import { diffFields } from './diff-fields.js';
 import { sha256Json } from './hash.js';
-import type { LiveGuild } from './live-state.js';
+import type { LiveGuild } from '../live/live-state.js';
 import type { FieldDiffs, SyncCommandsChange, Warning } from './plan-types.js';
 
 /**
@@ -24,7 +24,7 @@ import type { FieldDiffs, SyncCommandsChange, Warning } from './plan-types.js';
  * `commandsFingerprint(live)` with `precondition.commands_sha256` before the PUT.
  */
 export function commandsFingerprint(commands: readonly APIApplicationCommand[]): string {
-  return sha256Json(canonicalFromLive(commands));
+  return sha256Json(canonicalCommandsFromLive(commands));
 }
 
 const COMMAND_FIELDS = ['type', 'description', 'options', 'default_member_permissions', 'nsfw'] as const;
@@ -35,13 +35,13 @@ export interface CommandSyncResult {
 }
 
 export function planCommandSync(guild: GuildDeclaration, live: LiveGuild, applicationId: string): CommandSyncResult {
-  const declared = canonicalFromDeclarations(guild.commands);
+  const declared = canonicalCommandsFromDeclarations(guild.commands);
   if (live.commands === null) {
     if (declared.length === 0) return { change: null, warnings: [] };
     const message = `slash commands of guild ${guild.id} were not read; their sync is not part of this plan`;
     return { change: null, warnings: [{ code: 'commands_not_read', message, guildId: guild.id, location: guild.location }] };
   }
-  const current = canonicalFromLive(live.commands);
+  const current = canonicalCommandsFromLive(live.commands);
   const diff = diffCommandSets(current, declared);
   if (Object.keys(diff.fields).length === 0) return { change: null, warnings: [] };
   return { change: syncChange(guild, applicationId, declared, current, diff), warnings: [] };

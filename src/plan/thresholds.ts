@@ -6,7 +6,7 @@
  */
 import type { GuildDeclaration } from '../manifest/types.js';
 import { classifyWebhook, type Owner } from './ownership.js';
-import type { LiveGuild } from './live-state.js';
+import type { LiveGuild } from '../live/live-state.js';
 import type { Change, GuildThreshold } from './plan-types.js';
 
 /** `changes`: the guild's own (selected) changes. */

@@ -5,7 +5,7 @@ import type { WebhookDeclaration } from '../manifest/types.js';
 import type { Redactor } from '../redact.js';
 
 /**
- * What the runtime needs to know about a guild to authorise and execute actions: its
+ * What the runtime needs to know about a guild to authorize and execute actions: its
  * channels (a reply may act only there; the NSFW inhibitor), its roles (permissions when
  * the payload has none) and the live tokens of declared webhooks. Read through the API and
  * kept in memory only, briefly; webhook tokens are never persisted or logged (each one is

@@ -45,7 +45,7 @@ export function interactionReplies(base: DiscordApi, target: InteractionTarget):
 
   const createMessage = (channelId: string, body: CreateMessageBody, options?: WriteOptions): Promise<APIMessage> => {
     if (channelId !== target.channelId) return base.createMessage(channelId, body, options);
-    // Serialised, so "first" is well defined when actions run concurrently.
+    // Serialized, so "first" is well defined when actions run concurrently.
     const next = chain.then(() => deliver(body, options));
     chain = next.catch(() => undefined);
     return next;

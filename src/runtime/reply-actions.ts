@@ -7,7 +7,7 @@ import type { ResolvedAction } from './actions/context.js';
 /**
  * Reply actions: what an HTTP_POST target may answer with. Two steps, kept apart:
  * `parseReplyAction` checks the shape against schema/action.schema.json (pure, no
- * manifest), `authoriseReplyAction` checks every reference against what the manifest
+ * manifest), `authorizeReplyAction` checks every reference against what the manifest
  * declares for the command's guild and resolves it. Nothing in a reply can name a URL or
  * token the manifest does not already contain.
  */
@@ -52,9 +52,9 @@ export interface ReplyScope {
   commandSinks: readonly ThirdPartyMessageAction[];
 }
 
-export type Authorised = { ok: true; action: ResolvedAction } | { ok: false; reason: string };
+export type Authorized = { ok: true; action: ResolvedAction } | { ok: false; reason: string };
 
-/** Channel ids a reply refers to: the caller looks these up before authorising. */
+/** Channel ids a reply refers to: the caller looks these up before authorizing. */
 export function referencedChannels(reply: ReplyAction): string[] {
   switch (reply.action) {
     case 'SEND_MESSAGE_TO_CHANNEL':
@@ -68,7 +68,7 @@ export function referencedChannels(reply: ReplyAction): string[] {
   }
 }
 
-export function authoriseReplyAction(reply: ReplyAction, scope: ReplyScope): Authorised {
+export function authorizeReplyAction(reply: ReplyAction, scope: ReplyScope): Authorized {
   switch (reply.action) {
     case 'SEND_MESSAGE_TO_CHANNEL': {
       const { channel_id, message } = reply.parameters;

@@ -13,7 +13,7 @@ import { executeDeclaredWebhook } from './actions/execute-webhook.js';
 import { postToTarget } from './actions/http-post.js';
 import { sendChannelMessage } from './actions/send-message.js';
 import { sendThirdPartyMessage } from './actions/third-party-message.js';
-import { authoriseReplyAction, findDeclaredWebhook, referencedChannels, type Authorised, type ReplyAction } from './reply-actions.js';
+import { authorizeReplyAction, findDeclaredWebhook, referencedChannels, type Authorized, type ReplyAction } from './reply-actions.js';
 import { renderTemplate, renderTemplateDeep } from './templates.js';
 
 /**
@@ -44,18 +44,18 @@ async function runDeclaredAction(ctx: ActionContext, event: CommandEvent, action
   return executeResolved(ctx, event, resolved.action);
 }
 
-/** Authorises a reply against the manifest, runs it, and reports on the HTTP_POST. */
+/** Authorizes a reply against the manifest, runs it, and reports on the HTTP_POST. */
 async function runReply(
   ctx: ActionContext,
   event: CommandEvent,
   reply: ReplyAction,
   posted: ActionResult,
 ): Promise<ActionResult> {
-  const authorised = await authoriseReply(ctx, event, reply);
-  if (!authorised.ok) {
-    return { outcome: 'refused', detail: { ...posted.detail, reply: reply.action, reason: authorised.reason } };
+  const authorized = await authorizeReply(ctx, event, reply);
+  if (!authorized.ok) {
+    return { outcome: 'refused', detail: { ...posted.detail, reply: reply.action, reason: authorized.reason } };
   }
-  record(ctx, event, reply.action, await executeSafely(ctx, event, authorised.action), { source: 'reply' });
+  record(ctx, event, reply.action, await executeSafely(ctx, event, authorized.action), { source: 'reply' });
   return posted;
 }
 
@@ -64,12 +64,12 @@ async function runReply(
  * command's guild (looked up live), the guild's declared webhooks, the command's sinks.
  * Replies and later callbacks (callbacks/actions-endpoint.ts) go through exactly this.
  */
-export async function authoriseReply(ctx: ActionContext, event: CommandEvent, reply: ReplyAction): Promise<Authorised> {
+export async function authorizeReply(ctx: ActionContext, event: CommandEvent, reply: ReplyAction): Promise<Authorized> {
   const known = new Set<string>();
   for (const channelId of referencedChannels(reply)) {
     if (await ctx.directory.hasChannel(event.guild.id, channelId)) known.add(channelId);
   }
-  return authoriseReplyAction(reply, {
+  return authorizeReplyAction(reply, {
     guild: event.guild,
     isGuildChannel: (id) => known.has(id),
     commandSinks: event.command.actions.filter(
@@ -78,7 +78,7 @@ export async function authoriseReply(ctx: ActionContext, event: CommandEvent, re
   });
 }
 
-/** Runs an authorised action; a throw becomes an `error` result. */
+/** Runs an authorized action; a throw becomes an `error` result. */
 export async function executeSafely(ctx: ActionContext, event: CommandEvent, action: ResolvedAction): Promise<ActionResult> {
   try {
     return await executeResolved(ctx, event, action);

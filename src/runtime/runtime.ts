@@ -22,7 +22,7 @@ import { OutboundHttp } from './outbound-http.js';
 import { computePermissions } from './permissions.js';
 import { checkInhibitors, routeMessage, type CommandMatch, type GatewayMessage, type InhibitorFacts } from './router.js';
 import { runCommand } from './run-command.js';
-import { createShardSet, ownsGuild, planShards, type GatewayConnection, type ShardSpec } from './shard-set.js';
+import { createShardSet, ownsGuild, planShards, type ShardGateway, type ShardSpec } from './shard-set.js';
 
 /**
  * `cordform run`: gateway MESSAGE_CREATE events → router → actions, with /healthz,
@@ -30,12 +30,12 @@ import { createShardSet, ownsGuild, planShards, type GatewayConnection, type Sha
  * injected (the Discord API, the gateway factory, the output sink), so tests run it
  * in-process.
  */
-export type { GatewayConnection };
+export type { ShardGateway };
 
 export interface RuntimeOptions {
   manifest: Manifest;
   api: DiscordApi;
-  createGateway(options: GatewayClientOptions): GatewayConnection;
+  createGateway(options: GatewayClientOptions): ShardGateway;
   /** HTTP port (0 = any free port). Default: manifest runtime.port, else 8080. */
   port?: number;
   /** Default 127.0.0.1. */

@@ -30,7 +30,7 @@ export interface ShardPlan {
 }
 
 /** What the runtime needs from a gateway connection (GatewayClient, or a test double). */
-export interface GatewayConnection {
+export interface ShardGateway {
   start(): Promise<void>;
   stop(): Promise<void>;
   status(): GatewayStatus;
@@ -57,7 +57,7 @@ export function ownsGuild(plan: ShardPlan, guildId: string | undefined): boolean
   return plan.ids.includes(shardForGuild(guildId, plan.count));
 }
 
-export interface ShardSet extends GatewayConnection {
+export interface ShardSet extends ShardGateway {
   /** Per shard, for the readiness gauge. */
   shards(): Array<{ id: number; status: GatewayStatus }>;
 }
@@ -68,7 +68,7 @@ type BaseOptions = Omit<GatewayClientOptions, 'shard' | 'identifyGate' | 'gatewa
 export function createShardSet(
   plan: ShardPlan,
   base: BaseOptions,
-  createGateway: (options: GatewayClientOptions) => GatewayConnection,
+  createGateway: (options: GatewayClientOptions) => ShardGateway,
 ): ShardSet {
   const info = plan.gatewayBot;
   const shared: Partial<GatewayClientOptions> =

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executePlan } from '../../src/apply/apply-plan.js';
 import { buildWriteScope } from '../../src/apply/write-scope.js';
 import { DiscordRestClient } from '../../src/discord/rest-client.js';
-import { readLiveState } from '../../src/discord/read-live-state.js';
+import { readLiveState } from '../../src/live/read-live-state.js';
 import { readManifest } from '../../src/manifest/read-manifest.js';
 import type { Manifest } from '../../src/manifest/types.js';
 import type { Change, DeleteChange, SyncCommandsChange, UpdateChange } from '../../src/plan/plan-types.js';

@@ -72,7 +72,7 @@ describe('examples/github-actions/cordform.yml', { timeout: 120_000 }, () => {
     expect(actionStep(workflow, 'drift').with.mode).toBe('check');
   });
 
-  it('runs Node 24, grants each job only the permission its action step needs, and serialises applies', () => {
+  it('runs Node 24, grants each job only the permission its action step needs, and serializes applies', () => {
     for (const job of Object.values(workflow.jobs)) {
       const setup = job.steps.find((s) => s.uses?.startsWith('actions/setup-node'));
       expect(setup?.with?.['node-version']).toBe(24);

@@ -41,7 +41,7 @@ function steps(): Step[] {
   return result;
 }
 
-const normalise = (text: string) => text.replace(/\b\d{19}\b/g, '<id>').trimEnd();
+const normalize = (text: string) => text.replace(/\b\d{19}\b/g, '<id>').trimEnd();
 
 describe('the README tour works as written', () => {
   let sandbox: Sandbox;
@@ -126,14 +126,14 @@ describe('the README tour works as written', () => {
   it('every command succeeds and prints what the README shows', async () => {
     await writeFile(join(dir, 'cordform.yaml'), `${codeBlocks(tour).find((block) => block.lang === 'yaml')!.text}\n`);
     for (const step of steps()) {
-      const expected = normalise(here(step.output.join('\n')));
+      const expected = normalize(here(step.output.join('\n')));
       // Reading the channel races the runtime's answer, as a person's second curl would: retry a little.
       const reads = step.command.startsWith('curl ') && !step.command.includes(' -d ');
-      let output = normalise(await run(step));
-      if (reads) await eventually(async () => (output = normalise(await run(step))) === expected, 5000, `$ ${step.command}`).catch(() => {});
+      let output = normalize(await run(step));
+      if (reads) await eventually(async () => (output = normalize(await run(step))) === expected, 5000, `$ ${step.command}`).catch(() => {});
       expect(output, `$ ${step.command}`).toBe(expected);
     }
     // The tour ends with the runtime's answer in #general.
-    expect(normalise(await curl(`curl -s http://127.0.0.1:${sandbox.port}/__sandbox/channels/100000000000000002/messages | grep -o '"content":"[^"]*"'`))).toContain('Pong, sandbox-user!');
+    expect(normalize(await curl(`curl -s http://127.0.0.1:${sandbox.port}/__sandbox/channels/100000000000000002/messages | grep -o '"content":"[^"]*"'`))).toContain('Pong, sandbox-user!');
   });
 });

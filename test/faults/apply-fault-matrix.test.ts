@@ -180,7 +180,7 @@ async function assertConverged(sandbox: Sandbox, foreign: LiveWebhook): Promise<
   expect(audit.some((e) => e.target_id === foreign.id && e.action !== 'WEBHOOK_CREATE')).toBe(false);
 }
 
-function summarise(log: RequestLogEntry[]): string {
+function summarize(log: RequestLogEntry[]): string {
   const faults = log.filter((e) => e.fault !== undefined).length;
   const byStatus = new Map<number, number>();
   for (const e of log) byStatus.set(e.status, (byStatus.get(e.status) ?? 0) + 1);
@@ -213,7 +213,7 @@ describe('apply converges under every fault kind', () => {
       const log = await adminJson<RequestLogEntry[]>(sandbox, '/requests');
       const snapshot = sandbox.faults.snapshot();
       measured.push(
-        `${scenario.name.padEnd(42)} rounds ${rounds}, ${summarise(log)}, injected ${snapshot.total_injected}, ${Math.round(performance.now() - started)} ms`,
+        `${scenario.name.padEnd(42)} rounds ${rounds}, ${summarize(log)}, injected ${snapshot.total_injected}, ${Math.round(performance.now() - started)} ms`,
       );
       if (scenario.faults.length > 0) expect(snapshot.total_injected).toBeGreaterThan(0);
       expect(log.length).toBeLessThanOrEqual(scenario.maxRequests);

@@ -25,7 +25,7 @@ import type {
 } from '../../src/manifest/types.js';
 import { parseChannelName } from '../../src/manifest/types.js';
 import { permissionBits } from '../../src/discord/permissions.js';
-import type { LiveGuild, LiveState } from '../../src/plan/live-state.js';
+import type { LiveGuild, LiveState } from '../../src/live/live-state.js';
 
 export const BOT_ID = '900000000000000001';
 export const APP_ID = '900000000000000001';

@@ -4,8 +4,8 @@ import { snowflakeTime } from '../../src/discord/snowflake-time.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { auditLogReads } from '../../src/plan/drift.js';
 import type { Plan } from '../../src/plan/plan-types.js';
-import { renderMarkdown } from '../../src/plan/render-markdown.js';
-import { renderText } from '../../src/plan/render-text.js';
+import { renderMarkdown } from '../../src/plan/render/markdown.js';
+import { renderText } from '../../src/plan/render/text.js';
 import { auditEntry, avatar, BOT_ID, HUMAN_ID, liveBuilder, manifestBuilder, snowflake } from './builders.js';
 
 /**

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { LineHash, planFingerprints } from '../../src/plan/fingerprint.js';
 import { fuzzRuns } from '../support/fuzz.js';
-import { renderJson } from '../../src/plan/render-json.js';
-import { renderMarkdown } from '../../src/plan/render-markdown.js';
-import { renderText } from '../../src/plan/render-text.js';
+import { renderJson } from '../../src/plan/render/json.js';
+import { renderMarkdown } from '../../src/plan/render/markdown.js';
+import { renderText } from '../../src/plan/render/text.js';
 import { avatar, BOT_TOKEN, liveBuilder, manifestBuilder } from './builders.js';
 
 const G = '1000';

@@ -4,9 +4,9 @@ import type { APIApplicationCommand, APIWebhook } from '../../src/discord/types.
 import type { Manifest, SlashDeclaration } from '../../src/manifest/types.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { planFingerprints } from '../../src/plan/fingerprint.js';
-import type { LiveAuditLog, LiveState } from '../../src/plan/live-state.js';
-import { renderMarkdown } from '../../src/plan/render-markdown.js';
-import { renderText } from '../../src/plan/render-text.js';
+import type { LiveAuditLog, LiveState } from '../../src/live/live-state.js';
+import { renderMarkdown } from '../../src/plan/render/markdown.js';
+import { renderText } from '../../src/plan/render/text.js';
 import { APP_ID, BOT_ID, auditEntry, avatar, liveBuilder, liveFrom, manifestBuilder } from './builders.js';
 import { fuzzRuns } from '../support/fuzz.js';
 

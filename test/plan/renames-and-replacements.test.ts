@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import type { Plan } from '../../src/plan/plan-types.js';
-import { renderJson } from '../../src/plan/render-json.js';
-import { renderMarkdown } from '../../src/plan/render-markdown.js';
-import { renderText } from '../../src/plan/render-text.js';
+import { renderJson } from '../../src/plan/render/json.js';
+import { renderMarkdown } from '../../src/plan/render/markdown.js';
+import { renderText } from '../../src/plan/render/text.js';
 import { unknownTargets } from '../../src/plan/targets.js';
 import { liveBuilder, manifestBuilder } from './builders.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import type { Change, Plan } from '../../src/plan/plan-types.js';
-import { renderJson } from '../../src/plan/render-json.js';
-import { renderMarkdown } from '../../src/plan/render-markdown.js';
-import { renderText } from '../../src/plan/render-text.js';
+import { renderJson } from '../../src/plan/render/json.js';
+import { renderMarkdown } from '../../src/plan/render/markdown.js';
+import { renderText } from '../../src/plan/render/text.js';
 import { avatar, liveBuilder, liveCommand, manifestBuilder } from './builders.js';
 
 const G = '1000';

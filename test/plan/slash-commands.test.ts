@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import type { SyncCommandsChange } from '../../src/plan/plan-types.js';
-import { renderMarkdown } from '../../src/plan/render-markdown.js';
-import { renderText } from '../../src/plan/render-text.js';
+import { renderMarkdown } from '../../src/plan/render/markdown.js';
+import { renderText } from '../../src/plan/render/text.js';
 import { commandsFingerprint } from '../../src/plan/slash-commands.js';
 import type { SlashDeclaration } from '../../src/manifest/types.js';
 import { APP_ID, liveBuilder, liveCommand, manifestBuilder } from './builders.js';

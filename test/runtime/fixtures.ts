@@ -11,7 +11,7 @@ import type {
   WebhookDeclaration,
 } from '../../src/manifest/types.js';
 import type { GatewayMessage } from '../../src/runtime/router.js';
-import type { GatewayConnection } from '../../src/runtime/runtime.js';
+import type { ShardGateway } from '../../src/runtime/runtime.js';
 import { messageObject } from '../support/messages.js';
 
 /** Small builders for runtime tests: manifests, messages, a DiscordApi double, HTTP targets. */
@@ -175,7 +175,7 @@ function fakeMessage(channelId: string, content: string): APIMessage {
 }
 
 /** A gateway double: READY at once; tests push dispatches through `emit`. */
-export class FakeGateway implements GatewayConnection {
+export class FakeGateway implements ShardGateway {
   options: GatewayClientOptions | undefined;
   ready = false;
   private sequence = 0;
@@ -184,7 +184,7 @@ export class FakeGateway implements GatewayConnection {
     this.resolveClosed = resolve;
   });
 
-  readonly factory = (options: GatewayClientOptions): GatewayConnection => {
+  readonly factory = (options: GatewayClientOptions): ShardGateway => {
     this.options = options;
     return this;
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { authoriseReplyAction, parseReplyAction, type ReplyAction } from '../../src/runtime/reply-actions.js';
+import { authorizeReplyAction, parseReplyAction, type ReplyAction } from '../../src/runtime/reply-actions.js';
 import { DEPLOYS, GENERAL, GUILD_ID, OTHER_GUILD_CHANNEL, command, guild, thirdParty, webhook } from './fixtures.js';
 import { fuzzRuns } from '../support/fuzz.js';
 
@@ -38,7 +38,7 @@ describe('parseReplyAction', () => {
     const withAvatar = { action: 'EXECUTE_WEBHOOK', parameters: { webhook: 'Deploys', content: 'x', avatar_url: 'http://x' } };
     expect(parseReplyAction(JSON.stringify(withAvatar))).toMatchObject({ ok: false });
     const withHookUrl = { action: 'EXECUTE_WEBHOOK', parameters: { webhook: 'https://discord.com/api/webhooks/1/abc', content: 'x' } };
-    expect(authoriseReplyAction(valid(withHookUrl), scope)).toMatchObject({ ok: false });
+    expect(authorizeReplyAction(valid(withHookUrl), scope)).toMatchObject({ ok: false });
   });
 
   it('never throws on arbitrary input (property)', () => {
@@ -52,35 +52,35 @@ describe('parseReplyAction', () => {
   });
 });
 
-describe('authoriseReplyAction', () => {
+describe('authorizeReplyAction', () => {
   it('allows channels of the command guild only', () => {
     const inGuild = valid({ action: 'SEND_MESSAGE_TO_CHANNEL', parameters: { channel_id: GENERAL, message: 'Pong!' } });
-    expect(authoriseReplyAction(inGuild, scope)).toEqual({
+    expect(authorizeReplyAction(inGuild, scope)).toEqual({
       ok: true,
       action: { type: 'SEND_MESSAGE_TO_CHANNEL', channelId: GENERAL, message: 'Pong!' },
     });
     const outside = valid({ action: 'SEND_EMBED_TO_CHANNEL', parameters: { channel_id: OTHER_GUILD_CHANNEL, embed: { title: 't' } } });
-    expect(authoriseReplyAction(outside, scope)).toEqual({ ok: false, reason: `channel ${OTHER_GUILD_CHANNEL} is not in guild ${GUILD_ID}` });
+    expect(authorizeReplyAction(outside, scope)).toEqual({ ok: false, reason: `channel ${OTHER_GUILD_CHANNEL} is not in guild ${GUILD_ID}` });
   });
 
   it('resolves declared webhooks by name and refuses unknown or ambiguous ones', () => {
-    const ok = authoriseReplyAction(valid({ action: 'EXECUTE_WEBHOOK', parameters: { webhook: 'Deploys', content: 'shipped' } }), scope);
+    const ok = authorizeReplyAction(valid({ action: 'EXECUTE_WEBHOOK', parameters: { webhook: 'Deploys', content: 'shipped' } }), scope);
     expect(ok).toMatchObject({ ok: true, action: { type: 'EXECUTE_WEBHOOK', webhook: { name: 'Deploys', channel: DEPLOYS }, content: 'shipped' } });
-    expect(authoriseReplyAction(valid({ action: 'EXECUTE_WEBHOOK', parameters: { webhook: 'Nope', content: 'x' } }), scope)).toMatchObject({ ok: false });
-    expect(authoriseReplyAction(valid({ action: 'EXECUTE_WEBHOOK', parameters: { webhook: 'Twice', content: 'x' } }), scope)).toMatchObject({ ok: false });
+    expect(authorizeReplyAction(valid({ action: 'EXECUTE_WEBHOOK', parameters: { webhook: 'Nope', content: 'x' } }), scope)).toMatchObject({ ok: false });
+    expect(authorizeReplyAction(valid({ action: 'EXECUTE_WEBHOOK', parameters: { webhook: 'Twice', content: 'x' } }), scope)).toMatchObject({ ok: false });
   });
 
   it('sends third-party messages only to declared sinks, with the declared token', () => {
-    const implicit = authoriseReplyAction(valid({ action: 'THIRD_PARTY_MESSAGE', parameters: { user_id: 'u1', message: 'hi' } }), scope);
+    const implicit = authorizeReplyAction(valid({ action: 'THIRD_PARTY_MESSAGE', parameters: { user_id: 'u1', message: 'hi' } }), scope);
     expect(implicit).toMatchObject({ ok: true, action: { url: SINK, token: 'im-token-123456', userId: 'u1', message: 'hi' } });
-    const named = authoriseReplyAction(valid({ action: 'THIRD_PARTY_MESSAGE', parameters: { sink: SINK, user_id: 'u1', message: 'hi' } }), scope);
+    const named = authorizeReplyAction(valid({ action: 'THIRD_PARTY_MESSAGE', parameters: { sink: SINK, user_id: 'u1', message: 'hi' } }), scope);
     expect(named).toMatchObject({ ok: true });
-    const foreign = authoriseReplyAction(
+    const foreign = authorizeReplyAction(
       valid({ action: 'THIRD_PARTY_MESSAGE', parameters: { url: 'https://evil.example.com/', user_id: 'u1', message: 'hi' } }),
       scope,
     );
     expect(foreign).toEqual({ ok: false, reason: 'sink is not declared in the manifest' });
-    const none = authoriseReplyAction(valid({ action: 'THIRD_PARTY_MESSAGE', parameters: { user_id: 'u', message: 'm' } }), {
+    const none = authorizeReplyAction(valid({ action: 'THIRD_PARTY_MESSAGE', parameters: { user_id: 'u', message: 'm' } }), {
       ...scope,
       guild: guild([]),
     });
@@ -90,7 +90,7 @@ describe('authoriseReplyAction', () => {
   it("takes the contract's IMMsg object as message, forwarded as given; empty or non-object messages are refused", () => {
     const imMsg = { type: 'card', title: 'Deploy', fields: [{ k: 'env', v: 'prod' }] };
     const reply = valid({ action: 'THIRD_PARTY_MESSAGE', parameters: { user_id: 'u1', message: imMsg } });
-    expect(authoriseReplyAction(reply, scope)).toMatchObject({ ok: true, action: { url: SINK, userId: 'u1', message: imMsg } });
+    expect(authorizeReplyAction(reply, scope)).toMatchObject({ ok: true, action: { url: SINK, userId: 'u1', message: imMsg } });
     for (const message of [{}, [], 42, '', null]) {
       expect(parseReplyAction(JSON.stringify({ action: 'THIRD_PARTY_MESSAGE', parameters: { user_id: 'u1', message } }))).toMatchObject({ ok: false });
     }

@@ -65,7 +65,7 @@ describe('bad input never crashes the sandbox', () => {
     expect((await api.get('/users/@me')).status).toBe(200);
   });
 
-  // fetch() normalises `/__sandbox/..//` to `//`, which `new URL(target, base)` reads as an empty host.
+  // fetch() normalizes `/__sandbox/..//` to `//`, which `new URL(target, base)` reads as an empty host.
   it.each(['//', '//x/api/v10/users/@me', '*', '/__sandbox//'])(
     'request target %j gets a Discord-shaped 404, over HTTP and as a gateway upgrade',
     async (target) => {

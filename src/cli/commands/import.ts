@@ -60,10 +60,10 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
     });
     if (outPath === undefined) {
       io.out(yaml);
-      io.err(`${summaryLine(summary)}\n`);
+      io.err(`${importSummaryLine(summary)}\n`);
     } else {
       await writeFile(outPath, yaml);
-      io.out(`Wrote ${values.out}: ${summaryLine(summary)}\nNext: cordform validate -f ${values.out} && cordform plan -f ${values.out}\n`);
+      io.out(`Wrote ${values.out}: ${importSummaryLine(summary)}\nNext: cordform validate -f ${values.out} && cordform plan -f ${values.out}\n`);
     }
     return 0;
   } finally {
@@ -71,7 +71,7 @@ export async function runImport(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-function summaryLine(summary: ImportSummary): string {
+function importSummaryLine(summary: ImportSummary): string {
   const parts = [`${summary.owned} owned webhook(s) declared`, `${summary.pinned} pinned`];
   if (summary.foreignLeftOut > 0) parts.push(`${summary.foreignLeftOut} not created by this bot left out (--all pins them)`);
   if (summary.unmanageable > 0) parts.push(`${summary.unmanageable} channel-follower/application left out`);

@@ -1,7 +1,7 @@
 import { createClientFor } from '../../api/client.js';
-import { resolveApiBase } from '../../discord/api-base.js';
+import { resolveApiBase } from '../../live/api-base.js';
 import { declaredUrls, envNames, type WebhookUrl } from '../../api/webhook-urls.js';
-import { readLiveState } from '../../discord/read-live-state.js';
+import { readLiveState } from '../../live/read-live-state.js';
 import { assertNever, CordformError } from '../../errors.js';
 import { declarationsFor } from '../../plan/declared-webhooks.js';
 import { nearestKeys } from '../../plan/targets.js';

@@ -37,7 +37,7 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
     // Errors first, then warnings, then notes (each group already in reading order).
     const issues = [...result.errors, ...result.warnings, ...result.info];
     io.out(formatManifestIssues(issues, { githubActions: io.env.GITHUB_ACTIONS === 'true' }));
-    io.out(`${summaryLine(result, shown)}\n`);
+    io.out(`${validationSummaryLine(result, shown)}\n`);
   }
   return result.manifest ? 0 : 1;
 }
@@ -54,7 +54,7 @@ function toJson(result: LoadManifestResult, files: string[]) {
 }
 
 /** `examples/basic.yaml: valid (2 webhooks, 1 command in 1 guild)` or `…: invalid (3 errors, 1 warning)`. */
-export function summaryLine(result: LoadManifestResult, files: string[]): string {
+export function validationSummaryLine(result: LoadManifestResult, files: string[]): string {
   const warnings = [
     ...(result.warnings.length > 0 ? [plural(result.warnings.length, 'warning')] : []),
     ...(result.info.length > 0 ? [plural(result.info.length, 'note')] : []),

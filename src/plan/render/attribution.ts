@@ -2,8 +2,8 @@
  * Who caused a drift, in words, for the text and Markdown views and `check`'s summary:
  * `changed in Discord by other-bot (1000…) at 2025-06-01T12:00:00.000Z; reason: "tidy up"`.
  */
-import { AuditLogEvent } from '../discord/types.js';
-import type { Attribution, Change } from './plan-types.js';
+import { AuditLogEvent } from '../../discord/types.js';
+import type { Attribution, Change } from '../plan-types.js';
 
 export function attributionText(attribution: Attribution): string {
   const what = attribution.actionType === AuditLogEvent.WEBHOOK_DELETE ? 'deleted' : 'changed';

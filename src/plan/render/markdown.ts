@@ -4,11 +4,11 @@
  * in a ```diff fence, and the warnings. GitHub rejects comments over 65,536 characters, so
  * every list is cut with "… and N more" to keep the whole under `maxLength` (65,000).
  */
-import { assertNever } from '../errors.js';
-import type { Change, Plan, PlanNames } from './plan-types.js';
-import { changesByGuild } from './group-changes.js';
-import { changeTitle, fieldDiffLines, guardsLine, guildText, locationText, summaryLine } from './render-shared.js';
-import { changeAttributionText } from './render-attribution.js';
+import { assertNever } from '../../errors.js';
+import type { Change, Plan, PlanNames } from '../plan-types.js';
+import { changesByGuild } from '../group-changes.js';
+import { changeTitle, fieldDiffLines, guardsLine, guildText, locationText, planSummaryLine } from './shared.js';
+import { changeAttributionText } from './attribution.js';
 
 export const MARKDOWN_MAX_LENGTH = 65_000;
 
@@ -24,7 +24,7 @@ const NOTICE_SHARE = 0.2;
 
 export function renderMarkdown(plan: Plan, options: MarkdownRenderOptions = {}): string {
   const maxLength = options.maxLength ?? MARKDOWN_MAX_LENGTH;
-  const head = `### ${options.title ?? 'cordform plan'}\n\n**${summaryLine(plan)}**\n`;
+  const head = `### ${options.title ?? 'cordform plan'}\n\n**${planSummaryLine(plan)}**\n`;
   const noticeBudget = Math.floor(maxLength * NOTICE_SHARE);
   const guard = guardsLine(plan);
   const blockers = blockerSection(plan, noticeBudget) + (guard === null ? '' : `\n> [!WARNING]\n> ${inline(guard)}\n`);
@@ -142,7 +142,7 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A message on one Markdown line, with HTML neutralised (names come from Discord). */
+/** A message on one Markdown line, with HTML neutralized (names come from Discord). */
 function inline(text: string): string {
   return escapeHtml(text.replace(/\s*\n\s*/g, ' '));
 }

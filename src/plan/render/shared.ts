@@ -3,9 +3,9 @@
  * field values as diff lines. Pure string functions.
  */
 import { diffLines, diffWords } from 'diff';
-import { permissionNames } from '../discord/permissions.js';
-import { assertNever, formatLocation, type SourceLocation } from '../errors.js';
-import type { Change, ChangeAction, FieldDiff, Plan, PlanNames } from './plan-types.js';
+import { permissionNames } from '../../discord/permissions.js';
+import { assertNever, formatLocation, type SourceLocation } from '../../errors.js';
+import type { Change, ChangeAction, FieldDiff, Plan, PlanNames } from '../plan-types.js';
 
 export const NO_CHANGES = 'No changes. Discord matches the manifest.';
 
@@ -38,7 +38,7 @@ export function actionSign(action: ChangeAction): string {
  * syncs modify something that exists, so they count as updates here (as Terraform's
  * "to change"); the JSON summary keeps them apart.
  */
-export function summaryLine(plan: Plan): string {
+export function planSummaryLine(plan: Plan): string {
   if (plan.changes.length === 0) return NO_CHANGES;
   const { create, update, move, adopt, commands, replace } = plan.summary;
   const replaced = replace > 0 ? ` ${replace} to replace (new URL),` : '';

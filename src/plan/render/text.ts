@@ -3,9 +3,9 @@
  * `color: true` (the CLI decides: TTY, not CI, no NO_COLOR). `verbose` adds ownership
  * classes, the request each change sends, manifest locations and the ignored webhooks.
  */
-import { assertNever, formatLocation } from '../errors.js';
-import { changesByGuild } from './group-changes.js';
-import type { Change, FieldDiff, IgnoredWebhook, Plan, PlanNames } from './plan-types.js';
+import { assertNever, formatLocation } from '../../errors.js';
+import { changesByGuild } from '../group-changes.js';
+import type { Change, FieldDiff, IgnoredWebhook, Plan, PlanNames } from '../plan-types.js';
 import {
   actionSign,
   changeTitle,
@@ -18,10 +18,10 @@ import {
   isLongText,
   isStructured,
   locationText,
-  summaryLine,
+  planSummaryLine,
   wordDiff,
-} from './render-shared.js';
-import { changeAttributionText } from './render-attribution.js';
+} from './shared.js';
+import { changeAttributionText } from './attribution.js';
 
 export interface TextRenderOptions {
   color?: boolean;
@@ -51,7 +51,7 @@ export function renderText(plan: Plan, options: TextRenderOptions = {}): string 
     guard === null ? [] : [paint('yellow', guard)],
     options.verbose ? ignoredSection(plan.ignored, paint) : [],
   ].filter((lines) => lines.length > 0);
-  return [...sections.flatMap((lines) => [...lines, '']), paint('bold', summaryLine(plan))].join('\n');
+  return [...sections.flatMap((lines) => [...lines, '']), paint('bold', planSummaryLine(plan))].join('\n');
 }
 
 function styleOf(change: Change): Style {

@@ -54,7 +54,7 @@ export interface CommandEvent {
 
 /**
  * An action with every template rendered and every reference resolved: what both declared
- * actions and (authorised) reply actions turn into before they run.
+ * actions and (authorized) reply actions turn into before they run.
  */
 export type ResolvedAction =
   | { type: 'SEND_MESSAGE_TO_CHANNEL'; channelId: string; message: string }

@@ -13,7 +13,7 @@ import { commandLane, errorMessage, withDeadline, type ActionContext, type Actio
  * is aborted and the reply dismissed. No failure here is ever thrown to the caller.
  */
 export interface HttpPostResult extends ActionResult {
-  /** A valid reply action, not yet authorised. */
+  /** A valid reply action, not yet authorized. */
   reply?: ReplyAction;
 }
 

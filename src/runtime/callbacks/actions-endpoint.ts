@@ -4,7 +4,7 @@ import { errorMessage, type ActionContext, type ActionResult, type CommandEvent 
 import type { JsonAnswer, JsonHandler, JsonRequest } from '../http-server.js';
 import { validateReplyAction, type ReplyAction } from '../reply-actions.js';
 import type { GatewayMessage } from '../router.js';
-import { authoriseReply, executeSafely, record } from '../run-command.js';
+import { authorizeReply, executeSafely, record } from '../run-command.js';
 import type { CallbackClaims, CallbackTokens } from './callback-token.js';
 import type { TokenRateLimit } from './token-rate-limit.js';
 
@@ -66,7 +66,7 @@ export function createActionsEndpoint(options: ActionsEndpointOptions): JsonHand
       count('unavailable');
       return { status: 503, body: { error: 'the runtime is stopping' }, headers: { 'retry-after': '5' } };
     }
-    const work = authoriseAndRun(ctx, event, parsed.actions);
+    const work = authorizeAndRun(ctx, event, parsed.actions);
     options.track(work.then(ignore, ignore));
     let outcome: RunOutcome;
     try {
@@ -91,15 +91,15 @@ type RunOutcome =
   | { ok: true; results: Array<{ action: string; outcome: string } & Record<string, unknown>> }
   | { ok: false; refused: Array<{ index: number; action: string; reason: string }> };
 
-/** Every action is authorised before any runs: a batch is refused whole or run whole. */
-async function authoriseAndRun(ctx: ActionContext, event: CommandEvent, actions: ReplyAction[]): Promise<RunOutcome> {
-  const authorised = await Promise.all(actions.map((action) => authoriseReply(ctx, event, action)));
-  const refused = authorised.flatMap((verdict, index) =>
+/** Every action is authorized before any runs: a batch is refused whole or run whole. */
+async function authorizeAndRun(ctx: ActionContext, event: CommandEvent, actions: ReplyAction[]): Promise<RunOutcome> {
+  const authorized = await Promise.all(actions.map((action) => authorizeReply(ctx, event, action)));
+  const refused = authorized.flatMap((verdict, index) =>
     verdict.ok ? [] : [{ index, action: actions[index]?.action ?? '', reason: verdict.reason }],
   );
   if (refused.length > 0) return { ok: false, refused };
   const results = [];
-  for (const [index, verdict] of authorised.entries()) {
+  for (const [index, verdict] of authorized.entries()) {
     if (!verdict.ok) continue;
     const name = actions[index]?.action ?? verdict.action.type;
     const result: ActionResult = await executeSafely(ctx, event, verdict.action);

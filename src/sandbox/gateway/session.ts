@@ -9,12 +9,12 @@ import type { GatewayBotIdentity } from './server.js';
  * One gateway session of the sandbox: what IDENTIFY created and RESUME reattaches to.
  *
  * It outlives its connection (Discord keeps a session resumable for a while after a
- * non-1000 disconnect) and keeps a bounded buffer of the dispatches it sent, as serialised
+ * non-1000 disconnect) and keeps a bounded buffer of the dispatches it sent, as serialized
  * frames, so RESUME can replay everything after the client's last `seq`
  * (https://discord.com/developers/docs/events/gateway#resuming).
  */
 export interface SessionSink {
-  /** Sends one serialised frame; false when the connection can no longer take it. */
+  /** Sends one serialized frame; false when the connection can no longer take it. */
   sendFrame(frame: string): boolean;
 }
 

@@ -50,15 +50,15 @@ type RawFaultSet = null | FaultSpec[] | { seed?: number; faults?: FaultSpec[] | 
 
 /**
  * A fault set given as data — `{seed?, faults: [...]}`, a bare list of specs, or null — checked
- * against schema/sandbox-faults.schema.json, with routes normalised (`post  /x` → `POST /x`).
+ * against schema/sandbox-faults.schema.json, with routes normalized (`post  /x` → `POST /x`).
  */
 export function parseFaultSet(value: unknown, source: InputSource | string): FaultSet {
   const raw = checkInput<RawFaultSet>(value ?? null, FAULTS, typeof source === 'string' ? codeSource(source) : source);
   const { seed = 1, faults } = raw === null ? {} : Array.isArray(raw) ? { faults: raw } : raw;
-  return { seed, faults: (faults ?? []).map((spec) => ({ ...spec, route: normaliseRoute(spec.route) })) };
+  return { seed, faults: (faults ?? []).map((spec) => ({ ...spec, route: normalizeRoute(spec.route) })) };
 }
 
-function normaliseRoute(route: string): string {
+function normalizeRoute(route: string): string {
   const trimmed = route.trim().replace(/\s+/g, ' ');
   if (trimmed === '*') return trimmed;
   const [method = '', template = ''] = trimmed.split(' ');

@@ -120,7 +120,7 @@ export class FaultInjector {
 
   private activate(spec: FaultSpec, defaultSeed: number, where: string): ActiveSpec {
     const [method = '*', template = '*'] = spec.route === '*' ? ['*', '*'] : spec.route.split(' ');
-    const segments = template === '*' ? null : normalise(stripApiPrefix(template));
+    const segments = template === '*' ? null : normalize(stripApiPrefix(template));
     const active: ActiveSpec = {
       spec,
       method,
@@ -151,12 +151,12 @@ function shouldFire(active: ActiveSpec): boolean {
 function matches(active: ActiveSpec, method: string, path: string): boolean {
   if (active.method !== '*' && active.method !== method) return false;
   if (active.segments === null) return true;
-  const actual = normalise(path);
+  const actual = normalize(path);
   return actual.length === active.segments.length && actual.every((segment, i) => segment === active.segments![i]);
 }
 
 /** `/channels/{channel.id}/webhooks` and `/channels/:channel_id/webhooks` → [channels, {}, webhooks]. */
-function normalise(path: string): string[] {
+function normalize(path: string): string[] {
   return path
     .split('/')
     .filter((segment) => segment !== '')

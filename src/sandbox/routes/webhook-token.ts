@@ -11,7 +11,7 @@ import type { StoredWebhook } from '../store/webhook-store.js';
 import { requireWebhook } from './access.js';
 
 /**
- * Routes authorised by the webhook token in the path (no Authorization header, not subject
+ * Routes authorized by the webhook token in the path (no Authorization header, not subject
  * to the bot's global limit). Discord omits `user` from these webhook objects and ignores
  * `channel_id` on PATCH (https://discord.com/developers/docs/resources/webhook#modify-webhook-with-token).
  */
