@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import type { ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js';
+import type { Options, ValidateFunction } from 'ajv/dist/2020.js';
 
 /**
  * The JSON Schema validators cordform uses, and how they are obtained fast.
@@ -77,6 +77,7 @@ export const SANDBOX_FAULTS_VALIDATOR = sandboxValidator('faults');
 export const SANDBOX_RATE_LIMITS_VALIDATOR = sandboxValidator('rate-limits');
 export const SANDBOX_STATE_VALIDATOR = sandboxValidator('state');
 
+/** @public scripts/build-validators.mjs imports it from dist/. */
 export const VALIDATOR_SPECS: readonly ValidatorSpec[] = [
   MANIFEST_VALIDATOR,
   ACTION_VALIDATOR,
@@ -177,4 +178,4 @@ export async function generateValidatorModule(spec: ValidatorSpec, text = schema
   ].join('\n');
 }
 
-export type { ErrorObject, ValidateFunction };
+export type { ValidateFunction };

@@ -7,7 +7,6 @@ import { CordformError } from '../errors.js';
 import {
   fatalCloseError,
   gatewayConnectUrl,
-  GatewayCloseCode,
   GatewayOpcode,
   isFatalCloseCode,
   isResumableCloseCode,
@@ -28,7 +27,7 @@ import {
  * waits for its rate-limit key's turn (identify-gate.ts); a shard manager that already has
  * GET /gateway/bot passes it (`gatewayBot`) and one session start budget for all its shards.
  */
-export { fatalCloseError, gatewayConnectUrl, GatewayCloseCode, GatewayOpcode, isFatalCloseCode, isResumableCloseCode };
+export { fatalCloseError, gatewayConnectUrl, GatewayOpcode, isFatalCloseCode, isResumableCloseCode };
 
 export interface GatewayDispatch {
   /** Event name, e.g. MESSAGE_CREATE. */

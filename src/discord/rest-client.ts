@@ -22,13 +22,7 @@ import type {
   Snowflake,
 } from './types.js';
 
-export {
-  DEFAULT_USER_AGENT,
-  type DiscordRestClientOptions,
-  type RequestOptions,
-  type ResponseInfo,
-  type RestClientStats,
-} from './rest-engine.js';
+export { DEFAULT_USER_AGENT, type ResponseInfo } from './rest-engine.js';
 
 /**
  * The one Discord REST client: each DiscordApi operation mapped to Discord's documented path,

@@ -3,7 +3,6 @@
  * the planner and the sandbox. Field names and nullability follow the Discord docs
  * (https://discord.com/developers/docs/resources/webhook#webhook-object and friends).
  */
-import { PERMISSION_BITS } from './permissions.js';
 
 export type Snowflake = string;
 
@@ -206,20 +205,6 @@ export const AuditLogEvent = {
   WEBHOOK_CREATE: 50,
   WEBHOOK_UPDATE: 51,
   WEBHOOK_DELETE: 52,
-} as const;
-
-/**
- * Permission bits cordform computes with; the full name ↔ bit table and the permission
- * algorithm live in permissions.ts (https://discord.com/developers/docs/topics/permissions).
- */
-export const Permission = {
-  ADMINISTRATOR: PERMISSION_BITS.ADMINISTRATOR,
-  MANAGE_CHANNELS: PERMISSION_BITS.MANAGE_CHANNELS,
-  VIEW_CHANNEL: PERMISSION_BITS.VIEW_CHANNEL,
-  SEND_MESSAGES: PERMISSION_BITS.SEND_MESSAGES,
-  MANAGE_MESSAGES: PERMISSION_BITS.MANAGE_MESSAGES,
-  MANAGE_ROLES: PERMISSION_BITS.MANAGE_ROLES,
-  MANAGE_WEBHOOKS: PERMISSION_BITS.MANAGE_WEBHOOKS,
 } as const;
 
 /** Gateway intents (https://discord.com/developers/docs/events/gateway#gateway-intents). */

@@ -1,4 +1,3 @@
-import type { SourceLocation } from '../errors.js';
 import type { AvatarResult } from './avatar.js';
 import { FieldLocations } from './field-locations.js';
 import { issue, ManifestError, sortIssues, type ManifestIssue } from './issues.js';
@@ -11,11 +10,8 @@ import type { GuildDeclaration, Manifest, UnresolvedReference } from './types.js
 import { VARIABLE_NEEDS, type VariableClass } from './variable-classes.js';
 
 export { ManifestError, type ManifestIssue } from './issues.js';
-export { formatManifestIssues, type FormatIssuesOptions } from './format-issues.js';
-export { validateAgainstSchema } from './validate-schema.js';
+export { formatManifestIssues } from './format-issues.js';
 export { VARIABLE_NEEDS, type VariableClass } from './variable-classes.js';
-
-export type { SourceLocation };
 
 export interface LoadManifestOptions {
   /** Files or directories (every *.yaml / *.yml inside, sorted); relative to `cwd`. */

@@ -28,7 +28,6 @@ describe('avatar: keep', () => {
   });
 
   it('changes the manifest fingerprint (keep vs. a file is a different manifest)', () => {
-    const live = liveBuilder().guild(G).build();
     const plain = manifestBuilder().guild(G).webhook('A', C).build();
     const keep = manifestBuilder().guild(G).webhook('A', C).build();
     keep.guilds[0]!.webhooks[0]!.keepAvatar = true;

@@ -14,7 +14,6 @@ import {
   guildText,
   formatFieldValue,
   isWholeAddOrRemove,
-  formatValue,
   isLongText,
   isStructured,
   locationText,
