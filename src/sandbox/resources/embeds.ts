@@ -125,8 +125,8 @@ function checkFields(value: unknown, path: Path, errors: FormErrors): Json[] | u
   });
 }
 
-/** A text value, trimmed; a required one may not be absent, null or blank. */
-function checkText(value: unknown, path: Path, max: number, required: boolean, errors: FormErrors): string | undefined {
+/** A string field: absent or null is fine unless required; anything but a string is an error. */
+function presentString(value: unknown, path: Path, required: boolean, errors: FormErrors): string | undefined {
   if (value === undefined || value === null) {
     if (required) errors.add(path, FieldErrors.required());
     return undefined;
@@ -135,7 +135,14 @@ function checkText(value: unknown, path: Path, max: number, required: boolean, e
     errors.add(path, FieldErrors.string(value));
     return undefined;
   }
-  const trimmed = value.trim();
+  return value;
+}
+
+/** A text value, trimmed; a required one may not be absent, null or blank. */
+function checkText(value: unknown, path: Path, max: number, required: boolean, errors: FormErrors): string | undefined {
+  const text = presentString(value, path, required, errors);
+  if (text === undefined) return undefined;
+  const trimmed = text.trim();
   if (required && trimmed === '') errors.add(path, FieldErrors.required());
   else if (length(trimmed) > max) errors.add(path, FieldErrors.maxLength(max));
   else return trimmed;
@@ -144,23 +151,17 @@ function checkText(value: unknown, path: Path, max: number, required: boolean, e
 
 /** http(s) URLs; image fields also take `attachment://NAME` for an uploaded file. */
 function checkUrl(value: unknown, path: Path, errors: FormErrors, image: boolean, required = false): string | undefined {
-  if (value === undefined || value === null) {
-    if (required) errors.add(path, FieldErrors.required());
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    errors.add(path, FieldErrors.string(value));
-    return undefined;
-  }
+  const text = presentString(value, path, required, errors);
+  if (text === undefined) return undefined;
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(text);
   } catch {
     errors.add(path, EmbedErrors.invalidUrl());
     return undefined;
   }
   const scheme = url.protocol.slice(0, -1);
-  if (scheme === 'http' || scheme === 'https' || (image && scheme === 'attachment')) return value;
+  if (scheme === 'http' || scheme === 'https' || (image && scheme === 'attachment')) return text;
   errors.add(path, EmbedErrors.invalidScheme(scheme));
   return undefined;
 }
