@@ -23,7 +23,7 @@ import { readManifest } from './manifest/read-manifest.js';
 import type { Manifest } from './manifest/types.js';
 import type { VariableClass } from './manifest/variable-classes.js';
 import { VARIABLE_NEEDS } from './manifest/variable-classes.js';
-import { isEmptyPlan, manifestFingerprint, planFingerprints, type LiveState, type Plan, type PlanFingerprints } from './plan/index.js';
+import { isEmptyPlan, manifestFingerprint, type Plan, type PlanFingerprints } from './plan/index.js';
 import type { Runtime } from './runtime/runtime.js';
 
 export { CordformError, type ErrorCode, type Fault, type SourceLocation } from './errors.js';
@@ -71,9 +71,8 @@ export interface PlanOptions extends Partial<ClientOptions> {
   targets?: string[];
 }
 
-/** What each plan was computed for, so `apply(plan)` needs no manifest of its own. */
-/** What each plan() result was computed from, so apply(plan) can tell a stale manifest. */
-const planSources = new WeakMap<Plan, { manifest: Manifest; live: LiveState }>();
+/** What each plan was computed for, so `apply(plan)` needs no manifest of its own and can tell a stale one. */
+const planSources = new WeakMap<Plan, Manifest>();
 
 /** Reads Discord and plans: a plan whose `changes` is empty when Discord matches the manifest. */
 export async function plan(manifest: Manifest, options: PlanOptions = {}): Promise<Plan> {
@@ -84,7 +83,7 @@ export async function plan(manifest: Manifest, options: PlanOptions = {}): Promi
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.redactor ? { redactor: options.redactor } : {}),
     });
-    planSources.set(computed.plan, { manifest, live: computed.live });
+    planSources.set(computed.plan, manifest);
     return computed.plan;
   } finally {
     await client.close();
@@ -110,7 +109,7 @@ export interface ApplyOptions extends Partial<ClientOptions>, Pick<ApplyManifest
  */
 export async function apply(proposed: Plan, options: ApplyOptions = {}): Promise<ApplyReport> {
   const source = planSources.get(proposed);
-  const manifest = options.manifest ?? source?.manifest;
+  const manifest = options.manifest ?? source;
   if (manifest === undefined) {
     throw new CordformError('api_usage', 'apply(plan): this plan did not come from plan() in this process; pass { manifest } as well');
   }
@@ -136,10 +135,11 @@ export async function apply(proposed: Plan, options: ApplyOptions = {}): Promise
 
 /**
  * Apply compares only the manifest fingerprint (a plan is a proposal, checked against fresh
- * live state), so a plan handed in with `{ manifest }` alone needs no live fingerprint.
+ * live state), so a proposal carries no live fingerprint: hashing every webhook would be
+ * work nobody reads. The manifest is the one the plan was made from, when it is known.
  */
-function proposalFingerprints(source: { manifest: Manifest; live: LiveState } | undefined, manifest: Manifest): PlanFingerprints {
-  return source ? planFingerprints(source.manifest, source.live) : { manifest: manifestFingerprint(manifest), live: '' };
+function proposalFingerprints(source: Manifest | undefined, manifest: Manifest): PlanFingerprints {
+  return { manifest: manifestFingerprint(source ?? manifest), live: '' };
 }
 
 export interface CheckResult {
