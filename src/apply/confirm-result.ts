@@ -12,6 +12,7 @@
  * deleted one must be gone; anything else means another writer changed it meanwhile, which
  * the apply reports (and fails on) instead of claiming success.
  */
+import { isDiscordApiError, UNKNOWN_WEBHOOK } from '../discord/discord-api-error.js';
 import type { DiscordApi } from '../discord/api.js';
 import { assertNever } from '../errors.js';
 import type { APIWebhook } from '../discord/types.js';
@@ -151,7 +152,7 @@ async function deleteOwnTwin(webhookId: string, options: ConfirmOptions): Promis
     return null;
   } catch (error) {
     // Already gone: the other apply (or its next plan) removed it, which is the same result.
-    if ((error as { discordCode?: unknown }).discordCode === 10015) return null;
+    if (isDiscordApiError(error, UNKNOWN_WEBHOOK)) return null;
     return (error as Error).message;
   }
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertNever } from '../errors.js';
+import { isDiscordApiError, UNKNOWN_WEBHOOK } from '../discord/discord-api-error.js';
 import type { DiscordApi, WriteOptions } from '../discord/api.js';
 import { backoffDelay, type BackoffOptions } from '../discord/retry.js';
 import type { APIWebhook } from '../discord/types.js';
@@ -29,8 +30,6 @@ export interface ExecuteContext {
   /** Stops sending further attempts; requests on the wire finish (the first Ctrl-C). */
   interrupt?: AbortSignal;
 }
-
-const UNKNOWN_WEBHOOK = 10015;
 
 /**
  * Performs the writes a change stands for, after checking it against the write scope.
@@ -89,7 +88,7 @@ async function deleteWebhook(webhookId: string, ctx: ExecuteContext, write: Writ
     return {};
   } catch (error) {
     // Someone (or a lost response of ours) deleted it already: the goal is reached.
-    if (discordCodeOf(error) === UNKNOWN_WEBHOOK) return { alreadyDone: true };
+    if (isDiscordApiError(error, UNKNOWN_WEBHOOK)) return { alreadyDone: true };
     throw error;
   }
 }
@@ -157,7 +156,3 @@ export function isOutcomeUnknown(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'discord_outcome_unknown';
 }
 
-function discordCodeOf(error: unknown): number | undefined {
-  const code = (error as { discordCode?: unknown } | null)?.discordCode;
-  return typeof code === 'number' ? code : undefined;
-}

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CordformError } from '../errors.js';
+import { isDiscordApiError, UNKNOWN_WEBHOOK } from '../discord/discord-api-error.js';
 import type { DiscordApi } from '../discord/api.js';
 import type { APIWebhook } from '../discord/types.js';
 import type { Manifest } from '../manifest/types.js';
@@ -190,7 +191,7 @@ export function verifyBeforeWrite(api: DiscordApi, signal?: AbortSignal) {
       const current = await api.getWebhook(pre.webhook_id, signal ? { signal } : {});
       return mismatch(pre, current);
     } catch (error) {
-      if ((error as { discordCode?: unknown }).discordCode === 10015) {
+      if (isDiscordApiError(error, UNKNOWN_WEBHOOK)) {
         return change.action === 'delete' ? null : `webhook ${pre.webhook_id} was deleted since the plan`;
       }
       throw error;

@@ -111,6 +111,9 @@ export class DiscordNetworkError extends CordformError {
   }
 }
 
+/** Discord's JSON error code for a webhook id that does not exist (any more). */
+export const UNKNOWN_WEBHOOK = 10015;
+
 /** True for a DiscordApiError, optionally with Discord's JSON error `code` (e.g. 10015 Unknown Webhook). */
 export function isDiscordApiError(error: unknown, discordCode?: number): error is DiscordApiError {
   if (!(error instanceof DiscordApiError)) return false;
