@@ -14,7 +14,7 @@
 import type { APIWebhook } from '../discord/types.js';
 import { assertNever, CordformError } from '../errors.js';
 import type { GuildDeclaration, Manifest } from '../manifest/types.js';
-import { classifyWebhook, type Change, type LiveState, type Owner } from '../plan/index.js';
+import { classifyWebhook, slotKey, type Change, type LiveState, type Owner } from '../plan/index.js';
 import { resolveChannelNames } from '../plan/resolve-channels.js';
 
 export interface WriteScope {
@@ -37,7 +37,7 @@ export function buildWriteScope(written: Manifest, live: LiveState): WriteScope 
   const declared = new Map<string, Set<string>>();
   const pinned = new Map<string, Set<string>>();
   for (const guild of manifest.guilds) {
-    declared.set(guild.id, new Set(guild.webhooks.map((d) => slot(d.channel, d.name))));
+    declared.set(guild.id, new Set(guild.webhooks.map((d) => slotKey(d.channel, d.name))));
     pinned.set(guild.id, new Set(guild.webhooks.flatMap((d) => (d.id === undefined ? [] : [d.id]))));
   }
   const webhooks = new Map<string, { guildId: string; webhook: APIWebhook }>();
@@ -109,12 +109,8 @@ function scopeProblem(change: Change, scope: WriteScope): string | null {
   }
 }
 
-function slot(channel: string, name: string): string {
-  return `${channel}\n${name}`;
-}
-
 function declaredSlot(scope: WriteScope, guildId: string, channel: string, name: string): string | null {
-  return scope.declared.get(guildId)?.has(slot(channel, name))
+  return scope.declared.get(guildId)?.has(slotKey(channel, name))
     ? null
     : `the manifest declares no webhook "${name}" in channel ${channel} of guild ${guildId}`;
 }

@@ -11,7 +11,7 @@
 import { snowflakeTime } from '../discord/snowflake-time.js';
 import { AuditLogEvent, type APIAuditLogChange, type APIAuditLogEntry, type APIUser, type APIWebhook } from '../discord/types.js';
 import type { LiveAuditLog } from '../live/live-state.js';
-import { classifyWebhook, type Owner } from './ownership.js';
+import { classifyWebhook, slotKey, type Owner } from './ownership.js';
 import type { Attribution } from './plan-types.js';
 import { compareSnowflakes } from './sort.js';
 
@@ -60,11 +60,6 @@ export function readAuditTrail(log: LiveAuditLog | null | undefined, webhooks: r
     if (drift !== null) drifted.set(webhook.id, drift);
   }
   return { drifted, deleted: latestDeletes(newestFirst, owner, users) };
-}
-
-/** Key of `deleted`: a declaration's channel and name. */
-export function placeKey(channelId: string, name: string): string {
-  return `${channelId}\n${name}`;
 }
 
 /**
@@ -122,7 +117,7 @@ function latestDeletes(newestFirst: APIAuditLogEntry[], owner: Owner, users: Map
     const old = (key: string) => valueOf(entry.changes?.find((change) => change.key === key)?.old_value);
     const [name, channelId, applicationId] = [old('name'), old('channel_id'), old('application_id')];
     if (name === null || channelId === null || (applicationId !== null && applicationId !== owner.applicationId)) continue;
-    const key = placeKey(channelId, name);
+    const key = slotKey(channelId, name);
     if (seen.has(key)) continue;
     seen.add(key);
     if (entry.user_id !== owner.botId) deleted.set(key, attributionOf(entry, users));

@@ -5,7 +5,8 @@
  */
 import { assertNever } from '../errors.js';
 import { AuditLogEvent } from '../discord/types.js';
-import { placeKey, type AuditTrail } from './audit-trail.js';
+import type { AuditTrail } from './audit-trail.js';
+import { slotKey } from './ownership.js';
 import type { LiveAuditLog } from '../live/live-state.js';
 import type { Change, Plan, Warning } from './plan-types.js';
 
@@ -61,7 +62,7 @@ export function attributeDrift(changes: readonly Change[], trail: AuditTrail): C
 function attributionFor(change: Change, trail: AuditTrail) {
   switch (change.action) {
     case 'create':
-      return trail.deleted.get(placeKey(change.channelId, change.name));
+      return trail.deleted.get(slotKey(change.channelId, change.name));
     case 'update':
     case 'move': {
       // Only when that write touched what the plan changes back: a manifest edit is not drift.

@@ -6,7 +6,7 @@
 export { buildPlan, isEmptyPlan, restrictPlan } from './build-plan.js';
 export type { LiveAuditLog, LiveState } from '../live/live-state.js';
 export * from './plan-types.js';
-export { classifyWebhook, type Owner } from './ownership.js';
+export { classifyWebhook, slotKey, type Owner } from './ownership.js';
 export { commandsFingerprint } from './slash-commands.js';
 export { auditLogReads } from './drift.js';
 export { manifestFingerprint, planFingerprints } from './fingerprint.js';

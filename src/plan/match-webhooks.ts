@@ -26,8 +26,8 @@
 import type { APIWebhook } from '../discord/types.js';
 import { formatLocation } from '../errors.js';
 import type { WebhookDeclaration } from '../manifest/types.js';
-import { placeKey, type WebhookOrigin } from './audit-trail.js';
-import { classifyWebhook, isUntouchable, type Owner } from './ownership.js';
+import type { WebhookOrigin } from './audit-trail.js';
+import { classifyWebhook, isUntouchable, slotKey, type Owner } from './ownership.js';
 import type { Blocker, Warning, WebhookClass } from './plan-types.js';
 import { compareSnowflakes, compareText } from './sort.js';
 
@@ -287,12 +287,12 @@ function warnAmbiguousMove(state: MatchState, declaration: WebhookDeclaration, f
 function matchDriftOrigins(state: MatchState): void {
   if (state.origins.size === 0) return;
   const pendingBySlot = new Map<string, WebhookDeclaration>();
-  for (const declaration of state.pending) pendingBySlot.set(placeKey(declaration.channel, declaration.name), declaration);
+  for (const declaration of state.pending) pendingBySlot.set(slotKey(declaration.channel, declaration.name), declaration);
   const proposals = new Map<WebhookDeclaration, APIWebhook[]>();
   for (const webhook of state.free) {
     const origin = state.origins.get(webhook.id);
     if (origin === undefined || classifyWebhook(webhook, state.owner) !== 'managed') continue;
-    const declaration = pendingBySlot.get(placeKey(origin.channelId, origin.name));
+    const declaration = pendingBySlot.get(slotKey(origin.channelId, origin.name));
     if (declaration !== undefined) proposals.set(declaration, [...(proposals.get(declaration) ?? []), webhook]);
   }
   for (const [declaration, webhooks] of proposals) {

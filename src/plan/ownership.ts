@@ -35,3 +35,11 @@ function isCreatedBy(webhook: APIWebhook, owner: Owner): boolean {
 export function isUntouchable(webhookClass: WebhookClass): boolean {
   return webhookClass === 'channel_follower' || webhookClass === 'application';
 }
+
+/**
+ * A webhook's place in a guild: its channel and name. Matching, twins and drift all key
+ * webhooks and declarations by it (a newline cannot occur in an id, so keys never collide).
+ */
+export function slotKey(channelId: string, name: string): string {
+  return `${channelId}\n${name}`;
+}

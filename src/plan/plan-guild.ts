@@ -9,7 +9,7 @@ import { channelBlockers, limitBlockers } from './blockers.js';
 import type { LiveGuild } from '../live/live-state.js';
 import { matchWebhooks, type MatchResult } from './match-webhooks.js';
 import { permissionBlockers } from './permission-blockers.js';
-import { classifyWebhook, type Owner } from './ownership.js';
+import { classifyWebhook, slotKey, type Owner } from './ownership.js';
 import type { Blocker, Change, DeleteChange, GuildThreshold, IgnoredWebhook, Warning } from './plan-types.js';
 import { planCommandSync } from './slash-commands.js';
 import { selectTargets } from './targets.js';
@@ -97,10 +97,10 @@ interface Leftovers {
 function splitLeftovers(guild: GuildDeclaration, match: MatchResult, owner: Owner): Leftovers {
   const leftovers: Leftovers = { deletes: [], twins: [], ignored: [], unowned: [] };
   if (match.unclaimed.length === 0) return leftovers; // a converged guild: no index of its matches to build
-  const kept = new Map(match.matches.map((m) => [`${m.declaration.channel}\n${m.declaration.name}`, m.webhook.id]));
+  const kept = new Map(match.matches.map((m) => [slotKey(m.declaration.channel, m.declaration.name), m.webhook.id]));
   for (const webhook of match.unclaimed) {
     const webhookClass = classifyWebhook(webhook, owner);
-    const twinOf = kept.size === 0 ? undefined : kept.get(`${webhook.channel_id ?? ''}\n${webhook.name ?? ''}`);
+    const twinOf = kept.size === 0 ? undefined : kept.get(slotKey(webhook.channel_id ?? '', webhook.name ?? ''));
     if (webhookClass === 'managed' && twinOf !== undefined && guild.prune) {
       leftovers.twins.push({ ...deleteChange(guild.id, webhook), note: `duplicate of webhook ${twinOf} (same channel and name), which is kept` });
       continue;

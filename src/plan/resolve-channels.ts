@@ -10,6 +10,7 @@ import type { APIChannel } from '../discord/types.js';
 import { editDistance } from '../manifest/did-you-mean.js';
 import type { ChannelNameRef, GuildDeclaration, Manifest, WebhookDeclaration } from '../manifest/types.js';
 import { liveGuildsById, type LiveGuild, type LiveState } from '../live/live-state.js';
+import { slotKey } from './ownership.js';
 import type { Blocker } from './plan-types.js';
 import { compareText } from './sort.js';
 
@@ -51,7 +52,10 @@ export function resolveChannelNames(manifest: Manifest, live: LiveState): Resolv
 /** Two declarations that land on one (channel, name) — `#deploys` and its id, say — block, and neither is planned. */
 function withoutDoubles(guild: GuildDeclaration, blockers: Blocker[]): GuildDeclaration {
   const bySlot = new Map<string, WebhookDeclaration[]>();
-  for (const d of guild.webhooks) bySlot.set(`${d.channel}\n${d.name}`, [...(bySlot.get(`${d.channel}\n${d.name}`) ?? []), d]);
+  for (const d of guild.webhooks) {
+    const slot = slotKey(d.channel, d.name);
+    bySlot.set(slot, [...(bySlot.get(slot) ?? []), d]);
+  }
   const doubles = [...bySlot.values()].filter((group) => group.length > 1);
   if (doubles.length === 0) return guild;
   for (const group of doubles) {

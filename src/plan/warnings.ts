@@ -5,6 +5,7 @@
 import type { APIWebhook } from '../discord/types.js';
 import { assertNever } from '../errors.js';
 import { AVATAR_HASH_NOTE } from './avatar.js';
+import { slotKey } from './ownership.js';
 import type { Change, CreateChange, Warning } from './plan-types.js';
 
 /** A create and a delete in one channel may be a rename that would lose the URL. */
@@ -34,11 +35,11 @@ export function adoptHints(creates: readonly CreateChange[], unowned: readonly A
   // The first unowned webhook per (channel, name): one lookup per create.
   const bySlot = new Map<string, APIWebhook>();
   for (const webhook of unowned) {
-    const slot = `${webhook.channel_id ?? ''}\n${webhook.name ?? ''}`;
+    const slot = slotKey(webhook.channel_id ?? '', webhook.name ?? '');
     if (webhook.channel_id !== null && webhook.name !== null && !bySlot.has(slot)) bySlot.set(slot, webhook);
   }
   return creates.flatMap((change) => {
-    const twin = bySlot.get(`${change.channelId}\n${change.name}`);
+    const twin = bySlot.get(slotKey(change.channelId, change.name));
     if (twin === undefined) return [];
     const message =
       `"${change.name}" is created next to an existing webhook of the same name that the bot does not own (${twin.id}); ` +
