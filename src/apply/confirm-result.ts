@@ -16,7 +16,7 @@ import { isDiscordApiError, UNKNOWN_WEBHOOK } from '../discord/discord-api-error
 import type { DiscordApi } from '../discord/api.js';
 import { assertNever } from '../errors.js';
 import type { APIWebhook } from '../discord/types.js';
-import { classifyWebhook, type Change } from '../plan/index.js';
+import { classifyWebhook, slotKey, type Change, type Owner } from '../plan/index.js';
 import { maskWebhookUrl } from '../redact.js';
 import type { ChangeOutcome } from './apply-plan.js';
 import { compareSnowflakes } from '../plan/sort.js';
@@ -55,11 +55,12 @@ export async function confirmResult(
   const lists = new Map(
     await Promise.all(guildIds.map(async (id) => [id, await options.api.getGuildWebhooks(id, read)] as const)),
   );
+  const indexes = new Map([...lists].map(([id, list]) => [id, indexGuild(list, options.scope.owner)] as const));
   const conflicts: Conflict[] = [];
   const confirmed: ChangeOutcome[] = [];
   for (const [index, change] of changes.entries()) {
     const outcome = outcomes[index]!;
-    const live = lists.get(change.guildId);
+    const live = indexes.get(change.guildId);
     if (live === undefined || outcome.status === 'skipped' || outcome.status === 'not_started') {
       confirmed.push(outcome);
       continue;
@@ -71,6 +72,27 @@ export async function confirmResult(
   return { outcomes: confirmed, conflicts, webhooks: new Map([...lists].map(([id, list]) => [id, [...list]])) };
 }
 
+/** One guild's confirming read, indexed once: an apply may settle 1000 changes against it. */
+interface GuildIndex {
+  byId: Map<string, APIWebhook>;
+  /** Owned (managed) webhooks by slotKey, oldest first. */
+  ownedBySlot: Map<string, APIWebhook[]>;
+}
+
+function indexGuild(list: readonly APIWebhook[], owner: Owner): GuildIndex {
+  const byId = new Map<string, APIWebhook>();
+  const ownedBySlot = new Map<string, APIWebhook[]>();
+  for (const webhook of [...list].sort((a, b) => compareSnowflakes(a.id, b.id))) {
+    byId.set(webhook.id, webhook);
+    if (webhook.channel_id === null || webhook.name === null || classifyWebhook(webhook, owner) !== 'managed') continue;
+    const slot = slotKey(webhook.channel_id, webhook.name);
+    const owned = ownedBySlot.get(slot);
+    if (owned === undefined) ownedBySlot.set(slot, [webhook]);
+    else owned.push(webhook);
+  }
+  return { byId, ownedBySlot };
+}
+
 interface Settled {
   outcome: ChangeOutcome;
   conflict?: Conflict;
@@ -79,11 +101,11 @@ interface Settled {
 async function settleChange(
   change: Change,
   outcome: ChangeOutcome,
-  live: readonly APIWebhook[],
+  live: GuildIndex,
   written: APIWebhook | undefined,
   options: ConfirmOptions,
 ): Promise<Settled> {
-  const byId = (id: string | undefined) => live.find((w) => w.id === id);
+  const byId = (id: string) => live.byId.get(id);
   switch (change.action) {
     case 'create':
     case 'replace': {
@@ -122,13 +144,11 @@ async function settleChange(
 async function settleTwins(
   change: Change & { action: 'create' | 'replace' },
   outcome: ChangeOutcome,
-  live: readonly APIWebhook[],
+  live: GuildIndex,
   options: ConfirmOptions,
 ): Promise<Settled> {
   const ours = outcome.webhookId!;
-  const twins = live
-    .filter((w) => w.channel_id === change.channelId && w.name === change.name && classifyWebhook(w, options.scope.owner) === 'managed')
-    .sort((a, b) => compareSnowflakes(a.id, b.id));
+  const twins = live.ownedBySlot.get(slotKey(change.channelId, change.name)) ?? [];
   const winner = twins[0];
   if (winner === undefined) {
     if (outcome.status !== 'done') return { outcome };
