@@ -51,3 +51,18 @@ export function channelTraffic(changes: readonly Change[]): Map<string, ChannelT
   }
   return traffic;
 }
+
+/**
+ * Channels whose live count plus arrivals passes Discord's limit before any delete runs.
+ * `webhooks` is asked for only when some change moves a webhook into a channel.
+ */
+export function crowdedChannels(changes: readonly Change[], webhooks: () => readonly APIWebhook[]): Set<string> {
+  const traffic = channelTraffic(changes);
+  const crowded = new Set<string>();
+  if (traffic.size === 0) return crowded;
+  const before = countByChannel(webhooks(), traffic);
+  for (const [channel, { incoming }] of traffic) {
+    if ((before.get(channel) ?? 0) + incoming.length > CHANNEL_WEBHOOK_LIMIT) crowded.add(channel);
+  }
+  return crowded;
+}

@@ -11,14 +11,14 @@
  *
  * Within a phase: by guild, channel, name, webhook id.
  */
-import { CHANNEL_WEBHOOK_LIMIT, channelTraffic, countByChannel } from './channel-counts.js';
+import { crowdedChannels } from './channel-counts.js';
 import type { LiveGuild } from '../live/live-state.js';
 import type { Change } from './plan-types.js';
 import { assertNever } from '../errors.js';
 import { sortBy } from './sort.js';
 
 export function orderChanges(changes: readonly Change[], guilds: readonly LiveGuild[]): Change[] {
-  const crowded = crowdedChannels(changes, guilds);
+  const crowded = crowdedChannels(changes, () => guilds.flatMap((g) => g.webhooks));
   const sorted = sortBy(changes, (c) => c.guildId, (c) => c.channelId ?? '', (c) => c.name, (c) => webhookIdOf(c));
   const phases: Change[][] = [[], [], [], [], []];
   for (const change of sorted) phases[phaseOf(change, crowded)]!.push(change);
@@ -44,17 +44,6 @@ function phaseOf(change: Change, crowded: Set<string>): number {
   }
 }
 
-/** Channels whose live count plus arrivals passes the limit before any delete ran. */
-function crowdedChannels(changes: readonly Change[], guilds: readonly LiveGuild[]): Set<string> {
-  const traffic = channelTraffic(changes);
-  const crowded = new Set<string>();
-  if (traffic.size === 0) return crowded;
-  const before = countByChannel(guilds.flatMap((g) => g.webhooks), traffic);
-  for (const [channel, { incoming }] of traffic) {
-    if ((before.get(channel) ?? 0) + incoming.length > CHANNEL_WEBHOOK_LIMIT) crowded.add(channel);
-  }
-  return crowded;
-}
 
 function webhookIdOf(change: Change): string {
   return 'webhookId' in change ? change.webhookId : '';

@@ -3,7 +3,7 @@
  * that webhook: its URL changes. The plan says so as a single `replace` instead of two
  * unrelated lines a reviewer has to connect.
  */
-import { CHANNEL_WEBHOOK_LIMIT, channelTraffic, countByChannel } from './channel-counts.js';
+import { crowdedChannels } from './channel-counts.js';
 import type { LiveGuild } from '../live/live-state.js';
 import type { Change, CreateChange, DeleteChange, ReplaceChange } from './plan-types.js';
 import { compareSnowflakes, sortBy } from './sort.js';
@@ -48,12 +48,7 @@ export function pairReplacements(creates: readonly CreateChange[], deletes: read
  */
 export function orderReplacements(changes: readonly Change[], live: LiveGuild): Change[] {
   if (!changes.some((change) => change.action === 'replace')) return [...changes];
-  const traffic = channelTraffic(changes);
-  const before = countByChannel(live.webhooks, traffic);
-  const crowded = new Set<string>();
-  for (const [channel, { incoming }] of traffic) {
-    if ((before.get(channel) ?? 0) + incoming.length > CHANNEL_WEBHOOK_LIMIT) crowded.add(channel);
-  }
+  const crowded = crowdedChannels(changes, () => live.webhooks);
   return changes.map((change) =>
     change.action === 'replace' && change.precondition.channel_id === change.channelId && crowded.has(change.channelId)
       ? { ...change, order: 'delete_first' as const }
