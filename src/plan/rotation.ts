@@ -8,7 +8,8 @@ import type { APIWebhook } from '../discord/types.js';
 import type { Manifest, WebhookDeclaration } from '../manifest/types.js';
 import { summarize, withDerived } from './build-plan.js';
 import { declaredWebhooks } from './declared-webhooks.js';
-import type { LiveState } from '../live/live-state.js';
+import { changesByGuild } from './group-changes.js';
+import { liveGuildsById, type LiveState } from '../live/live-state.js';
 import { classifyWebhook } from './ownership.js';
 import { PLAN_FORMAT_VERSION, type Blocker, type Change, type Plan, type Warning } from './plan-types.js';
 import { orderReplacements } from './replacements.js';
@@ -21,6 +22,7 @@ export function planRotation(manifest: Manifest, live: LiveState, declarations: 
   const owner = { botId: live.bot.id, applicationId: live.applicationId };
   const changes: Change[] = [];
   const blockers: Blocker[] = [];
+  const avatarWarnings: Warning[] = [];
   for (const { declaration, webhook } of declaredWebhooks(manifest, live)) {
     if (!wanted.has(declaration.key)) continue;
     const problem = rotationProblem(declaration, webhook, owner);
@@ -32,10 +34,13 @@ export function planRotation(manifest: Manifest, live: LiveState, declarations: 
     const replace = replaceChange(createChange(declaration), old, ROTATION_WHY);
     replace.fields = { ...replace.fields, token: { from: '(current)', to: '(new)' } };
     changes.push(replace);
+    if (declaration.keepAvatar && webhook!.avatar !== null) avatarWarnings.push(keptAvatarWarning(replace));
   }
+  const liveGuilds = liveGuildsById(live);
+  const byGuild = changesByGuild(changes);
   const ordered = manifest.guilds.flatMap((guild) => {
-    const liveGuild = live.guilds.find((g) => g.guildId === guild.id);
-    const own = changes.filter((c) => c.guildId === guild.id);
+    const liveGuild = liveGuilds.get(guild.id);
+    const own = byGuild.get(guild.id) ?? [];
     return liveGuild === undefined ? own : orderReplacements(own, liveGuild);
   });
   return withDerived({
@@ -44,7 +49,7 @@ export function planRotation(manifest: Manifest, live: LiveState, declarations: 
     changes: ordered,
     summary: summarize(ordered),
     blockers,
-    warnings: [...ordered.map(rotationWarning), ...keptAvatarWarnings(manifest, live, ordered)],
+    warnings: [...ordered.map(rotationWarning), ...avatarWarnings],
     ignored: [],
     thresholds: [],
     names: { guilds: {}, channels: {} },
@@ -61,19 +66,13 @@ function rotationProblem(declaration: WebhookDeclaration, webhook: APIWebhook | 
 }
 
 /** `avatar: keep` leaves the live avatar alone, but a new webhook cannot copy it: say so. */
-function keptAvatarWarnings(manifest: Manifest, live: LiveState, changes: readonly Change[]): Warning[] {
-  const byKey = new Map(manifest.guilds.flatMap((g) => g.webhooks).map((d) => [d.key, d]));
-  return changes.flatMap((change) => {
-    if (change.action !== 'replace' || !byKey.get(change.key)?.keepAvatar) return [];
-    const old = live.guilds.flatMap((g) => g.webhooks).find((w) => w.id === change.webhookId);
-    if (old?.avatar === null || old?.avatar === undefined) return [];
-    return [{
-      code: 'avatar_hash' as const,
-      message: `"${change.name}" has avatar: keep; the new webhook starts without the avatar (Discord gives only its hash). Set it again, or declare an avatar file`,
-      guildId: change.guildId,
-      key: change.key,
-    }];
-  });
+function keptAvatarWarning(change: Change): Warning {
+  return {
+    code: 'avatar_hash',
+    message: `"${change.name}" has avatar: keep; the new webhook starts without the avatar (Discord gives only its hash). Set it again, or declare an avatar file`,
+    guildId: change.guildId,
+    key: change.key,
+  };
 }
 
 function rotationWarning(change: Change): Warning {
