@@ -128,6 +128,8 @@ export function selectReviewed(saved: SavedPlan, fresh: Plan, live: LiveState): 
     if (savedIds.delete(id)) changes.push(change);
     else unreviewed.push(change);
   }
+  if (savedIds.size === 0) return { changes, unexpected: [], unreviewed };
+  // Only a refusal needs to say why: index the live webhooks for it alone.
   const webhooks = new Map<string, APIWebhook>();
   for (const guild of live.guilds) for (const webhook of guild.webhooks) webhooks.set(webhook.id, webhook);
   const unexpected = [...savedIds.values()].map((change) => {

@@ -52,11 +52,17 @@ export function readAuditTrail(log: LiveAuditLog | null | undefined, webhooks: r
   if (log === undefined || log === null || !log.readable) return EMPTY_TRAIL;
   const newestFirst = [...log.entries].sort((a, b) => compareSnowflakes(b.id, a.id));
   const users = new Map(log.users.map((user) => [user.id, user]));
+  const updatesByWebhook = new Map<string, APIAuditLogEntry[]>();
+  for (const entry of newestFirst) {
+    if (entry.action_type !== AuditLogEvent.WEBHOOK_UPDATE || entry.target_id === null) continue;
+    const updates = updatesByWebhook.get(entry.target_id);
+    if (updates === undefined) updatesByWebhook.set(entry.target_id, [entry]);
+    else updates.push(entry);
+  }
   const drifted = new Map<string, WebhookDrift>();
   for (const webhook of webhooks) {
     if (classifyWebhook(webhook, owner) !== 'managed') continue;
-    const updates = newestFirst.filter((e) => e.action_type === AuditLogEvent.WEBHOOK_UPDATE && e.target_id === webhook.id);
-    const drift = webhookDrift(webhook, updates, owner.botId, users);
+    const drift = webhookDrift(webhook, updatesByWebhook.get(webhook.id) ?? [], owner.botId, users);
     if (drift !== null) drifted.set(webhook.id, drift);
   }
   return { drifted, deleted: latestDeletes(newestFirst, owner, users) };
