@@ -142,7 +142,7 @@ async function planForApply(options: ApplyManifestOptions): Promise<{ plan: Plan
   const { plan: fresh, live } = await computePlan(options.manifest, options.api, { targets: saved.plan.targets, ...read });
   const selection = selectReviewed(saved, fresh, live);
   if (selection.unexpected.length > 0) throw staleError(path, selection.unexpected);
-  return { plan: restrictPlan(fresh, selection.changes, options.manifest, live), live, unreviewed: selection.unreviewed };
+  return { plan: restrictPlan(fresh, selection.changes, live), live, unreviewed: selection.unreviewed };
 }
 
 function staleError(path: string, reasons: string[]): CordformError {

@@ -15,7 +15,7 @@ import { compareText, sortBy } from './sort.js';
 import { requiredFlags } from './guards.js';
 import { planNames } from './names.js';
 import { resolveChannelNames } from './resolve-channels.js';
-import { guildThreshold } from './thresholds.js';
+import { thresholdFor } from './thresholds.js';
 import { partialPlanWarning } from './warnings.js';
 
 export function buildPlan(manifest: Manifest, live: LiveState, options: PlanOptions = {}): Plan {
@@ -61,20 +61,12 @@ function planDeclaredGuild(
  * The plan narrowed to `changes` (a subset of its own, e.g. the reviewed part of a saved
  * plan): summary and thresholds recomputed for what will actually run; blockers kept whole.
  */
-export function restrictPlan(plan: Plan, changes: readonly Change[], manifest: Manifest, live: LiveState): Plan {
+export function restrictPlan(plan: Plan, changes: readonly Change[], live: LiveState): Plan {
   const kept = new Set(changes);
   const ordered = plan.changes.filter((change) => kept.has(change));
   const keys = new Set(ordered.map((change) => change.key));
-  const owner: Owner = { botId: live.bot.id, applicationId: live.applicationId };
-  const declared = new Map(manifest.guilds.map((g) => [g.id, g]));
-  const liveGuilds = liveGuildsById(live);
   const byGuild = changesByGuild(ordered);
-  const thresholds = plan.thresholds.map((threshold) => {
-    const guild = declared.get(threshold.guildId);
-    const liveGuild = liveGuilds.get(threshold.guildId);
-    if (guild === undefined || liveGuild === undefined) return threshold;
-    return guildThreshold(guild, liveGuild, byGuild.get(guild.id) ?? [], owner);
-  });
+  const thresholds = plan.thresholds.map((threshold) => thresholdFor(threshold, byGuild.get(threshold.guildId) ?? []));
   return withDerived(
     {
       ...plan,

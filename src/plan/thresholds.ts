@@ -9,13 +9,20 @@ import { classifyWebhook, type Owner } from './ownership.js';
 import type { LiveGuild } from '../live/live-state.js';
 import type { Change, GuildThreshold } from './plan-types.js';
 
+type ThresholdBase = Pick<GuildThreshold, 'guildId' | 'owned' | 'minExisting' | 'updatePercent' | 'deletePercent'>;
+
 /** `changes`: the guild's own (selected) changes. */
 export function guildThreshold(guild: GuildDeclaration, live: LiveGuild, changes: readonly Change[], owner: Owner): GuildThreshold {
   const owned = live.webhooks.filter((w) => classifyWebhook(w, owner) === 'managed').length;
+  return thresholdFor({ guildId: guild.id, owned, ...guild.thresholds }, changes);
+}
+
+/** The same guild's threshold for other changes (e.g. the reviewed part of a plan): owned and limits do not change. */
+export function thresholdFor(base: ThresholdBase, changes: readonly Change[]): GuildThreshold {
+  const { guildId, owned, minExisting, updatePercent, deletePercent } = base;
   const updates = changes.filter((c) => c.action === 'update' || c.action === 'move').length;
   const deletes = changes.filter((c) => c.action === 'delete' || c.action === 'replace').length;
-  const { minExisting, updatePercent, deletePercent } = guild.thresholds;
   const requiresForce =
     owned > 0 && owned >= minExisting && (updates / owned > updatePercent || deletes / owned > deletePercent);
-  return { guildId: guild.id, owned, updates, deletes, minExisting, updatePercent, deletePercent, requiresForce };
+  return { guildId, owned, updates, deletes, minExisting, updatePercent, deletePercent, requiresForce };
 }
