@@ -7,8 +7,8 @@ import { readLiveState, readPermissionFacts } from '../live/read-live-state.js';
 import { readWebhookAuditLogs } from '../live/read-audit-log.js';
 import { CordformError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
-import { auditLogReads, buildPlan, type LiveAuditLog, type LiveState, type Plan, type PlanOptions } from '../plan/index.js';
-import { unknownTargets } from '../plan/targets.js';
+import { auditLogReads, buildPlan, type LiveAuditLog, type Change, type LiveState, type Plan, type PlanOptions } from '../plan/index.js';
+import { selectTargets, unknownTargets } from '../plan/targets.js';
 import type { Redactor } from '../redact.js';
 
 export interface ComputedPlan {
@@ -39,13 +39,16 @@ export async function computePlan(manifest: Manifest, api: DiscordApi, options: 
   const targets = options.targets ?? [];
   const live = await readLiveState(manifest, api, read);
   if (options.redactor) registerLiveSecrets(live, options.redactor);
-  if (targets.length > 0) refuseUnknownTargets(targets, manifest, buildPlan(manifest, live, {}));
-  const first = buildPlan(manifest, live, { targets });
-  const writing = guildsWithWebhookWrites(first);
-  if (writing.size === 0) return { plan: first, live };
+  // The whole first plan answers both whether every target names something and, narrowed
+  // to the targets, which guilds need the second reads.
+  const first = buildPlan(manifest, live, {});
+  if (targets.length > 0) refuseUnknownTargets(targets, manifest, first);
+  const selected = { changes: selectTargets(first.changes, targets) };
+  const writing = guildsWithWebhookWrites(selected.changes);
+  if (writing.size === 0) return { plan: targets.length === 0 ? first : buildPlan(manifest, live, { targets }), live };
   const [withPermissions, auditLogs] = await Promise.all([
     readPermissionFacts(live, writing, api, read),
-    readWebhookAuditLogs(auditLogReads(first), api, read),
+    readWebhookAuditLogs(auditLogReads(selected), api, read),
   ]);
   const complete = withAuditLogs(withPermissions, auditLogs);
   return { plan: buildPlan(manifest, complete, { targets }), live: complete };
@@ -70,8 +73,8 @@ function refuseUnknownTargets(targets: readonly string[], manifest: Manifest, fu
 }
 
 /** Guilds where the plan creates, updates, moves, adopts, replaces or deletes a webhook. */
-function guildsWithWebhookWrites(plan: Plan): Set<string> {
-  return new Set(plan.changes.filter((change) => change.action !== 'sync_commands').map((change) => change.guildId));
+function guildsWithWebhookWrites(changes: readonly Change[]): Set<string> {
+  return new Set(changes.filter((change) => change.action !== 'sync_commands').map((change) => change.guildId));
 }
 
 /** Webhook tokens come back in list responses; none of them may reach any output. */

@@ -17,7 +17,7 @@ import type { Change, Plan, Warning } from './plan-types.js';
  * converged plan reads no audit log. Creates (50) are not read: a webhook the bot owns was
  * created by the bot.
  */
-export function auditLogReads(plan: Plan): Map<string, number[]> {
+export function auditLogReads(plan: Pick<Plan, 'changes'>): Map<string, number[]> {
   const reads = new Map<string, Set<number>>();
   const need = (guildId: string, event: number) => reads.set(guildId, (reads.get(guildId) ?? new Set()).add(event));
   for (const change of plan.changes) {
