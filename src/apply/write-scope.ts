@@ -75,28 +75,22 @@ function scopeProblem(change: Change, scope: WriteScope): string | null {
     case 'update':
     case 'move':
     case 'adopt': {
-      const existing = existingWebhook(scope, change.webhookId, change.guildId);
+      const existing = targetedWebhook(scope, change, change.request.params['webhook.id']);
       if (typeof existing === 'string') return existing;
-      if (change.request.params['webhook.id'] !== change.webhookId) return 'the request targets another webhook than the change';
       const mayModify = isOwned(existing, scope) || scope.pinned.get(change.guildId)?.has(change.webhookId) === true;
       if (!mayModify) return `webhook ${change.webhookId} was not created by this bot and the manifest does not pin it with id:`;
       const channel = change.request.body.channel_id ?? existing.channel_id ?? '';
       const name = change.request.body.name ?? existing.name ?? '';
       return declaredSlot(scope, change.guildId, channel, name);
     }
-    case 'delete': {
-      const existing = existingWebhook(scope, change.webhookId, change.guildId);
-      if (typeof existing === 'string') return existing;
-      if (change.request.params['webhook.id'] !== change.webhookId) return 'the request targets another webhook than the change';
-      return isOwned(existing, scope) ? null : `webhook ${change.webhookId} was not created by this bot; cordform never deletes it`;
-    }
-    case 'replace': {
-      const existing = existingWebhook(scope, change.webhookId, change.guildId);
-      if (typeof existing === 'string') return existing;
-      if (change.deleteRequest.params['webhook.id'] !== change.webhookId) return 'the request targets another webhook than the change';
-      if (!isOwned(existing, scope)) return `webhook ${change.webhookId} was not created by this bot; cordform never deletes it`;
-      return requestMatches(change.request.params['channel.id'], change.request.body.name, change) ?? declaredSlot(scope, change.guildId, change.channelId, change.name);
-    }
+    case 'delete':
+      return deletableProblem(scope, change, change.request.params['webhook.id']);
+    case 'replace':
+      return (
+        deletableProblem(scope, change, change.deleteRequest.params['webhook.id']) ??
+        requestMatches(change.request.params['channel.id'], change.request.body.name, change) ??
+        declaredSlot(scope, change.guildId, change.channelId, change.name)
+      );
     case 'sync_commands':
       if (guild.commands.length === 0) return `guild ${change.guildId} declares no commands`;
       if (change.request.params['guild.id'] !== change.guildId) return 'the request targets another guild than the change';
@@ -117,6 +111,20 @@ function declaredSlot(scope: WriteScope, guildId: string, channel: string, name:
 
 function requestMatches(channel: string, name: string, change: { channelId: string; name: string }): string | null {
   return channel === change.channelId && name === change.name ? null : 'the request does not match the change it belongs to';
+}
+
+/** The live webhook a change names, provided its request writes to that same webhook; else why not. */
+function targetedWebhook(scope: WriteScope, change: Change & { webhookId: string }, requestedId: string | undefined): APIWebhook | string {
+  const existing = existingWebhook(scope, change.webhookId, change.guildId);
+  if (typeof existing === 'string') return existing;
+  return requestedId === change.webhookId ? existing : 'the request targets another webhook than the change';
+}
+
+/** Only webhooks the bot created are ever deleted. */
+function deletableProblem(scope: WriteScope, change: Change & { webhookId: string }, requestedId: string | undefined): string | null {
+  const existing = targetedWebhook(scope, change, requestedId);
+  if (typeof existing === 'string') return existing;
+  return isOwned(existing, scope) ? null : `webhook ${change.webhookId} was not created by this bot; cordform never deletes it`;
 }
 
 function existingWebhook(scope: WriteScope, webhookId: string, guildId: string): APIWebhook | string {

@@ -10,12 +10,11 @@ import {
   channelTraffic,
   countByChannel,
 } from './channel-counts.js';
+import { CATEGORY_CHANNEL } from '../discord/channel-names.js';
 import type { LiveGuild } from '../live/live-state.js';
 import type { Blocker, Change } from './plan-types.js';
 import { compareText, sortBy } from './sort.js';
 
-/** Category channels (type 4) hold no webhooks. */
-const CATEGORY_CHANNEL = 4;
 
 export function guildNotReadBlocker(guild: GuildDeclaration): Blocker {
   return {
