@@ -16,9 +16,14 @@ export interface GuardFlags {
   force?: boolean;
 }
 
+/** Webhooks the plan deletes, counting replacements (their old URL dies too). */
+function deletesOf(plan: Pick<Plan, 'summary'>): number {
+  return plan.summary.delete + plan.summary.replace;
+}
+
 /** Which flags an apply of this plan needs, whatever flags were given (pure: part of the plan). */
 export function requiredFlags(plan: Pick<Plan, 'summary' | 'thresholds'>): RequiredFlags {
-  const deletes = plan.summary.delete + plan.summary.replace;
+  const deletes = deletesOf(plan);
   const owned = plan.thresholds.reduce((sum, guild) => sum + guild.owned, 0);
   const reasons: string[] = [];
   const required: RequiredFlags = { force: false, reasons };
@@ -37,7 +42,7 @@ export function requiredFlags(plan: Pick<Plan, 'summary' | 'thresholds'>): Requi
 
 /** The flags still missing for this plan; an empty list when apply may go ahead. */
 export function missingFlags(plan: Plan, given: GuardFlags): string[] {
-  const deletes = plan.summary.delete + plan.summary.replace;
+  const deletes = deletesOf(plan);
   const required = plan.guards;
   const missing: string[] = [];
   if (given.maxDeletes !== undefined) {
@@ -53,7 +58,7 @@ export function missingFlags(plan: Plan, given: GuardFlags): string[] {
 export function assertGuards(plan: Plan, given: GuardFlags): void {
   const missing = missingFlags(plan, given);
   if (missing.length === 0) return;
-  const deletes = plan.summary.delete + plan.summary.replace;
+  const deletes = deletesOf(plan);
   const reasons = [...plan.guards.reasons];
   if (given.maxDeletes !== undefined && deletes > given.maxDeletes) {
     reasons.unshift(`it deletes or replaces ${deletes} webhooks but --max-deletes is ${given.maxDeletes}`);
