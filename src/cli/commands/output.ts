@@ -1,6 +1,6 @@
 import { createClientFor } from '../../api/client.js';
 import { resolveApiBase } from '../../live/api-base.js';
-import { declaredUrls, envNames, type WebhookUrl } from '../../api/webhook-urls.js';
+import { declaredUrls, envNames, urlsJson, type WebhookUrl } from '../../api/webhook-urls.js';
 import { readLiveState } from '../../live/read-live-state.js';
 import { assertNever, CordformError } from '../../errors.js';
 import { declarationsFor } from '../../plan/declared-webhooks.js';
@@ -65,7 +65,7 @@ function renderUrls(urls: readonly WebhookUrl[], format: (typeof OUTPUT_FORMATS)
     case 'text':
       return urls.map((u) => `${u.key} ${u.url}\n`).join('');
     case 'json':
-      return `${JSON.stringify(Object.fromEntries(urls.map((u) => [u.key, u.url])), null, 2)}\n`;
+      return urlsJson(urls);
     case 'env': {
       const names = envNames(urls.map((u) => u.declaration));
       return urls.map((u) => `${names.get(u.declaration)}=${u.url}\n`).join('');
