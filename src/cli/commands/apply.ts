@@ -5,7 +5,6 @@ import { readSavedPlan } from '../../apply/saved-plan.js';
 import { applyManifest, type ApplyReport, type PlanContext } from '../../api/apply-manifest.js';
 import { createClientFor } from '../../api/client.js';
 import { resolveApiBase } from '../../live/api-base.js';
-import { registerLiveSecrets } from '../../api/compute-plan.js';
 import { assertUrlsFileWritable, declaredUrls, writeUrlsFile } from '../../api/webhook-urls.js';
 import type { Manifest, WebhookDeclaration } from '../../manifest/types.js';
 import { CordformError } from '../../errors.js';
@@ -98,7 +97,6 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
       onEvent: (event) => progress.onEvent(event),
     });
     await progress.finished();
-    registerLiveSecrets(report.finalLive, io.redactor);
     const code = finish(io, report);
     if (urlsOut !== undefined && report.status !== 'interrupted' && report.status !== 'cancelled') {
       return Math.max(code, await writeUrls(io, manifest, report, urlsOut));

@@ -3,7 +3,6 @@ import { applyManifest } from '../../api/apply-manifest.js';
 import { assertUrlsFileWritable, declaredUrls } from '../../api/webhook-urls.js';
 import { createClientFor } from '../../api/client.js';
 import { resolveApiBase } from '../../live/api-base.js';
-import { registerLiveSecrets } from '../../api/compute-plan.js';
 import { CordformError } from '../../errors.js';
 import { declarationsFor } from '../../plan/declared-webhooks.js';
 import { renderText } from '../../plan/index.js';
@@ -62,7 +61,7 @@ export async function runRotate(args: string[], io: CliIo): Promise<number> {
       manifest,
       api: client,
       buildPlan: (live) => planRotation(manifest, live, selected.found),
-      defaultReason: `cordform rotate (${selected.found.map((d) => d.name).join(', ')})`.slice(0, 512),
+      defaultReason: `cordform rotate (${selected.found.map((d) => d.name).join(', ')})`,
       interrupt: io.signal,
       signal: io.hardSignal,
       redactor: io.redactor,
@@ -74,7 +73,6 @@ export async function runRotate(args: string[], io: CliIo): Promise<number> {
       onEvent: (event) => progress.onEvent(event),
     });
     await progress.finished();
-    registerLiveSecrets(report.finalLive, io.redactor);
     const code = finish(io, report);
     if (report.status !== 'applied') return code;
     const rotated = new Set(report.outcomes.filter((o) => o.status === 'done').map((o) => o.key));
