@@ -15,7 +15,8 @@ export interface CliIo {
   err(text: string): void;
   /**
    * stdout without redaction: webhook URLs with their tokens. Only `output` (and `rotate` on
-   * a terminal) print through it — the one place cordform shows a secret, on purpose.
+   * a terminal) print through it — the one place cordform shows a secret, on purpose. `run`
+   * writes its log lines here too: the runtime's logger has masked them with `redactor`.
    */
   revealOut(text: string): void;
   /** Ask a yes/no question; only called when `interactive`. */
