@@ -25,8 +25,11 @@ export interface ApplyManifestOptions extends GuardFlags {
   saved?: { plan: SavedPlan; path: string };
   targets?: string[];
   concurrency?: number;
-  /** X-Audit-Log-Reason for writes whose declaration has no `reason` (cut to Discord's 512). */
-  defaultReason: string;
+  /**
+   * X-Audit-Log-Reason for writes whose declaration has no `reason` (cut to Discord's 512).
+   * A promise is awaited only once there is something to write.
+   */
+  defaultReason: string | Promise<string>;
   /** Stops starting writes; the ones on the wire finish (first Ctrl-C). */
   interrupt?: AbortSignal;
   /** Aborts everything at once, writes on the wire included (second Ctrl-C). */
@@ -71,8 +74,6 @@ export interface ApplyReport {
 }
 
 export async function applyManifest(options: ApplyManifestOptions): Promise<ApplyReport> {
-  // Cut once here: the twin deletes after the confirming read send it as given.
-  const defaultReason = clampReason(options.defaultReason);
   const { plan, live, unreviewed } = await planForApply(options);
   options.onPlan?.(plan, { fromSavedPlan: options.saved !== undefined, unreviewed });
   const report = (status: ApplyStatus, outcomes: ChangeOutcome[] = [], conflicts: Conflict[] = [], after = live): ApplyReport => ({
@@ -96,6 +97,8 @@ export async function applyManifest(options: ApplyManifestOptions): Promise<Appl
   if (options.buildPlan === undefined) assertGuards(plan, options);
   if (options.saved === undefined && options.confirm && !(await options.confirm(plan))) return report('cancelled');
 
+  // Cut once here: the twin deletes after the confirming read send it as given.
+  const defaultReason = clampReason(await options.defaultReason);
   const scope = buildWriteScope(options.manifest, live);
   const execution = await executePlan(plan.changes, {
     api: options.api,

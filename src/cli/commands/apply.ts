@@ -69,6 +69,10 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
   const quiet = values.quiet ?? false;
   const urlsOut = values['urls-out'] === undefined ? undefined : resolve(io.cwd, values['urls-out']);
   if (urlsOut !== undefined) await assertUrlsFileWritable(urlsOut);
+  // `git rev-parse` runs while the manifest loads and Discord is read; applyManifest waits
+  // for it only before writing. The catch keeps an earlier failure from leaving it unhandled.
+  const defaultReason = defaultAuditReason(io.cwd, io.env);
+  defaultReason.catch(() => {});
 
   const saved = savedPath ? { plan: await readSavedPlan(resolve(io.cwd, savedPath)), path: savedPath } : undefined;
   const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.discord);
@@ -85,7 +89,7 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
       ...(maxDeletes !== undefined ? { maxDeletes } : {}),
       force: values.force ?? false,
       ...(concurrency ? { concurrency } : {}),
-      defaultReason: await defaultAuditReason(io.cwd, io.env),
+      defaultReason,
       interrupt: io.signal,
       signal: io.hardSignal,
       redactor: io.redactor,
