@@ -11,7 +11,7 @@ import { CordformError } from '../../errors.js';
 import { renderText, type Plan } from '../../plan/index.js';
 import { createApplyProgress, describeChange, type ProgressOutput } from '../apply-progress.js';
 import { parseCommandArgs, parseCount } from '../args.js';
-import type { CliIo } from '../io.js';
+import { INTERRUPTED_EXIT_CODE, type CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
 import { VARIABLE_NEEDS } from '../../manifest/variable-classes.js';
 
@@ -40,8 +40,6 @@ Options:
                          path is checked before anything is written to Discord
   -q, --quiet            print only errors and the final summary line
 `;
-
-export const INTERRUPTED_EXIT_CODE = 130;
 
 export async function runApply(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
