@@ -7,11 +7,13 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { BIN, dist, scratchDir } from './lib/paths.mjs';
+import { stopChild, waitForLine } from './lib/processes.mjs';
+import { BOT_TOKEN } from './lib/world.mjs';
 
 const WINDOW_MS = 3000;
 const ROUNDS = 5;
 const CHANNEL = '100000000000000002';
-const HEADERS = { authorization: 'Bot sandbox-bot-token', 'content-type': 'application/json' };
+const HEADERS = { authorization: `Bot ${BOT_TOKEN}`, 'content-type': 'application/json' };
 
 /** Four writers until `until()` says stop; returns the contents answered 2xx. */
 async function load(apiBase, until) {
@@ -43,17 +45,10 @@ async function throughput(statePath) {
   return Math.round(acked.length / (WINDOW_MS / 1000));
 }
 
-function startChild(statePath) {
+async function startChild(statePath) {
   const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--rate-limits', 'off', '--state', statePath], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.once('exit', () => reject(new Error(`sandbox exited: ${out}`)));
-  });
+  const [, url] = await waitForLine(child, /listening on (\S+)/, 'sandbox');
+  return { child, url };
 }
 
 async function killRounds(statePath) {
@@ -70,8 +65,7 @@ async function killRounds(statePath) {
     const restarted = await startChild(statePath);
     const stored = new Set(((await (await fetch(`${restarted.url}/__sandbox/channels/${CHANNEL}/messages`)).json())).map((m) => m.content));
     lost += [...acked].filter((content) => !stored.has(content)).length;
-    restarted.child.kill('SIGTERM');
-    await new Promise((resolve) => restarted.child.once('exit', resolve));
+    await stopChild(restarted.child);
   }
   return { acknowledged: acked.size, lost };
 }

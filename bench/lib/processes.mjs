@@ -11,7 +11,7 @@ const SANDBOX_CHILD = fileURLToPath(new URL('./sandbox-child.mjs', import.meta.u
 export const CHILD_NODE_ARGS = (process.env.CORDFORM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** Resolves with the first stdout match of `pattern`; later output is read and dropped. */
-function waitForLine(child, pattern, label, timeoutMs = 30_000) {
+export function waitForLine(child, pattern, label, timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => fail(new Error(`${label}: no "${pattern}" within ${timeoutMs} ms; output: ${seen.slice(-2000)}`)), timeoutMs);

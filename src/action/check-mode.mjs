@@ -13,7 +13,7 @@ import { ActionError, manifestSetId } from './context.mjs';
 import { closeDriftIssue, driftMarker, openOrUpdateDriftIssue } from './drift-issue.mjs';
 import { createGitHubApi } from './github-api.mjs';
 import { issuesMarkdown } from './manifest-issues.mjs';
-import { countsLine, countsOf, fitBody, manifestLabel, summaryMarkdown } from './plan-report.mjs';
+import { countOutputs, countsLine, countsOf, fitBody, manifestLabel, summaryMarkdown } from './plan-report.mjs';
 
 /** @typedef {import('./action-run.mjs').ActionRun} ActionRun */
 
@@ -84,11 +84,7 @@ async function reportDrift(run, label) {
   run.log.annotate('warning', `Discord differs from the manifest${issue ? `; see issue #${issue.number}` : ''}.`);
   await run.setOutputs({
     changes: 'true',
-    to_create: String(counts.create),
-    to_update: String(counts.update),
-    to_move: String(counts.move),
-    to_delete: String(counts.delete),
-    to_replace: String(counts.replace),
+    ...countOutputs(counts),
     exitcode: '2',
     drift_issue: issue ? String(issue.number) : '',
   });

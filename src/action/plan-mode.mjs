@@ -12,7 +12,7 @@ import { annotateIssues, errorReason, fenced, validateManifests } from './action
 import { manifestSetId } from './context.mjs';
 import { createGitHubApi } from './github-api.mjs';
 import { blockerIssues, issuesMarkdown } from './manifest-issues.mjs';
-import { commentBody, countsOf, manifestLabel, planSummary } from './plan-report.mjs';
+import { commentBody, countOutputs, countsOf, manifestLabel, planSummary } from './plan-report.mjs';
 import { findPlanComment, parsePlanMarker, writePlanComment } from './sticky-comment.mjs';
 
 /** @typedef {import('./action-run.mjs').ActionRun} ActionRun */
@@ -86,11 +86,7 @@ function planOutputs(report, planPath) {
   const total = counts ? counts.create + counts.update + counts.move + counts.delete + counts.replace : 0;
   return {
     changes: String(total > 0),
-    to_create: String(counts?.create ?? 0),
-    to_update: String(counts?.update ?? 0),
-    to_move: String(counts?.move ?? 0),
-    to_delete: String(counts?.delete ?? 0),
-    to_replace: String(counts?.replace ?? 0),
+    ...countOutputs(counts),
     plan_path: planPath,
     exitcode: String(report.exitcode),
   };

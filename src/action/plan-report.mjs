@@ -53,6 +53,20 @@ export function countsOf(summary) {
   };
 }
 
+/**
+ * The action's `to_create` … `to_replace` outputs (all 0 without counts).
+ * @param {Counts | null} counts
+ */
+export function countOutputs(counts) {
+  return {
+    to_create: String(counts?.create ?? 0),
+    to_update: String(counts?.update ?? 0),
+    to_move: String(counts?.move ?? 0),
+    to_delete: String(counts?.delete ?? 0),
+    to_replace: String(counts?.replace ?? 0),
+  };
+}
+
 /** @param {Counts} counts */
 export function countsLine(counts) {
   const parts = [

@@ -5,6 +5,7 @@
  * nothing here prints, prompts or exits.
  */
 import { executePlan, type ApplyEvent, type ChangeOutcome, type ChangeStatus } from '../apply/apply-plan.js';
+import { clampReason } from '../apply/audit-reason.js';
 import { confirmResult, type Conflict } from '../apply/confirm-result.js';
 import { assertGuards, type GuardFlags } from '../plan/guards.js';
 import { manifestStaleness, selectReviewed, verifyBeforeWrite, type SavedPlan } from '../apply/saved-plan.js';
@@ -24,8 +25,11 @@ export interface ApplyManifestOptions extends GuardFlags {
   saved?: { plan: SavedPlan; path: string };
   targets?: string[];
   concurrency?: number;
-  /** X-Audit-Log-Reason for writes whose declaration has no `reason`. */
-  defaultReason: string;
+  /**
+   * X-Audit-Log-Reason for writes whose declaration has no `reason` (cut to Discord's 512).
+   * A promise is awaited only once there is something to write.
+   */
+  defaultReason: string | Promise<string>;
   /** Stops starting writes; the ones on the wire finish (first Ctrl-C). */
   interrupt?: AbortSignal;
   /** Aborts everything at once, writes on the wire included (second Ctrl-C). */
@@ -93,12 +97,14 @@ export async function applyManifest(options: ApplyManifestOptions): Promise<Appl
   if (options.buildPlan === undefined) assertGuards(plan, options);
   if (options.saved === undefined && options.confirm && !(await options.confirm(plan))) return report('cancelled');
 
+  // Cut once here: the twin deletes after the confirming read send it as given.
+  const defaultReason = clampReason(await options.defaultReason);
   const scope = buildWriteScope(options.manifest, live);
   const execution = await executePlan(plan.changes, {
     api: options.api,
     manifest: options.manifest,
     scope,
-    defaultReason: options.defaultReason,
+    defaultReason,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.interrupt ? { interrupt: options.interrupt } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
@@ -112,10 +118,12 @@ export async function applyManifest(options: ApplyManifestOptions): Promise<Appl
     const confirmed = await confirmResult(plan.changes, execution.outcomes, execution.written, {
       api: options.api,
       scope,
-      reason: options.defaultReason,
+      reason: defaultReason,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const finalLive = { ...live, guilds: live.guilds.map((g) => ({ ...g, webhooks: confirmed.webhooks.get(g.guildId) ?? g.webhooks })) };
+    // The confirming read holds the tokens of the webhooks just created.
+    if (options.redactor) registerLiveSecrets(finalLive, options.redactor);
     return report('applied', confirmed.outcomes, confirmed.conflicts, finalLive);
   } catch (error) {
     if (options.interrupt?.aborted) return report('interrupted', execution.outcomes);

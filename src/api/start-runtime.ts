@@ -27,7 +27,8 @@ export async function startManifestRuntime(manifest: Manifest, options: StartRun
       // Loopback unless told otherwise: expose it deliberately (--host 0.0.0.0, or behind a
       // reverse proxy that terminates TLS for Discord's interaction deliveries).
       host: options.host ?? '127.0.0.1',
-      io: { out: (text) => write(redactor.redact(text)), redactor },
+      // The runtime writes here only through its logger, which masks every line already.
+      io: { out: write, redactor },
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       ...(options.shards === undefined ? {} : { shards: options.shards }),

@@ -3,11 +3,11 @@
  * --urls-out` and `rotate --urls-out` hand to the systems that post to them. These are
  * secrets (the token is in the URL); callers decide where they may go.
  */
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { APIWebhook } from '../discord/types.js';
 import { CordformError } from '../errors.js';
+import { tempPathFor, writeFileAtomic } from '../fs/atomic-write.js';
 import type { Manifest, WebhookDeclaration } from '../manifest/types.js';
 import { declaredWebhooks } from '../plan/declared-webhooks.js';
 import type { LiveState } from '../plan/index.js';
@@ -95,25 +95,16 @@ export async function assertUrlsFileWritable(path: string, flag = '--urls-out'):
   }
 }
 
-/** Writes `{key: url}` as JSON, mode 0600, replacing the file atomically (temp file + rename). */
-export async function writeUrlsFile(path: string, urls: readonly WebhookUrl[]): Promise<void> {
-  const body = `${JSON.stringify(Object.fromEntries(urls.map((u) => [u.key, u.url])), null, 2)}\n`;
-  const temp = tempPathFor(path);
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(body);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw new CordformError('urls_out_failed', `cannot write ${path}: ${(error as Error).message}`, { details: { path } });
-  }
+/** `{key: url}` as indented JSON: what `output --format json` prints and `--urls-out` holds. */
+export function urlsJson(urls: readonly WebhookUrl[]): string {
+  return `${JSON.stringify(Object.fromEntries(urls.map((u) => [u.key, u.url])), null, 2)}\n`;
 }
 
-function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+/** Writes urlsJson(urls), mode 0600, replacing the file atomically. */
+export async function writeUrlsFile(path: string, urls: readonly WebhookUrl[]): Promise<void> {
+  try {
+    await writeFileAtomic(path, urlsJson(urls));
+  } catch (error) {
+    throw new CordformError('urls_out_failed', `cannot write ${path}: ${(error as Error).message}`, { details: { path } });
+  }
 }

@@ -15,7 +15,8 @@ export interface CliIo {
   err(text: string): void;
   /**
    * stdout without redaction: webhook URLs with their tokens. Only `output` (and `rotate` on
-   * a terminal) print through it — the one place cordform shows a secret, on purpose.
+   * a terminal) print through it — the one place cordform shows a secret, on purpose. `run`
+   * writes its log lines here too: the runtime's logger has masked them with `redactor`.
    */
   revealOut(text: string): void;
   /** Ask a yes/no question; only called when `interactive`. */
@@ -30,13 +31,20 @@ export interface CliIo {
   hardSignal: AbortSignal;
 }
 
+/** Exit code after SIGINT/SIGTERM, as shells report a process ended by SIGINT (128 + 2). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/** Running in CI: CI set to anything but empty, `false` or `0` (CI=true, CI=1, …). */
+export function isCi(env: Record<string, string | undefined>): boolean {
+  return env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+}
+
 /** Decides interactivity and colour the way the CLI contract says: CI=true, no TTY or NO_COLOR. */
 export function detectTerminal(
   env: Record<string, string | undefined>,
   stdoutIsTTY: boolean,
 ): { interactive: boolean; color: boolean } {
-  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
-  const interactive = stdoutIsTTY && !ci;
+  const interactive = stdoutIsTTY && !isCi(env);
   const color = interactive && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   return { interactive, color };
 }

@@ -4,7 +4,7 @@ import { formatManifestIssues } from '../manifest/format-issues.js';
 import { ManifestError } from '../manifest/issues.js';
 import { didYouMean } from '../manifest/did-you-mean.js';
 import { VERSION } from '../version.js';
-import { createProcessIo, type CliIo } from './io.js';
+import { createProcessIo, INTERRUPTED_EXIT_CODE, type CliIo } from './io.js';
 
 /**
  * The CLI only parses arguments and calls into the stages. Each command lives in its own
@@ -87,15 +87,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (io.signal.aborted && isInterruption(error, io.signal)) {
       io.err('Interrupted: the command was interrupted before it wrote anything; nothing was changed.\n');
-      return INTERRUPTED;
+      return INTERRUPTED_EXIT_CODE;
     }
     reportError(error, io, debug);
     return 1;
   }
 }
-
-/** Exit code after SIGINT/SIGTERM, as shells report a process ended by SIGINT (128 + 2). */
-const INTERRUPTED = 130;
 
 /** The error is the interrupt itself (a read or wait cut short), not a failure of its own. */
 function isInterruption(error: unknown, signal: AbortSignal): boolean {
@@ -145,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     if (signals === 1) soft.abort();
     else if (signals === 2) hard.abort();
     // A third: whatever is stuck, the user wants out now.
-    else process.exit(INTERRUPTED);
+    else process.exit(INTERRUPTED_EXIT_CODE);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

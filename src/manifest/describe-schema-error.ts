@@ -49,20 +49,33 @@ function byPrecedence(errors: ErrorObject[]): ErrorObject[] {
 }
 
 function dropNoise(errors: ErrorObject[]): ErrorObject[] {
-  const anyOfs = errors.filter((error) => error.keyword === 'anyOf');
+  const anyOfs = anyOfsByInstance(errors);
   return errors.filter((error) => {
     if (error.keyword === 'if') return false;
     // An action's `type` is judged by the discriminator, which names the allowed types once.
     if (nameOfSchema(error.parentSchema) === '#/$defs/action/properties/type') return false;
     // An `anyOf` is reported once, by its own message; its branches' failures are noise —
     // whether written inline or as `$ref`s to shared definitions.
-    return !anyOfs.some(
-      (parent) =>
-        parent !== error &&
-        parent.instancePath === error.instancePath &&
-        (error.schemaPath.startsWith(`${parent.schemaPath}/`) || branchRefs(parent).some((ref) => error.schemaPath.startsWith(`${ref}/`))),
+    return !(anyOfs.get(error.instancePath) ?? []).some(
+      ({ parent, branches }) => parent !== error && branches.some((branch) => error.schemaPath.startsWith(branch)),
     );
   });
+}
+
+/**
+ * The `anyOf` errors by the value they judge, each with the schema path prefixes its branch
+ * errors start with: computed once, so many errors do not cost errors × anyOfs work.
+ */
+function anyOfsByInstance(errors: ErrorObject[]): Map<string, { parent: ErrorObject; branches: string[] }[]> {
+  const byInstance = new Map<string, { parent: ErrorObject; branches: string[] }[]>();
+  for (const parent of errors) {
+    if (parent.keyword !== 'anyOf') continue;
+    const branches = [parent.schemaPath, ...branchRefs(parent)].map((path) => `${path}/`);
+    const list = byInstance.get(parent.instancePath);
+    if (list === undefined) byInstance.set(parent.instancePath, [{ parent, branches }]);
+    else list.push({ parent, branches });
+  }
+  return byInstance;
 }
 
 /** The `$ref`s an `anyOf` lists as its branches (`#/$defs/snowflake`, …). */

@@ -14,14 +14,16 @@ const SHARED = ['errors.ts', 'error-codes.ts', 'redact.ts', 'version.ts', 'schem
 const ALLOWED: Record<string, string[]> = {
   discord: [],
   manifest: [],
+  // Plain file-system helpers (atomic replace), for the stages that write files.
+  fs: [],
   live: ['discord', 'manifest'],
   plan: ['discord', 'manifest', 'live'],
   apply: ['discord', 'manifest', 'plan'],
   import: ['discord', 'manifest', 'live'],
   runtime: ['discord', 'manifest'],
-  sandbox: ['discord'],
+  sandbox: ['discord', 'fs'],
   action: [],
-  api: ['discord', 'manifest', 'live', 'plan', 'apply', 'runtime'],
+  api: ['discord', 'manifest', 'live', 'plan', 'apply', 'runtime', 'fs'],
   cli: ['discord', 'manifest', 'live', 'plan', 'apply', 'import', 'runtime', 'sandbox', 'api'],
 };
 

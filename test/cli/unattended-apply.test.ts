@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEPLOYS,
@@ -14,13 +12,13 @@ import {
   startHarness,
   type Harness,
 } from '../support/cli-harness.js';
+import { ensureBuilt, spawnCordform } from '../support/cordform-process.js';
 
 /**
  * What a reviewer approved is exactly and only what happens to Discord, with nobody
  * watching: through the CLI against the sandbox, with real processes, concurrency and
  * signals.
  */
-const BIN = fileURLToPath(new URL('../../bin/cordform', import.meta.url));
 const [C0, C1, C2] = [channelId(0), channelId(1), channelId(2)];
 
 interface ProcessRun {
@@ -31,17 +29,11 @@ interface ProcessRun {
 }
 
 /** `cordform ARGS` as its own process, like CI runs it. */
-function spawnCli(h: Harness, args: string[], options: { onStart?: (kill: (signal: NodeJS.Signals) => void) => void } = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: h.dir, env: { ...process.env, ...h.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  options.onStart?.((signal) => child.kill(signal));
-  return new Promise<ProcessRun>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+async function spawnCli(h: Harness, args: string[], options: { onStart?: (kill: (signal: NodeJS.Signals) => void) => void } = {}): Promise<ProcessRun> {
+  const run = spawnCordform(args, { cwd: h.dir, env: h.env });
+  options.onStart?.((signal) => run.child.kill(signal));
+  const { code, signal } = await run.ended;
+  return { code, signal, stdout: run.stdout(), stderr: run.stderr() };
 }
 
 /** Resolves once the sandbox has received a webhook create (the apply is writing). */
@@ -65,8 +57,9 @@ const SIX = [C0, C1, C2].flatMap((channel, i) => [
 describe('unattended apply', () => {
   let h: Harness;
   beforeAll(async () => {
+    await ensureBuilt();
     h = await startHarness({ seed: seedWithChannels(3) });
-  });
+  }, 120_000);
   afterEach(() => {
     h.sandbox.faults.clear();
     h.sandbox.reset();

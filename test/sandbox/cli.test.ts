@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { createMemoryIo } from '../../src/cli/io.js';
-import { bin, ensureBuilt, READY, root } from '../support/sandbox-process.js';
+import { spawnCordform } from '../support/cordform-process.js';
+import { ensureBuilt, READY, root } from '../support/sandbox-process.js';
 
 describe('cordform sandbox (in-process)', () => {
   it('prints exactly one ready line, serves the API, stops with exit 0 on abort', async () => {
@@ -72,22 +72,17 @@ describe('cordform sandbox (bin/cordform process)', () => {
   beforeAll(ensureBuilt, 120_000);
 
   it('prints one ready line and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const sandbox = spawnCordform(['sandbox', '--port', '0']);
     try {
-      for (let i = 0; i < 200 && !READY.test(stdout); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
-      expect(stdout, stderr).toMatch(READY);
-      const port = READY.exec(stdout)![1];
+      for (let i = 0; i < 200 && !READY.test(sandbox.stdout()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(sandbox.stdout(), sandbox.stderr()).toMatch(READY);
+      const port = READY.exec(sandbox.stdout())![1];
       const response = await fetch(`http://127.0.0.1:${port}/api/v10/gateway/bot`, { headers: { Authorization: 'Bot sandbox-bot-token' } });
       expect(((await response.json()) as { url: string }).url).toBe(`ws://127.0.0.1:${port}/gateway`);
     } finally {
-      child.kill('SIGTERM');
+      sandbox.child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
-    expect(stdout).toMatch(READY);
+    expect(await sandbox.exited).toBe(0);
+    expect(sandbox.stdout()).toMatch(READY);
   }, 30_000);
 });

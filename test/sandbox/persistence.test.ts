@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CordformError } from '../../src/errors.js';
-import { writeFileAtomic } from '../../src/sandbox/store/atomic-write.js';
+import { writeFileAtomic } from '../../src/fs/atomic-write.js';
 import { Journal, journalPath } from '../../src/sandbox/store/journal.js';
 import { loadStateFile } from '../../src/sandbox/store/persistence.js';
 import { DEFAULT_SEED } from '../../src/sandbox/server.js';

@@ -39,17 +39,26 @@ export interface CordformProcess {
   stderr(): string;
   /** Resolves with the first match of `pattern` in stdout; rejects on exit or after `timeoutMs`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** The exit code, once the process has exited and its output is all read. */
   exited: Promise<number | null>;
+  /** The exit code or the signal that ended the process, once its output is all read. */
+  ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
 
-export function spawnCordform(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CordformProcess {
+interface SpawnOptions {
+  cwd?: string;
+  /** The child's whole environment besides PATH. */
+  env?: Record<string, string>;
+}
+
+export function spawnCordform(args: string[], options: SpawnOptions = {}): CordformProcess {
   return spawnNode(BIN, args, options);
 }
 
 /** Any node script as a child process (the example servers too), with its output collected. */
-export function spawnNode(script: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CordformProcess {
+export function spawnNode(script: string, args: string[], options: SpawnOptions = {}): CordformProcess {
   const child = spawn(process.execPath, [script, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', ...options.env },
@@ -59,7 +68,11 @@ export function spawnNode(script: string, args: string[], options: { cwd?: strin
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close' comes after 'exit' once stdout and stderr are drained: the output is complete.
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
+  const exited = ended.then(({ code }) => code);
   const waitFor = async (pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> => {
     const deadline = Date.now() + timeoutMs;
     let done = false;
@@ -77,5 +90,5 @@ export function spawnNode(script: string, args: string[], options: { cwd?: strin
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     return exited;
   };
-  return { child, stdout: () => stdout, stderr: () => stderr, waitFor, exited, stop };
+  return { child, stdout: () => stdout, stderr: () => stderr, waitFor, exited, ended, stop };
 }

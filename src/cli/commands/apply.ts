@@ -1,16 +1,11 @@
 import { resolve } from 'node:path';
-import type { ChangeOutcome } from '../../apply/apply-plan.js';
 import { defaultAuditReason } from '../../apply/audit-reason.js';
 import { readSavedPlan } from '../../apply/saved-plan.js';
-import { applyManifest, type ApplyReport, type PlanContext } from '../../api/apply-manifest.js';
-import { createClientFor } from '../../api/client.js';
-import { resolveApiBase } from '../../live/api-base.js';
-import { registerLiveSecrets } from '../../api/compute-plan.js';
-import { assertUrlsFileWritable, declaredUrls, writeUrlsFile } from '../../api/webhook-urls.js';
-import type { Manifest, WebhookDeclaration } from '../../manifest/types.js';
+import type { PlanContext } from '../../api/apply-manifest.js';
 import { CordformError } from '../../errors.js';
 import { renderText, type Plan } from '../../plan/index.js';
-import { createApplyProgress, describeChange, type ProgressOutput } from '../apply-progress.js';
+import { describeChange } from '../apply-progress.js';
+import { runApplySession, urlsOutPath, writeUrls } from '../apply-session.js';
 import { parseCommandArgs, parseCount } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
@@ -42,8 +37,6 @@ Options:
   -q, --quiet            print only errors and the final summary line
 `;
 
-export const INTERRUPTED_EXIT_CODE = 130;
-
 export async function runApply(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'apply',
@@ -68,62 +61,33 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
   const savedPath = positionals[0];
   if (savedPath && values.target) throw new CordformError('cli_usage', '--target applies when planning; the saved plan already has its targets');
   const quiet = values.quiet ?? false;
-  const urlsOut = values['urls-out'] === undefined ? undefined : resolve(io.cwd, values['urls-out']);
-  if (urlsOut !== undefined) await assertUrlsFileWritable(urlsOut);
+  const urlsOut = await urlsOutPath(io, values['urls-out']);
+  // `git rev-parse` runs while the manifest loads and Discord is read; applyManifest waits
+  // for it only before writing. The catch keeps an earlier failure from leaving it unhandled.
+  const defaultReason = defaultAuditReason(io.cwd, io.env);
+  defaultReason.catch(() => {});
 
   const saved = savedPath ? { plan: await readSavedPlan(resolve(io.cwd, savedPath)), path: savedPath } : undefined;
   const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.discord);
-  const client = createClientFor(manifest, { env: io.env, redactor: io.redactor });
-  const progress = createApplyProgress(progressFor(io, quiet));
-  const onInterrupt = () => io.err('\nInterrupted: no new writes start; waiting for the ones in flight (Ctrl-C again to abort them).\n');
-  io.signal.addEventListener('abort', onInterrupt, { once: true });
-  try {
-    const report = await applyManifest({
-      manifest,
-      api: client,
+  return runApplySession(io, {
+    manifest,
+    run: {
       ...(saved ? { saved } : {}),
       targets: values.target ?? [],
       ...(maxDeletes !== undefined ? { maxDeletes } : {}),
       force: values.force ?? false,
       ...(concurrency ? { concurrency } : {}),
-      defaultReason: await defaultAuditReason(io.cwd, io.env),
-      interrupt: io.signal,
-      signal: io.hardSignal,
-      redactor: io.redactor,
-      onPlan: (plan, context) => {
-        progress.useNames(plan.names);
-        showPlan(io, plan, context, quiet);
-      },
-      confirm: () => confirmed(io, values['auto-approve'] ?? false),
-      onEvent: (event) => progress.onEvent(event),
-    });
-    await progress.finished();
-    registerLiveSecrets(report.finalLive, io.redactor);
-    const code = finish(io, report);
-    if (urlsOut !== undefined && report.status !== 'interrupted' && report.status !== 'cancelled') {
+      defaultReason,
+    },
+    quiet,
+    autoApprove: values['auto-approve'] ?? false,
+    interruptNotice: true,
+    showPlan: (plan, context) => showPlan(io, plan, context, quiet),
+    afterFinish: async (report, code) => {
+      if (urlsOut === undefined || report.status === 'interrupted' || report.status === 'cancelled') return code;
       return Math.max(code, await writeUrls(io, manifest, report, urlsOut));
-    }
-    return code;
-  } finally {
-    io.signal.removeEventListener('abort', onInterrupt);
-    await client.close();
-  }
-}
-
-/** `--urls-out`: every declared webhook that exists after the apply; missing ones are named. */
-export async function writeUrls(
-  io: CliIo,
-  manifest: Manifest,
-  report: ApplyReport,
-  path: string,
-  declarations?: readonly WebhookDeclaration[],
-): Promise<number> {
-  const { urls, missing } = declaredUrls(manifest, report.finalLive, resolveApiBase(manifest, io.env), declarations);
-  await writeUrlsFile(path, urls);
-  io.out(`Wrote ${urls.length} webhook URL(s) to ${path} (mode 0600).\n`);
-  if (missing.length === 0) return 0;
-  io.err(`Error: ${missing.length} declared webhook(s) do not exist, so ${path} lacks them: ${missing.join(', ')} [webhook_missing]\n`);
-  return 1;
+    },
+  });
 }
 
 function showPlan(io: CliIo, plan: Plan, context: PlanContext, quiet: boolean): void {
@@ -136,94 +100,3 @@ function showPlan(io: CliIo, plan: Plan, context: PlanContext, quiet: boolean): 
     );
   }
 }
-
-export function finish(io: CliIo, report: ApplyReport): number {
-  switch (report.status) {
-    case 'no_changes':
-      return 0;
-    case 'cancelled':
-      io.err('Apply cancelled; nothing was changed.\n');
-      return 1;
-    case 'interrupted':
-      io.out(renderInterrupted(report));
-      return INTERRUPTED_EXIT_CODE;
-    case 'applied': {
-      io.out(renderApplyResult(report));
-      const { failed, skipped, unknown, not_started } = report.counts;
-      const clean = failed + skipped + unknown + not_started === 0 && report.conflicts.length === 0 && report.unconfirmed === undefined;
-      return clean ? 0 : 1;
-    }
-  }
-}
-
-export async function confirmed(io: CliIo, autoApprove: boolean): Promise<boolean> {
-  if (autoApprove) return true;
-  if (!io.interactive) {
-    throw new CordformError(
-      'approval_required',
-      'not on a terminal (or CI=true): pass --auto-approve, or apply a reviewed plan saved with `plan --out`; nothing was changed',
-    );
-  }
-  return io.confirm("Do you want to perform these actions? Only 'yes' will be accepted:");
-}
-
-export function progressFor(io: CliIo, quiet: boolean): ProgressOutput {
-  if (quiet) return { mode: 'silent', write: () => {} };
-  return { mode: io.interactive && io.color ? 'tty' : 'lines', write: (text) => io.out(text) };
-}
-
-/** What was done, what failed with Discord's code, conflicts, and webhook URLs with the token masked. */
-export function renderApplyResult(report: ApplyReport): string {
-  const lines: string[] = [''];
-  for (const outcome of report.outcomes.filter((o) => o.status !== 'done')) {
-    const code = outcome.error?.discordCode ? ` (Discord ${outcome.error.status ?? ''} ${outcome.error.discordCode})` : '';
-    lines.push(`${STATUS_LABELS[outcome.status]} ${outcome.action} ${outcome.key}${code}: ${outcome.detail ?? ''}`);
-  }
-  for (const conflict of report.conflicts) lines.push(`CONFLICT ${conflict.key}: ${conflict.message}`);
-  if (report.unconfirmed !== undefined) lines.push(`NOT CONFIRMED: ${report.unconfirmed}`);
-  lines.push(...createdLines(report.outcomes));
-  const { done, failed, skipped } = report.counts;
-  const incomplete = report.outcomes.some((o) => o.status !== 'done') || report.conflicts.length > 0 || report.unconfirmed !== undefined;
-  lines.push(`Apply ${incomplete ? 'incomplete' : 'complete'}: ${done} done, ${failed} failed, ${skipped} skipped.`);
-  if (report.conflicts.length > 0) {
-    lines.push('Another writer changed webhooks during this apply (see CONFLICT above); run plan to see where things stand.');
-  } else if (incomplete) {
-    lines.push('Fix the failures and run apply again: it converges from wherever this run stopped.');
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** After Ctrl-C: every change as done, not started, or unknown, and how to go on. */
-function renderInterrupted(report: ApplyReport): string {
-  const lines = ['', 'Apply interrupted. What happened to each change:'];
-  for (const outcome of report.outcomes) {
-    lines.push(`  ${STATUS_LABELS[outcome.status].trim().padEnd(11)} ${outcome.action} ${outcome.key}${outcome.detail ? ` — ${outcome.detail}` : ''}`);
-  }
-  lines.push(...createdLines(report.outcomes));
-  const { done, not_started, unknown, failed, skipped } = report.counts;
-  lines.push(`Apply interrupted: ${done} done, ${not_started} not started, ${unknown} unknown, ${failed} failed, ${skipped} skipped.`);
-  lines.push('Run apply again: it re-reads Discord, finds what the unknown writes did, and converges without duplicates.');
-  return `${lines.join('\n')}\n`;
-}
-
-function createdLines(outcomes: readonly ChangeOutcome[]): string[] {
-  const created = outcomes.filter((o) => (o.action === 'create' || o.action === 'replace') && o.status === 'done' && o.url);
-  if (created.length === 0) return [];
-  return [
-    'Created webhooks (tokens masked; `cordform output` or `apply --urls-out FILE` gives the URLs):',
-    ...created.map((outcome) => `  ${outcome.key}  ${outcome.webhookId ?? ''}  ${outcome.url ?? ''}${twinNote(outcome)}`),
-  ];
-}
-
-function twinNote(outcome: ChangeOutcome): string {
-  if (outcome.twin === undefined) return '';
-  return `  (another apply created it at the same time: kept the older webhook ${outcome.twin.kept}, removed ours ${outcome.twin.removed})`;
-}
-
-const STATUS_LABELS: Record<ChangeOutcome['status'], string> = {
-  done: 'DONE       ',
-  failed: 'FAILED     ',
-  skipped: 'SKIPPED    ',
-  not_started: 'NOT STARTED',
-  unknown: 'UNKNOWN    ',
-};

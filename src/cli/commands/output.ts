@@ -1,12 +1,12 @@
 import { createClientFor } from '../../api/client.js';
 import { resolveApiBase } from '../../live/api-base.js';
-import { declaredUrls, envNames, type WebhookUrl } from '../../api/webhook-urls.js';
+import { declaredUrls, envNames, urlsJson, type WebhookUrl } from '../../api/webhook-urls.js';
 import { readLiveState } from '../../live/read-live-state.js';
 import { assertNever, CordformError } from '../../errors.js';
 import { declarationsFor } from '../../plan/declared-webhooks.js';
 import { nearestKeys } from '../../plan/targets.js';
 import { parseChoice, parseCommandArgs } from '../args.js';
-import type { CliIo } from '../io.js';
+import { isCi, type CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
 import { VARIABLE_NEEDS } from '../../manifest/variable-classes.js';
 
@@ -46,7 +46,7 @@ export async function runOutput(args: string[], io: CliIo): Promise<number> {
   try {
     const live = await readLiveState(manifest, client, { signal: io.signal });
     const { urls, missing } = declaredUrls(manifest, live, resolveApiBase(manifest, io.env), selected?.found);
-    if (format === 'text' && io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false' && urls.length > 0) {
+    if (format === 'text' && isCi(io.env) && urls.length > 0) {
       io.err('Warning: cordform output prints webhook URLs with their tokens; in CI the job log now holds these secrets. Prefer --format json into a file or `apply --urls-out`.\n');
     }
     io.revealOut(renderUrls(urls, format));
@@ -65,7 +65,7 @@ function renderUrls(urls: readonly WebhookUrl[], format: (typeof OUTPUT_FORMATS)
     case 'text':
       return urls.map((u) => `${u.key} ${u.url}\n`).join('');
     case 'json':
-      return `${JSON.stringify(Object.fromEntries(urls.map((u) => [u.key, u.url])), null, 2)}\n`;
+      return urlsJson(urls);
     case 'env': {
       const names = envNames(urls.map((u) => u.declaration));
       return urls.map((u) => `${names.get(u.declaration)}=${u.url}\n`).join('');

@@ -1,19 +1,14 @@
-import { resolve } from 'node:path';
-import { applyManifest } from '../../api/apply-manifest.js';
-import { assertUrlsFileWritable, declaredUrls } from '../../api/webhook-urls.js';
-import { createClientFor } from '../../api/client.js';
-import { resolveApiBase } from '../../live/api-base.js';
-import { registerLiveSecrets } from '../../api/compute-plan.js';
+import { declaredUrls } from '../../api/webhook-urls.js';
 import { CordformError } from '../../errors.js';
+import { resolveApiBase } from '../../live/api-base.js';
 import { declarationsFor } from '../../plan/declared-webhooks.js';
 import { renderText } from '../../plan/index.js';
 import { planRotation } from '../../plan/rotation.js';
-import { createApplyProgress } from '../apply-progress.js';
+import { runApplySession, urlsOutPath, writeUrls } from '../apply-session.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadManifestFor, MANIFEST_FLAGS, manifestFiles } from '../manifest-flags.js';
 import { VARIABLE_NEEDS } from '../../manifest/variable-classes.js';
-import { confirmed, finish, progressFor, writeUrls } from './apply.js';
 import { unknownKeys } from './output.js';
 
 const HELP = `Usage: cordform rotate KEY... [-f FILE]... [--auto-approve] [--urls-out FILE]
@@ -49,48 +44,39 @@ export async function runRotate(args: string[], io: CliIo): Promise<number> {
   if (values.help) return void io.out(HELP), 0;
   if (positionals.length === 0) throw new CordformError('cli_usage', 'rotate: name at least one webhook KEY (GUILD/CHANNEL/NAME or a name)');
   const quiet = values.quiet ?? false;
-  const urlsOut = values['urls-out'] === undefined ? undefined : resolve(io.cwd, values['urls-out']);
-  if (urlsOut !== undefined) await assertUrlsFileWritable(urlsOut);
+  const urlsOut = await urlsOutPath(io, values['urls-out']);
   const manifest = await loadManifestFor(manifestFiles(values), io, VARIABLE_NEEDS.discord);
   const selected = declarationsFor(positionals, manifest);
   if (selected.unknown.length > 0) throw unknownKeys(selected.unknown, manifest);
 
-  const client = createClientFor(manifest, { env: io.env, redactor: io.redactor });
-  const progress = createApplyProgress(progressFor(io, quiet));
-  try {
-    const report = await applyManifest({
-      manifest,
-      api: client,
+  return runApplySession(io, {
+    manifest,
+    run: {
       buildPlan: (live) => planRotation(manifest, live, selected.found),
-      defaultReason: `cordform rotate (${selected.found.map((d) => d.name).join(', ')})`.slice(0, 512),
-      interrupt: io.signal,
-      signal: io.hardSignal,
-      redactor: io.redactor,
-      onPlan: (plan) => {
-        progress.useNames(plan.names);
-        if (!quiet) io.out(`${renderText(plan, { color: io.color })}\n`);
-      },
-      confirm: () => confirmed(io, values['auto-approve'] ?? false),
-      onEvent: (event) => progress.onEvent(event),
-    });
-    await progress.finished();
-    registerLiveSecrets(report.finalLive, io.redactor);
-    const code = finish(io, report);
-    if (report.status !== 'applied') return code;
-    const rotated = new Set(report.outcomes.filter((o) => o.status === 'done').map((o) => o.key));
-    const declarations = selected.found.filter((d) => rotated.has(d.key));
-    if (urlsOut !== undefined) {
-      return Math.max(code, await writeUrls(io, manifest, report, urlsOut, declarations));
-    }
-    if (io.interactive) {
-      const { urls } = declaredUrls(manifest, report.finalLive, resolveApiBase(manifest, io.env), declarations);
-      io.out('New URLs:\n');
-      io.revealOut(urls.map((u) => `  ${u.key} ${u.url}\n`).join(''));
-    } else if (declarations.length > 0) {
-      io.out('The new URLs are not printed here (not a terminal): use --urls-out FILE, or `cordform output KEY`.\n');
-    }
-    return code;
-  } finally {
-    await client.close();
-  }
+      defaultReason: `cordform rotate (${selected.found.map((d) => d.name).join(', ')})`,
+    },
+    quiet,
+    autoApprove: values['auto-approve'] ?? false,
+    // Ctrl-C during a rotate says nothing until the result, which tells what happened.
+    interruptNotice: false,
+    showPlan: (plan) => {
+      if (!quiet) io.out(`${renderText(plan, { color: io.color })}\n`);
+    },
+    afterFinish: async (report, code) => {
+      if (report.status !== 'applied') return code;
+      const rotated = new Set(report.outcomes.filter((o) => o.status === 'done').map((o) => o.key));
+      const declarations = selected.found.filter((d) => rotated.has(d.key));
+      if (urlsOut !== undefined) {
+        return Math.max(code, await writeUrls(io, manifest, report, urlsOut, declarations));
+      }
+      if (io.interactive) {
+        const { urls } = declaredUrls(manifest, report.finalLive, resolveApiBase(manifest, io.env), declarations);
+        io.out('New URLs:\n');
+        io.revealOut(urls.map((u) => `  ${u.key} ${u.url}\n`).join(''));
+      } else if (declarations.length > 0) {
+        io.out('The new URLs are not printed here (not a terminal): use --urls-out FILE, or `cordform output KEY`.\n');
+      }
+      return code;
+    },
+  });
 }

@@ -64,7 +64,8 @@ export async function runRuntime(args: string[], io: CliIo): Promise<number> {
   const runtime = await startManifestRuntime(manifest, {
     env: io.env,
     redactor: io.redactor,
-    log: (line) => io.out(line),
+    // Each line comes masked by the runtime's logger (with io.redactor): no second pass.
+    log: (line) => io.revealOut(line),
     ...(port === undefined ? {} : { port }),
     ...(values.host === undefined ? {} : { host: values.host }),
     logLevel,

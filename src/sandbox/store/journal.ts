@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../fs/atomic-write.js';
 import type { PersistedState } from './state.js';
 import type { StateOp } from './state-ops.js';
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { CordformError } from '../../errors.js';
 import { describeSchemaErrors, dottedPath, type InputIssue } from '../input/input-issues.js';
 import { schemaErrors } from '../input/validators.js';
-import { removeStrayTempFiles } from './atomic-write.js';
+import { removeStrayTempFiles } from '../../fs/atomic-write.js';
 import { journalPath } from './journal.js';
 import { assertSeed } from './seed.js';
 import type { PersistedState } from './state.js';

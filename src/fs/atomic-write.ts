@@ -4,12 +4,12 @@ import { basename, dirname, join } from 'node:path';
 
 /**
  * Replacing a file so that a crash at any moment leaves either the old or the new content:
- * a temp file in the same directory, fsync, rename over the target, fsync the directory.
+ * a temp file in the same directory (mode 0600, created exclusively), fsync, rename over the
+ * target, fsync the directory. The sandbox's state files and `--urls-out` both write this way.
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const dir = dirname(path);
-  const temp = join(dir, `${tempPrefix(path)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'w', 0o600);
+  const temp = tempPathFor(path);
+  const handle = await open(temp, 'wx', 0o600);
   try {
     await handle.writeFile(text, 'utf8');
     await handle.sync();
@@ -25,7 +25,12 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     await unlink(temp).catch(() => {});
     throw error;
   }
-  await syncDirectory(dir);
+  await syncDirectory(dirname(path));
+}
+
+/** A fresh temp file name beside `path` (`.NAME.PID.HEX.tmp`), as writeFileAtomic uses. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `${tempPrefix(path)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 /**
