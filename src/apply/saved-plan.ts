@@ -15,7 +15,7 @@ import {
   type PresentPrecondition,
 } from '../plan/index.js';
 import { stableStringify } from '../plan/stable-json.js';
-import { actionSign, changeTitle } from '../plan/render/shared.js';
+import { changeHeadline } from '../plan/render/shared.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -146,7 +146,7 @@ export function manifestStaleness(saved: SavedPlan, manifest: Manifest): string 
 
 function describeSaved(change: Change): string {
   try {
-    return `${actionSign(change.action)} ${changeTitle(change)}`;
+    return changeHeadline(change);
   } catch {
     return `${String(change.action)} ${change.key}`;
   }

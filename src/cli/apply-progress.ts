@@ -3,7 +3,7 @@ import { Listr, ListrLogLevels, ListrLogger, ProcessOutput } from 'listr2';
 import { assertNever } from '../errors.js';
 import { phaseTitle, type ApplyEvent, type ChangeOutcome } from '../apply/apply-plan.js';
 import type { Change, PlanNames } from '../plan/plan-types.js';
-import { actionSign, changeTitle } from '../plan/render/shared.js';
+import { changeHeadline } from '../plan/render/shared.js';
 
 /**
  * How apply shows progress: listr2 renders the apply's events. `tty`: listr2's default
@@ -30,15 +30,11 @@ export interface ApplyProgress {
   finished(): Promise<void>;
 }
 
-/** One line naming the change, exactly as the plan shows it (`+ create "X" in #deploys (1)`). */
-export function describeChange(change: Change, names?: PlanNames): string {
-  return `${actionSign(change.action)} ${changeTitle(change, names)}`;
-}
 
 export function createApplyProgress(output: ProgressOutput): ApplyProgress {
   if (output.mode === 'silent') return { useNames: () => {}, onEvent: () => {}, finished: async () => {} };
   let names: PlanNames | undefined;
-  const describe = (change: Change) => describeChange(change, names);
+  const describe = (change: Change) => changeHeadline(change, names);
   const waiting = new Map<Change, (outcome: ChangeOutcome) => void>();
   const settled = new Map<Change, ChangeOutcome>();
   let rendering: Promise<void> = Promise.resolve();

@@ -14,3 +14,4 @@ export { renderText } from './render/text.js';
 export { renderJson } from './render/json.js';
 export { renderMarkdown } from './render/markdown.js';
 export { changeAttributionText } from './render/attribution.js';
+export { changeHeadline } from './render/shared.js';

@@ -3,8 +3,7 @@ import { defaultAuditReason } from '../../apply/audit-reason.js';
 import { readSavedPlan } from '../../apply/saved-plan.js';
 import type { PlanContext } from '../../api/apply-manifest.js';
 import { CordformError } from '../../errors.js';
-import { renderText, type Plan } from '../../plan/index.js';
-import { describeChange } from '../apply-progress.js';
+import { changeHeadline, renderText, type Plan } from '../../plan/index.js';
 import { runApplySession, urlsOutPath, writeUrls } from '../apply-session.js';
 import { parseCommandArgs, parseCount } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -93,7 +92,7 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
 function showPlan(io: CliIo, plan: Plan, context: PlanContext, quiet: boolean): void {
   if (!quiet) io.out(`${renderText(plan, { color: io.color })}\n`);
   if (context.unreviewed.length > 0) {
-    const lines = context.unreviewed.map((change) => `  ${describeChange(change, plan.names)}`);
+    const lines = context.unreviewed.map((change) => `  ${changeHeadline(change, plan.names)}`);
     io.err(
       `Note: ${context.unreviewed.length} change(s) in a fresh plan are not in the saved plan and will not be applied ` +
         `(Discord changed since the plan was reviewed); run plan again to review them:\n${lines.join('\n')}\n`,

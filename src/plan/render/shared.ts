@@ -64,6 +64,11 @@ export function guildText(guildId: string, names: PlanNames = NO_NAMES): string 
  * One-line title of a change, e.g. `create "Deploys" in #deploys (1)` or
  * `move "X" (webhook 9) from #a (1) to #b (2)`; ids alone when names are not known.
  */
+/** One line naming a change, exactly as a plan shows it (`+ create "X" in #deploys (1)`). */
+export function changeHeadline(change: Change, names: PlanNames = NO_NAMES): string {
+  return `${actionSign(change.action)} ${changeTitle(change, names)}`;
+}
+
 export function changeTitle(change: Change, names: PlanNames = NO_NAMES): string {
   if (change.action === 'sync_commands') return `sync slash commands of guild ${change.guildId} (bulk overwrite)`;
   const where = channelText(change.channelId, names);

@@ -7,8 +7,7 @@ import { assertNever, formatLocation } from '../../errors.js';
 import { changesByGuild } from '../group-changes.js';
 import type { Change, FieldDiff, IgnoredWebhook, Plan, PlanNames } from '../plan-types.js';
 import {
-  actionSign,
-  changeTitle,
+  changeHeadline,
   fieldDiffLines,
   guardsLine,
   guildText,
@@ -83,7 +82,7 @@ function changeSection(plan: Plan, paint: Paint, options: TextRenderOptions): st
 
 function changeBlock(change: Change, names: PlanNames, paint: Paint, options: TextRenderOptions): string[] {
   const ownership = options.verbose ? paint('dim', `  [${change.ownership}]`) : '';
-  const lines = [`  ${paint(styleOf(change), `${actionSign(change.action)} ${changeTitle(change, names)}`)}${ownership}`];
+  const lines = [`  ${paint(styleOf(change), changeHeadline(change, names))}${ownership}`];
   const width = Math.max(0, ...Object.keys(change.fields).map((f) => f.length));
   for (const [field, diff] of Object.entries(change.fields)) lines.push(...fieldLines(change, field, diff, width, names, paint));
   lines.push(...attributionLines(change, paint));
