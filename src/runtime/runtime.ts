@@ -97,10 +97,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const hardStop = new AbortController();
   // Every in-flight action's deadline listens to the hard stop: hundreds at once is normal.
   setMaxListeners(0, hardStop.signal);
-  const http = new OutboundHttp({
-    connectionsPerLane: options.concurrencyPerCommand ?? 8,
-    blockPrivateAddresses: manifest.runtime.blockPrivateAddresses,
-  });
+  const http = new OutboundHttp({ blockPrivateAddresses: manifest.runtime.blockPrivateAddresses });
   const callbackTokens = new CallbackTokens({ ttlMs: options.callbacks?.ttlMs });
   const listen = { port: options.port ?? manifest.runtime.port ?? 8080, host: options.host ?? '127.0.0.1' };
   const ctx: ActionContext = {
