@@ -22,7 +22,7 @@ import { OutboundHttp } from './outbound-http.js';
 import { computePermissions } from './permissions.js';
 import { checkInhibitors, routeMessage, type CommandMatch, type GatewayMessage, type InhibitorFacts } from './router.js';
 import { runCommand } from './run-command.js';
-import { createShardSet, ownsGuild, planShards, type ShardGateway, type ShardSpec } from './shard-set.js';
+import { createShardSet, guildsOfOtherShards, planShards, type ShardGateway, type ShardSpec } from './shard-set.js';
 
 /**
  * `cordform run`: gateway MESSAGE_CREATE events → router → actions, with /healthz,
@@ -94,6 +94,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   const metrics = createRuntimeMetrics({ shard: plan.label });
   const node = options.node ?? `${hostname()}-${process.pid}`;
+  const otherShards = guildsOfOtherShards(plan, manifest.guilds.map((guild) => guild.id));
   const hardStop = new AbortController();
   // Every in-flight action's deadline listens to the hard stop: hundreds at once is normal.
   setMaxListeners(0, hardStop.signal);
@@ -144,7 +145,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return;
     }
     const message = dispatch.d as GatewayMessage;
-    if (!ownsGuild(plan, message.guild_id)) {
+    if (message.guild_id !== undefined && otherShards.has(message.guild_id)) {
       // Discord sends a guild's events to its shard only; this guards against a session
       // identified with a different shard count.
       metrics.events.inc({ event, result: 'ignored' });
@@ -213,7 +214,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await http.close();
     throw error;
   }
-  const owned = manifest.guilds.filter((guild) => ownsGuild(plan, guild.id)).length;
+  const owned = manifest.guilds.length - otherShards.size;
   logger.info(
     { port: server.port, bot_id: bot.id, guilds: manifest.guilds.length, guilds_on_shards: owned, node, public_url: ctx.publicUrl },
     'runtime started',

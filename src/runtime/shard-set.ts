@@ -51,10 +51,15 @@ function shardLabel(ids: readonly number[], count: number): string {
   return `${first === last ? first : `${first}-${last}`}/${count}`;
 }
 
-/** True when this process handles the guild's events (Discord's `(guild_id >> 22) % N`). */
-export function ownsGuild(plan: ShardPlan, guildId: string | undefined): boolean {
-  if (plan.count === null) return true;
-  return plan.ids.includes(shardForGuild(guildId, plan.count));
+/**
+ * The declared guilds whose events belong to shards this process does not run (Discord's
+ * `(guild_id >> 22) % N`), computed once: the manifest's guilds are fixed at start-up.
+ * Undeclared guilds are not listed: the router ignores them on any shard.
+ */
+export function guildsOfOtherShards(plan: ShardPlan, guildIds: readonly string[]): ReadonlySet<string> {
+  const { count } = plan;
+  if (count === null) return new Set();
+  return new Set(guildIds.filter((id) => !plan.ids.includes(shardForGuild(id, count))));
 }
 
 export interface ShardSet extends ShardGateway {
