@@ -190,10 +190,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     options.createGateway,
   );
-  registerShardGauge(metrics, () => gateway.shards().map((shard) => ({ id: shard.id, ready: shard.status.ready })));
+  registerShardGauge(metrics, gateway.shards);
   const server = await startRuntimeHttpServer(
     {
-      isReady: () => !stopping && gateway.status().ready,
+      isReady: () => !stopping && gateway.ready(),
       registry: metrics.registry,
       interactions: interactions.handle,
       actions,
