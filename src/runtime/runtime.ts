@@ -13,7 +13,7 @@ import { GuildDirectory } from './guild-directory.js';
 import { createActionsEndpoint } from './callbacks/actions-endpoint.js';
 import { CallbackTokens } from './callbacks/callback-token.js';
 import { TokenRateLimit } from './callbacks/token-rate-limit.js';
-import { startRuntimeHttpServer, type ServerLimits } from './http-server.js';
+import { startRuntimeHttpServer } from './http-server.js';
 import { ReplayGuard } from './interaction-verify.js';
 import { createInteractionEndpoint } from './interactions.js';
 import { createRuntimeLogger, type RuntimeLogger } from './logger.js';
@@ -58,8 +58,6 @@ export interface RuntimeOptions {
   /** Reuse of channel/role lists (default 60 s) and webhook tokens (default 30 s). */
   cacheTtlMs?: number;
   webhookCacheTtlMs?: number;
-  /** HTTP server bounds (http-server.ts DEFAULT_SERVER_LIMITS). */
-  serverLimits?: Partial<ServerLimits>;
   /** Interaction ids remembered at once (interaction-verify.ts ReplayGuard); default 100,000. */
   replayGuardSize?: number;
   /** POST /v1/actions: token lifetime and per-token rate limit (callbacks/). */
@@ -198,7 +196,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       interactions: interactions.handle,
       actions,
       onConnectionDropped: () => metrics.connectionsDropped.inc(),
-      limits: options.serverLimits,
     },
     listen,
   );
