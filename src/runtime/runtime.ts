@@ -82,8 +82,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { manifest, api, io } = options;
   refuseUnresolved(manifest);
   registerManifestSecrets(manifest, io.redactor);
-  const bot = await api.getCurrentUser();
-  const plan = await planShards(options.shards, api);
+  const [bot, plan] = await Promise.all([api.getCurrentUser(), planShards(options.shards, api)]);
   const logger = createRuntimeLogger({
     write: io.out,
     redactor: io.redactor,
@@ -239,14 +238,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   return { port: server.port, publicUrl: ctx.publicUrl, metrics, logger, closed, stop };
 }
 
+/** The wildcard listen addresses, each with the loopback address that reaches it. */
+const WILDCARD_LOOPBACK = new Map([
+  ['0.0.0.0', '127.0.0.1'],
+  ['::', '::1'],
+]);
+
 /** `http://HOST:PORT/` for the listen address; a wildcard address becomes loopback. */
 function listenUrl(host: string, port: number): string {
-  const name = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const name = WILDCARD_LOOPBACK.get(host) ?? host;
   return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
 }
 
 function isWildcard(host: string): boolean {
-  return host === '0.0.0.0' || host === '::';
+  return WILDCARD_LOOPBACK.has(host);
 }
 
 async function handleMessage(ctx: ActionContext, guilds: readonly GuildDeclaration[], message: GatewayMessage): Promise<void> {

@@ -378,4 +378,12 @@ describe('runtime HTTP server', () => {
     expect((await fetch(`${base}/interactions`, { method: 'POST', body: '{}' })).status).toBe(503);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
+
+  it('on a wildcard address without --public-url, X-CloudCord-APIBase is the loopback URL, with a warning', async () => {
+    const h = await start([], { host: '0.0.0.0' });
+    expect(h.runtime.publicUrl).toBe(`http://127.0.0.1:${h.runtime.port}`);
+    expect(h.io.stdout()).toContain('X-CloudCord-APIBase defaults to a loopback URL');
+    const named = await start([], { host: '127.0.0.1' });
+    expect(named.io.stdout()).not.toContain('X-CloudCord-APIBase defaults to a loopback URL');
+  });
 });
