@@ -12,9 +12,10 @@ import type { APIGatewayBotInfo } from '../discord/types.js';
  * - `--shard I/N`: one connection identifying as `[I, N]`; the platform starts one process
  *   per shard (a StatefulSet ordinal), so two processes never handle the same guild;
  * - `--shards auto`: every shard GET /gateway/bot recommends, in this one process.
- * Identifies follow max_concurrency through one IdentifyGate, whose stagger from the shard
- * id also keeps separately started processes apart; all shards share one session start
- * budget, since Discord's limit is "global and across all shards".
+ * Identifies follow max_concurrency through one IdentifyGate, whose wall-clock slot per
+ * bucket (sharding.ts nextIdentifySlot) also keeps separately started processes apart; all
+ * shards share one session start budget, since Discord's limit is "global and across all
+ * shards".
  */
 export type ShardSpec = { kind: 'fixed'; id: number; count: number } | { kind: 'auto' };
 
