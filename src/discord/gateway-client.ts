@@ -1,7 +1,7 @@
 import { WebSocket } from 'undici';
 import type { DiscordApi } from './api.js';
 import type { IdentifyTicket } from './identify-gate.js';
-import { SessionStartBudget, type SessionStartLimit } from './session-start-budget.js';
+import { SessionStartBudget } from './session-start-budget.js';
 import type { APIGatewayBotInfo } from './types.js';
 import { CordformError } from '../errors.js';
 import {
@@ -275,7 +275,9 @@ export class GatewayClient {
 
   /** Spends one IDENTIFY of the session start budget; with none left, waits for the reset and returns false. */
   private takeSessionStart(): boolean {
-    const verdict = this.sessionStarts?.take() ?? { ok: true };
+    const budget = this.sessionStarts;
+    if (!budget) return true;
+    const verdict = budget.take();
     if (verdict.ok) {
       if (verdict.runningLow) {
         this.log('warn', 'gateway session starts are running out; Discord resets the bot token when none are left', verdict.runningLow);
@@ -288,22 +290,19 @@ export class GatewayClient {
     this.clearReconnectTimer();
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
-      void this.refreshSessionStartsThenIdentify();
+      void this.refreshSessionStartsThenIdentify(budget);
     }, verdict.waitMs + 1000);
     return false;
   }
 
-  private async refreshSessionStartsThenIdentify(): Promise<void> {
-    let limit: SessionStartLimit;
+  private async refreshSessionStartsThenIdentify(budget: SessionStartBudget): Promise<void> {
     try {
-      limit = (await this.options.api.getGatewayBot()).session_start_limit;
+      await budget.refresh(async () => (await this.options.api.getGatewayBot()).session_start_limit);
     } catch (error) {
       // The window should have reset by now: allow this one IDENTIFY, and ask again before the next.
       this.log('warn', 'could not re-read the session start limit; trying to identify', { error: String(error) });
-      limit = { total: 1, remaining: 1, reset_after: 0 };
+      budget.reset({ total: 1, remaining: 1, reset_after: 0 });
     }
-    if (this.sessionStarts) this.sessionStarts.reset(limit);
-    else this.sessionStarts = SessionStartBudget.from(limit);
     this.connect('identify');
   }
 

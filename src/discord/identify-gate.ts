@@ -27,10 +27,10 @@ export interface IdentifyGateOptions {
   intervalMs?: number;
   /** When the process started (stagger origin without a shard count); default now. */
   startedAt?: number;
-  now?: () => number;
-  /** A ticket neither sent nor cancelled within this time counts as sent (default 15 s). */
-  ticketTimeoutMs?: number;
 }
+
+/** A ticket neither sent nor cancelled within this time counts as sent. */
+const TICKET_TIMEOUT_MS = 15_000;
 
 interface Waiter {
   shardId: number;
@@ -48,15 +48,13 @@ interface Lane {
 
 export class IdentifyGate {
   private readonly lanes = new Map<number, Lane>();
-  private readonly now: () => number;
   private readonly intervalMs: number;
   private readonly startedAt: number;
   readonly maxConcurrency: number;
 
   constructor(private readonly options: IdentifyGateOptions) {
-    this.now = options.now ?? Date.now;
     this.intervalMs = options.intervalMs ?? IDENTIFY_INTERVAL_MS;
-    this.startedAt = options.startedAt ?? this.now();
+    this.startedAt = options.startedAt ?? Date.now();
     this.maxConcurrency = Math.max(1, options.maxConcurrency);
   }
 
@@ -89,7 +87,7 @@ export class IdentifyGate {
 
   private readyAt(shardId: number): number {
     const { shardCount } = this.options;
-    if (shardCount !== undefined) return nextIdentifySlot(this.now(), shardId, shardCount, this.maxConcurrency, this.intervalMs);
+    if (shardCount !== undefined) return nextIdentifySlot(Date.now(), shardId, shardCount, this.maxConcurrency, this.intervalMs);
     return this.startedAt + identifyStaggerMs(shardId, this.maxConcurrency, this.intervalMs);
   }
 
@@ -109,7 +107,7 @@ export class IdentifyGate {
     const head = lane.waiters[0];
     if (!head) return;
     const at = Math.max(lane.lastSentAt + this.intervalMs, head.readyAt);
-    const wait = at - this.now();
+    const wait = at - Date.now();
     if (wait > 0) {
       lane.timer = setTimeout(() => {
         lane.timer = null;
@@ -133,8 +131,8 @@ export class IdentifyGate {
       lane.busy = false;
       this.pump(lane);
     };
-    const expiry = setTimeout(() => settle(this.now()), this.options.ticketTimeoutMs ?? 15_000);
+    const expiry = setTimeout(() => settle(Date.now()), TICKET_TIMEOUT_MS);
     expiry.unref();
-    return { sent: () => settle(this.now()), cancel: () => settle(null) };
+    return { sent: () => settle(Date.now()), cancel: () => settle(null) };
   }
 }

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { Agent, type Dispatcher } from 'undici';
 import { CordformError } from '../errors.js';
 import { Redactor } from '../redact.js';
@@ -123,7 +122,6 @@ export class RestEngine {
   private readonly stopAll = new AbortFanout();
   private fatal: DiscordApiError | undefined;
   private nextSeq = 0;
-  private readonly relays = new WeakMap<AbortSignal, AbortSignal>();
   private readonly fanouts = new WeakMap<AbortSignal, AbortFanout>();
   private readonly counters: RestClientStats = { requests: 0, responses429: 0, retries: 0 };
 
@@ -177,15 +175,12 @@ export class RestEngine {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers = this.headersFor(route, body !== undefined, options.reason);
     const seq = this.nextSeq++;
-    const signal = options.signal ? this.relay(options.signal) : undefined;
-    const stopSending = options.stopSending;
-    const notSent = () => new DiscordRequestNotSent(route.method, route.redactedPath, context.maybeApplied);
+    const signal = options.signal ? this.fanoutFor(options.signal) : undefined;
+    const stopSending = options.stopSending ? this.fanoutFor(options.stopSending) : undefined;
     let notBefore = 0;
     for (;;) {
-      if (stopSending?.aborted) throw notSent();
-      const permit = await this.acquire(route, seq, notBefore, signal, stopSending).catch((error: unknown) => {
-        throw stopSending?.aborted && !signal?.aborted ? notSent() : error;
-      });
+      if (stopSending?.aborted) throw notSent(context);
+      const permit = await this.acquire(context, seq, notBefore, { signal, stopSending });
       context.attempt += 1;
       this.counters.requests += 1;
       if (context.attempt > 1) this.counters.retries += 1;
@@ -198,7 +193,7 @@ export class RestEngine {
         dispatcher: this.dispatcher,
         timeoutMs: this.timeoutMs,
         maxResponseBytes: this.maxResponseBytes,
-        signal: signal ? this.fanoutFor(signal) : undefined,
+        signal,
         stop: this.stopAll,
       });
       this.record(context, permit, result, started);
@@ -211,46 +206,37 @@ export class RestEngine {
   }
 
   /**
-   * One caller signal (the CLI's SIGINT signal) commonly covers every request of an apply,
-   * each listening on it while queued and in flight: dozens of listeners by design. Rather
-   * than raise the caller's listener limit, each caller signal gets one listener that
-   * relays to an internal signal without a limit.
+   * One caller signal (the CLI's SIGINT signal, apply's interrupt) commonly covers every
+   * request of an apply, each listening on it while queued and in flight: hundreds of
+   * listeners by design. Each caller signal gets one listener, fanned out (abort-fanout.ts)
+   * with its reason to the waiting and running attempts.
    */
-  private relay(callerSignal: AbortSignal): AbortSignal {
-    let relayed = this.relays.get(callerSignal);
-    if (relayed === undefined) {
-      const controller = new AbortController();
-      setMaxListeners(0, controller.signal);
-      if (callerSignal.aborted) controller.abort(callerSignal.reason);
-      else callerSignal.addEventListener('abort', () => controller.abort(callerSignal.reason), { once: true });
-      relayed = controller.signal;
-      this.relays.set(callerSignal, relayed);
-    }
-    return relayed;
-  }
-
-  /** What attempts in flight listen to for the (relayed) caller signal: one listener on it, fanned out. */
-  private fanoutFor(relayed: AbortSignal): AbortFanout {
-    let fanout = this.fanouts.get(relayed);
+  private fanoutFor(callerSignal: AbortSignal): AbortFanout {
+    let fanout = this.fanouts.get(callerSignal);
     if (fanout === undefined) {
-      fanout = new AbortFanout(relayed);
-      this.fanouts.set(relayed, fanout);
+      fanout = new AbortFanout(callerSignal);
+      this.fanouts.set(callerSignal, fanout);
     }
     return fanout;
   }
 
+  /**
+   * Waits for the rate limiter's permit. The caller's signal ends the wait with its reason;
+   * `stopSending` ends it as "not sent" (unless the signal aborted too); a 401 elsewhere
+   * ends it with the fatal error.
+   */
   private async acquire(
-    route: RouteInfo,
+    context: RequestContext,
     seq: number,
     notBefore: number,
-    signal: AbortSignal | undefined,
-    stopSending: AbortSignal | undefined,
+    { signal, stopSending }: { signal: AbortFanout | undefined; stopSending: AbortFanout | undefined },
   ): Promise<Permit> {
-    const waitSignal = stopSending && signal ? AbortSignal.any([signal, stopSending]) : (signal ?? stopSending);
+    const aborts = [signal, stopSending].filter((abort) => abort !== undefined);
     try {
-      return await this.scheduler.acquire(route, { seq, notBefore, ...(waitSignal ? { signal: waitSignal } : {}) });
+      return await this.scheduler.acquire(context.route, { seq, notBefore, aborts });
     } catch (error) {
-      throw error === this.fatal ? this.fatalErrorFor(route) : error;
+      if (stopSending?.aborted && !signal?.aborted) throw notSent(context);
+      throw error === this.fatal ? this.fatalErrorFor(context.route) : error;
     }
   }
 
@@ -277,7 +263,7 @@ export class RestEngine {
     }
   }
 
-  private decide<T>(context: RequestContext, result: AttemptResult, signal?: AbortSignal): Decision<T> {
+  private decide<T>(context: RequestContext, result: AttemptResult, signal?: AbortFanout): Decision<T> {
     if (result.kind === 'failed') return this.decideFailure(context, result, signal);
     const { route } = context;
     if (result.tooLarge) {
@@ -311,7 +297,7 @@ export class RestEngine {
   private decideFailure<T>(
     context: RequestContext,
     result: Extract<AttemptResult, { kind: 'failed' }>,
-    signal?: AbortSignal,
+    signal?: AbortFanout,
   ): Decision<T> {
     const { route } = context;
     if (result.reason === 'fatal') return { kind: 'throw', error: this.fatalErrorFor(route) };
@@ -423,7 +409,13 @@ export class RestEngine {
       }
       return redactor.redact(text);
     };
-  }}
+  }
+}
+
+/** The request never went out: an interrupt stopped it before the next attempt. */
+function notSent(context: RequestContext): DiscordRequestNotSent {
+  return new DiscordRequestNotSent(context.route.method, context.route.redactedPath, context.maybeApplied);
+}
 
 /** The 429 body carries `retry_after` with more precision than the header. */
 function rateLimitBody(result: Extract<AttemptResult, { kind: 'response' }>): unknown {

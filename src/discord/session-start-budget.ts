@@ -16,6 +16,7 @@ export type SessionStartVerdict =
 
 export class SessionStartBudget {
   private warned = false;
+  private refreshing: Promise<void> | null = null;
 
   private constructor(
     private remaining: number,
@@ -38,6 +39,20 @@ export class SessionStartBudget {
     this.remaining = limit.remaining;
     this.total = limit.total;
     this.resetAt = now + limit.reset_after;
+  }
+
+  /**
+   * Re-reads the limit with `read` (GET /gateway/bot) and takes it in place. The shards that
+   * share this budget run out together and wait for the same reset, so one read in flight
+   * serves them all; a failed read rejects every caller.
+   */
+  refresh(read: () => Promise<SessionStartLimit>): Promise<void> {
+    this.refreshing ??= read()
+      .then((limit) => this.reset(limit))
+      .finally(() => {
+        this.refreshing = null;
+      });
+    return this.refreshing;
   }
 
   /** Spends one IDENTIFY, or says how long to wait for the window to reset. */

@@ -25,13 +25,11 @@ export function rateLimitKey(shardId: number, maxConcurrency: number): number {
   return shardId % Math.max(1, maxConcurrency);
 }
 
-/**
- * When shard `shardId` may first IDENTIFY, counted from the moment its process started:
- * buckets start "in order", one IDENTIFY per key per 5 s, so shard S waits for the
- * floor(S / max_concurrency) buckets before it. Every process computes the same stagger
- * from its shard id alone, so processes started together never identify in the same
- * bucket at once, with no coordination between them.
- */
+/** Each wall-clock slot is the 5 s interval plus this margin for opening the WebSocket. */
+export const IDENTIFY_SLOT_MARGIN_MS = 1000;
+/** How long after its slot opens a bucket may still start to IDENTIFY. */
+export const IDENTIFY_SLOT_GRACE_MS = 250;
+
 /**
  * Across processes, a stagger counted from each process's start keeps shards apart only
  * when the processes start together — on a busy node they do not. So when the shard count
@@ -41,9 +39,6 @@ export function rateLimitKey(shardId: number, maxConcurrency: number): number {
  * to open, so two buckets' IDENTIFYs stay 5 s apart whenever each process started, with only
  * NTP-synchronized clocks in common. Returns when shard `shardId` may next start.
  */
-export const IDENTIFY_SLOT_MARGIN_MS = 1000;
-export const IDENTIFY_SLOT_GRACE_MS = 250;
-
 export function nextIdentifySlot(
   now: number,
   shardId: number,
@@ -61,6 +56,12 @@ export function nextIdentifySlot(
   return start > now ? start : start + cycle;
 }
 
+/**
+ * When shard `shardId` may first IDENTIFY when the shard count is unknown, counted from the
+ * moment its process started: buckets start "in order", one IDENTIFY per key per 5 s, so
+ * shard S waits for the floor(S / max_concurrency) buckets before it. It keeps separate
+ * processes apart only if they start together; with a shard count, nextIdentifySlot does.
+ */
 export function identifyStaggerMs(shardId: number, maxConcurrency: number, intervalMs = IDENTIFY_INTERVAL_MS): number {
   return Math.floor(shardId / Math.max(1, maxConcurrency)) * intervalMs;
 }

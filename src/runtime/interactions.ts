@@ -50,9 +50,6 @@ type InteractionResult =
   | 'disabled'
   | 'dropped';
 
-type InteractionRequest = JsonRequest;
-type InteractionAnswer = JsonAnswer;
-
 export interface InteractionEndpointOptions {
   /** Hex Ed25519 public key (manifest `discord.public_key`); absent → 503. */
   publicKey: string | undefined;
@@ -69,7 +66,7 @@ export interface InteractionEndpointOptions {
 
 export interface InteractionEndpoint {
   enabled: boolean;
-  handle(request: InteractionRequest): InteractionAnswer;
+  handle(request: JsonRequest): JsonAnswer;
 }
 
 /** The parts of an interaction the runtime reads. */
@@ -103,7 +100,7 @@ export function createInteractionEndpoint(options: InteractionEndpointOptions): 
   }
   const count = (result: InteractionResult) => ctx.metrics.events.inc({ event: 'interaction', result });
 
-  const handle = (request: InteractionRequest): InteractionAnswer => {
+  const handle = (request: JsonRequest): JsonAnswer => {
     if (!key) {
       count('disabled');
       ctx.logger.warn({}, 'interaction refused: discord.public_key is not set in the manifest, so /interactions cannot verify requests');
@@ -151,7 +148,7 @@ export function createInteractionEndpoint(options: InteractionEndpointOptions): 
     return answer(interaction);
   };
 
-  const answer = (interaction: Interaction): InteractionAnswer => {
+  const answer = (interaction: Interaction): JsonAnswer => {
     switch (interaction.type) {
       case InteractionType.PING:
         count('ping');
@@ -167,7 +164,7 @@ export function createInteractionEndpoint(options: InteractionEndpointOptions): 
     }
   };
 
-  const answerCommand = (interaction: Interaction): InteractionAnswer => {
+  const answerCommand = (interaction: Interaction): JsonAnswer => {
     const guild = options.guilds.find((candidate) => candidate.id === interaction.guild_id);
     const name = interaction.data?.name?.toLowerCase();
     const command = guild?.commands.find((candidate) => candidate.slash !== undefined && candidate.name.toLowerCase() === name);
@@ -274,7 +271,7 @@ function factsFromInteraction(interaction: Interaction): InhibitorFacts {
   };
 }
 
-function ephemeral(content: string): InteractionAnswer {
+function ephemeral(content: string): JsonAnswer {
   return { status: 200, body: { type: Callback.CHANNEL_MESSAGE_WITH_SOURCE, data: { content, flags: EPHEMERAL } } };
 }
 

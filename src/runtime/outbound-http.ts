@@ -4,10 +4,11 @@ import { PrivateAddressError, isPrivateUrlHost, publicOnlyLookup } from './priva
 
 /**
  * The one module through which the runtime talks HTTP to targets that are not Discord
- * (HTTP_POST servers, third-party message sinks). One undici Agent per lane — the invoking
- * command (actions/context.ts commandLane) — each a pool per origin with a connection
- * limit, so a target that hangs holds only its own command's connections: another command
- * bound to the same origin still gets through. Response bodies are capped
+ * (HTTP_POST servers, third-party message sinks). One undici Agent with no connection
+ * limit per origin: every post runs inside the caller's DispatchQueue lane (the invoking
+ * command, actions/context.ts commandLane), which already bounds the sockets per command.
+ * A cap here would be shared by every command bound to an origin, so a target that hangs
+ * would let one command hold the connections another needs. Response bodies are capped
  * (`maxResponseSize`), header/body timeouts set to the request's deadline — undici's 300 s
  * defaults are not deadlines. The caller's AbortSignal is the deadline that also covers
  * time spent queued before the request.
@@ -52,8 +53,6 @@ export interface OutboundRequest {
   timeoutMs: number;
   /** The deadline (and shutdown): aborts the request when it fires. */
   signal: AbortSignal;
-  /** Whose connection pool to use (the invoking command's lane). */
-  lane: string;
 }
 
 export interface OutboundResponse {
@@ -64,40 +63,28 @@ export interface OutboundResponse {
 }
 
 export interface OutboundHttpOptions {
-  /** Open connections per lane and origin (default 8). */
-  connectionsPerLane?: number;
   maxResponseBytes?: number;
   /** Refuse targets that are or resolve to private/loopback addresses (default false). */
   blockPrivateAddresses?: boolean;
 }
 
 export class OutboundHttp {
-  /** Lanes are the manifest's commands: a bounded set. */
-  private readonly agents = new Map<string, Agent>();
+  private readonly agent: Agent;
   private readonly maxResponseBytes: number;
   private readonly blockPrivate: boolean;
 
-  constructor(private readonly options: OutboundHttpOptions = {}) {
+  constructor(options: OutboundHttpOptions = {}) {
     this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     this.blockPrivate = options.blockPrivateAddresses ?? false;
-  }
-
-  private agent(lane: string): Agent {
-    let agent = this.agents.get(lane);
-    if (!agent) {
-      agent = new Agent({
-        connections: this.options.connectionsPerLane ?? 8,
-        pipelining: 1,
-        maxResponseSize: this.maxResponseBytes,
-        headersTimeout: 30_000,
-        bodyTimeout: 30_000,
-        connectTimeout: 10_000,
-        keepAliveTimeout: 4_000,
-        ...(this.blockPrivate ? { connect: { lookup: publicOnlyLookup } } : {}),
-      });
-      this.agents.set(lane, agent);
-    }
-    return agent;
+    this.agent = new Agent({
+      pipelining: 1,
+      maxResponseSize: this.maxResponseBytes,
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+      connectTimeout: 10_000,
+      keepAliveTimeout: 4_000,
+      ...(this.blockPrivate ? { connect: { lookup: publicOnlyLookup } } : {}),
+    });
   }
 
   async post(req: OutboundRequest): Promise<OutboundResponse> {
@@ -110,7 +97,7 @@ export class OutboundHttp {
         method: 'POST',
         headers: req.headers,
         body: req.body,
-        dispatcher: this.agent(req.lane),
+        dispatcher: this.agent,
         signal: req.signal,
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
@@ -129,7 +116,7 @@ export class OutboundHttp {
 
   /** Closes idle connections and waits for running requests (which their signals bound). */
   async close(): Promise<void> {
-    await Promise.all([...this.agents.values()].map((agent) => agent.close()));
+    await this.agent.close();
   }
 }
 

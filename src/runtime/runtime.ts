@@ -13,7 +13,7 @@ import { GuildDirectory } from './guild-directory.js';
 import { createActionsEndpoint } from './callbacks/actions-endpoint.js';
 import { CallbackTokens } from './callbacks/callback-token.js';
 import { TokenRateLimit } from './callbacks/token-rate-limit.js';
-import { startRuntimeHttpServer, type ServerLimits } from './http-server.js';
+import { startRuntimeHttpServer } from './http-server.js';
 import { ReplayGuard } from './interaction-verify.js';
 import { createInteractionEndpoint } from './interactions.js';
 import { createRuntimeLogger, type RuntimeLogger } from './logger.js';
@@ -22,7 +22,7 @@ import { OutboundHttp } from './outbound-http.js';
 import { computePermissions } from './permissions.js';
 import { checkInhibitors, routeMessage, type CommandMatch, type GatewayMessage, type InhibitorFacts } from './router.js';
 import { runCommand } from './run-command.js';
-import { createShardSet, ownsGuild, planShards, type ShardGateway, type ShardSpec } from './shard-set.js';
+import { createShardSet, guildsOfOtherShards, planShards, type ShardGateway, type ShardSpec } from './shard-set.js';
 
 /**
  * `cordform run`: gateway MESSAGE_CREATE events → router → actions, with /healthz,
@@ -58,8 +58,6 @@ export interface RuntimeOptions {
   /** Reuse of channel/role lists (default 60 s) and webhook tokens (default 30 s). */
   cacheTtlMs?: number;
   webhookCacheTtlMs?: number;
-  /** HTTP server bounds (http-server.ts DEFAULT_SERVER_LIMITS). */
-  serverLimits?: Partial<ServerLimits>;
   /** Interaction ids remembered at once (interaction-verify.ts ReplayGuard); default 100,000. */
   replayGuardSize?: number;
   /** POST /v1/actions: token lifetime and per-token rate limit (callbacks/). */
@@ -84,8 +82,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { manifest, api, io } = options;
   refuseUnresolved(manifest);
   registerManifestSecrets(manifest, io.redactor);
-  const bot = await api.getCurrentUser();
-  const plan = await planShards(options.shards, api);
+  const [bot, plan] = await Promise.all([api.getCurrentUser(), planShards(options.shards, api)]);
   const logger = createRuntimeLogger({
     write: io.out,
     redactor: io.redactor,
@@ -94,13 +91,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   const metrics = createRuntimeMetrics({ shard: plan.label });
   const node = options.node ?? `${hostname()}-${process.pid}`;
+  const otherShards = guildsOfOtherShards(plan, manifest.guilds.map((guild) => guild.id));
   const hardStop = new AbortController();
   // Every in-flight action's deadline listens to the hard stop: hundreds at once is normal.
   setMaxListeners(0, hardStop.signal);
-  const http = new OutboundHttp({
-    connectionsPerLane: options.concurrencyPerCommand ?? 8,
-    blockPrivateAddresses: manifest.runtime.blockPrivateAddresses,
-  });
+  const http = new OutboundHttp({ blockPrivateAddresses: manifest.runtime.blockPrivateAddresses });
   const callbackTokens = new CallbackTokens({ ttlMs: options.callbacks?.ttlMs });
   const listen = { port: options.port ?? manifest.runtime.port ?? 8080, host: options.host ?? '127.0.0.1' };
   const ctx: ActionContext = {
@@ -147,7 +142,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return;
     }
     const message = dispatch.d as GatewayMessage;
-    if (!ownsGuild(plan, message.guild_id)) {
+    if (message.guild_id !== undefined && otherShards.has(message.guild_id)) {
       // Discord sends a guild's events to its shard only; this guards against a session
       // identified with a different shard count.
       metrics.events.inc({ event, result: 'ignored' });
@@ -192,15 +187,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     options.createGateway,
   );
-  registerShardGauge(metrics, () => gateway.shards().map((shard) => ({ id: shard.id, ready: shard.status.ready })));
+  registerShardGauge(metrics, gateway.shards);
   const server = await startRuntimeHttpServer(
     {
-      isReady: () => !stopping && gateway.status().ready,
+      isReady: () => !stopping && gateway.ready(),
       registry: metrics.registry,
       interactions: interactions.handle,
       actions,
       onConnectionDropped: () => metrics.connectionsDropped.inc(),
-      limits: options.serverLimits,
     },
     listen,
   );
@@ -216,7 +210,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await http.close();
     throw error;
   }
-  const owned = manifest.guilds.filter((guild) => ownsGuild(plan, guild.id)).length;
+  const owned = manifest.guilds.length - otherShards.size;
   logger.info(
     { port: server.port, bot_id: bot.id, guilds: manifest.guilds.length, guilds_on_shards: owned, node, public_url: ctx.publicUrl },
     'runtime started',
@@ -244,14 +238,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   return { port: server.port, publicUrl: ctx.publicUrl, metrics, logger, closed, stop };
 }
 
+/** The wildcard listen addresses, each with the loopback address that reaches it. */
+const WILDCARD_LOOPBACK = new Map([
+  ['0.0.0.0', '127.0.0.1'],
+  ['::', '::1'],
+]);
+
 /** `http://HOST:PORT/` for the listen address; a wildcard address becomes loopback. */
 function listenUrl(host: string, port: number): string {
-  const name = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const name = WILDCARD_LOOPBACK.get(host) ?? host;
   return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
 }
 
 function isWildcard(host: string): boolean {
-  return host === '0.0.0.0' || host === '::';
+  return WILDCARD_LOOPBACK.has(host);
 }
 
 async function handleMessage(ctx: ActionContext, guilds: readonly GuildDeclaration[], message: GatewayMessage): Promise<void> {

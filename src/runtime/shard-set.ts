@@ -12,21 +12,23 @@ import type { APIGatewayBotInfo } from '../discord/types.js';
  * - `--shard I/N`: one connection identifying as `[I, N]`; the platform starts one process
  *   per shard (a StatefulSet ordinal), so two processes never handle the same guild;
  * - `--shards auto`: every shard GET /gateway/bot recommends, in this one process.
- * Identifies follow max_concurrency through one IdentifyGate, whose stagger from the shard
- * id also keeps separately started processes apart; all shards share one session start
- * budget, since Discord's limit is "global and across all shards".
+ * Identifies follow max_concurrency through one IdentifyGate, whose wall-clock slot per
+ * bucket (sharding.ts nextIdentifySlot) also keeps separately started processes apart; all
+ * shards share one session start budget, since Discord's limit is "global and across all
+ * shards".
  */
 export type ShardSpec = { kind: 'fixed'; id: number; count: number } | { kind: 'auto' };
 
 export interface ShardPlan {
-  /** Total shard count; null when unsharded. */
-  count: number | null;
   /** The shards this process runs. */
   ids: number[];
   /** For logs and the metrics' `shard` label: "1/4", "0-3/4"; null when unsharded. */
   label: string | null;
-  /** GET /gateway/bot as read for the plan (null when unsharded: each client asks itself). */
-  gatewayBot: APIGatewayBotInfo | null;
+  /**
+   * The total shard count and GET /gateway/bot as read for the plan; null when unsharded
+   * (each client then asks GET /gateway/bot itself).
+   */
+  sharding: { count: number; gatewayBot: APIGatewayBotInfo } | null;
 }
 
 /** What the runtime needs from a gateway connection (GatewayClient, or a test double). */
@@ -38,11 +40,11 @@ export interface ShardGateway {
 }
 
 export async function planShards(spec: ShardSpec | undefined, api: Pick<DiscordApi, 'getGatewayBot'>): Promise<ShardPlan> {
-  if (!spec) return { count: null, ids: [0], label: null, gatewayBot: null };
+  if (!spec) return { ids: [0], label: null, sharding: null };
   const gatewayBot = await api.getGatewayBot();
   const count = spec.kind === 'auto' ? Math.max(1, gatewayBot.shards) : spec.count;
   const ids = spec.kind === 'auto' ? Array.from({ length: count }, (_, i) => i) : [spec.id];
-  return { count, ids, label: shardLabel(ids, count), gatewayBot };
+  return { ids, label: shardLabel(ids, count), sharding: { count, gatewayBot } };
 }
 
 function shardLabel(ids: readonly number[], count: number): string {
@@ -51,15 +53,22 @@ function shardLabel(ids: readonly number[], count: number): string {
   return `${first === last ? first : `${first}-${last}`}/${count}`;
 }
 
-/** True when this process handles the guild's events (Discord's `(guild_id >> 22) % N`). */
-export function ownsGuild(plan: ShardPlan, guildId: string | undefined): boolean {
-  if (plan.count === null) return true;
-  return plan.ids.includes(shardForGuild(guildId, plan.count));
+/**
+ * The declared guilds whose events belong to shards this process does not run (Discord's
+ * `(guild_id >> 22) % N`), computed once: the manifest's guilds are fixed at start-up.
+ * Undeclared guilds are not listed: the router ignores them on any shard.
+ */
+export function guildsOfOtherShards(plan: ShardPlan, guildIds: readonly string[]): ReadonlySet<string> {
+  const { sharding } = plan;
+  if (sharding === null) return new Set();
+  return new Set(guildIds.filter((id) => !plan.ids.includes(shardForGuild(id, sharding.count))));
 }
 
-export interface ShardSet extends ShardGateway {
+export interface ShardSet extends Omit<ShardGateway, 'status'> {
+  /** True when every shard is connected and READY. */
+  ready(): boolean;
   /** Per shard, for the readiness gauge. */
-  shards(): Array<{ id: number; status: GatewayStatus }>;
+  shards(): Array<{ id: number; ready: boolean }>;
 }
 
 type BaseOptions = Omit<GatewayClientOptions, 'shard' | 'identifyGate' | 'gatewayBot' | 'sessionStarts'>;
@@ -70,18 +79,21 @@ export function createShardSet(
   base: BaseOptions,
   createGateway: (options: GatewayClientOptions) => ShardGateway,
 ): ShardSet {
-  const info = plan.gatewayBot;
+  const { sharding } = plan;
   const shared: Partial<GatewayClientOptions> =
-    plan.count === null || info === null
+    sharding === null
       ? {}
       : {
-          gatewayBot: info,
-          sessionStarts: SessionStartBudget.from(info.session_start_limit),
-          identifyGate: new IdentifyGate({ maxConcurrency: info.session_start_limit.max_concurrency ?? 1, shardCount: plan.count }),
+          gatewayBot: sharding.gatewayBot,
+          sessionStarts: SessionStartBudget.from(sharding.gatewayBot.session_start_limit),
+          identifyGate: new IdentifyGate({
+            maxConcurrency: sharding.gatewayBot.session_start_limit.max_concurrency ?? 1,
+            shardCount: sharding.count,
+          }),
         };
   const shards = plan.ids.map((id) => ({
     id,
-    gateway: createGateway({ ...base, ...shared, ...(plan.count === null ? {} : { shard: [id, plan.count] as const }) }),
+    gateway: createGateway({ ...base, ...shared, ...(sharding === null ? {} : { shard: [id, sharding.count] as const }) }),
   }));
   return {
     async start() {
@@ -90,20 +102,10 @@ export function createShardSet(
     async stop() {
       await Promise.all(shards.map((shard) => shard.gateway.stop()));
     },
-    status() {
-      const statuses = shards.map((shard) => shard.gateway.status());
-      const only = statuses.length === 1 ? statuses[0] : undefined;
-      return {
-        ready: statuses.every((status) => status.ready),
-        sessionId: only?.sessionId ?? null,
-        sequence: only?.sequence ?? null,
-        resumes: statuses.reduce((sum, status) => sum + status.resumes, 0),
-        reconnects: statuses.reduce((sum, status) => sum + status.reconnects, 0),
-      };
-    },
+    ready: () => shards.every((shard) => shard.gateway.status().ready),
     async closed() {
       await Promise.all(shards.map((shard) => shard.gateway.closed()));
     },
-    shards: () => shards.map((shard) => ({ id: shard.id, status: shard.gateway.status() })),
+    shards: () => shards.map((shard) => ({ id: shard.id, ready: shard.gateway.status().ready })),
   };
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DiscordApiError, DiscordNetworkError, DiscordRequestOutcomeUnknown } from '../../src/discord/discord-api-error.js';
+import { DiscordApiError, DiscordNetworkError, DiscordRequestNotSent, DiscordRequestOutcomeUnknown } from '../../src/discord/discord-api-error.js';
 import { DiscordRestClient } from '../../src/discord/rest-client.js';
+import { eventually } from '../support/eventually.js';
 import { majorOf, startPeer, type Peer, type PeerOptions } from './support/discord-peer.js';
 
 /** 429s, retries, resets, timeouts and 401 against a real HTTP peer. */
@@ -216,6 +217,23 @@ describe('retries and unknown outcomes', () => {
     setTimeout(() => controller.abort(new Error('stop')), 50);
     expect(await running).toMatchObject({ message: 'stop' });
     expect(await queued).toMatchObject({ message: 'stop' });
+  });
+
+  it('stopSending ends a queued write as not sent and leaves the one in flight to the caller signal', async () => {
+    const { peer, api } = await setup({ respond: () => ({ hang: true }) }, { timeoutMs: 5000 });
+    const interrupt = new AbortController();
+    const cancel = new AbortController();
+    const options = { signal: cancel.signal, stopSending: interrupt.signal };
+    const running = rejection(api.createWebhook(CH1, { name: 'first' }, options));
+    const queued = rejection(api.createWebhook(CH1, { name: 'second' }, options));
+    await eventually(() => peer.requests.length === 1);
+    interrupt.abort(new Error('interrupted'));
+    const notSent = await queued;
+    expect(notSent).toBeInstanceOf(DiscordRequestNotSent);
+    expect(notSent).toMatchObject({ maybeApplied: false });
+    cancel.abort(new Error('stop'));
+    expect(await running).toMatchObject({ message: 'stop' });
+    expect(peer.requests).toHaveLength(1);
   });
 
   it('retries a POST whose connection was refused (it never reached Discord)', async () => {

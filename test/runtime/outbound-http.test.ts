@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 const post = (http: OutboundHttp, url: string) =>
-  http.post({ url, headers: {}, body: '{}', timeoutMs: 1000, signal: AbortSignal.timeout(1000), lane: 'test' });
+  http.post({ url, headers: {}, body: '{}', timeoutMs: 1000, signal: AbortSignal.timeout(1000) });
 
 describe('OutboundHttp', () => {
   it('posts and reads the body', async () => {

@@ -285,6 +285,22 @@ describe('commands', () => {
   });
 });
 
+describe('sharding', () => {
+  it('a process ignores messages of declared guilds on shards it does not run, and handles its own', async () => {
+    // (GUILD_ID >> 22) % 2 === 0: the guild's events belong to shard 0.
+    const other = await start([command('hi', [sendMessage('hello')])], { shards: { kind: 'fixed', id: 1, count: 2 }, logLevel: 'debug' });
+    other.gateway.emit(message('>hi'));
+    await eventually(async () => (await other.metric('cordform_events_total', 'event="MESSAGE_CREATE",result="ignored",shard="1/2"')) === 1);
+    expect(other.io.stdout()).toContain('message for another shard ignored');
+    expect(other.api.created).toEqual([]);
+
+    const own = await start([command('hi', [sendMessage('hello')])], { shards: { kind: 'fixed', id: 0, count: 2 } });
+    own.gateway.emit(message('>hi'));
+    await own.api.waitForWrites(1);
+    expect(await own.metric('cordform_events_total', 'event="MESSAGE_CREATE",result="matched",shard="0/2"')).toBe(1);
+  });
+});
+
 describe('THIRD_PARTY_MESSAGE', () => {
   let sink: Target;
   let attempts = new Map<string, number>();
@@ -361,5 +377,13 @@ describe('runtime HTTP server', () => {
     expect(await metrics.text()).toContain('# TYPE cordform_actions_total counter');
     expect((await fetch(`${base}/interactions`, { method: 'POST', body: '{}' })).status).toBe(503);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
+  });
+
+  it('on a wildcard address without --public-url, X-CloudCord-APIBase is the loopback URL, with a warning', async () => {
+    const h = await start([], { host: '0.0.0.0' });
+    expect(h.runtime.publicUrl).toBe(`http://127.0.0.1:${h.runtime.port}`);
+    expect(h.io.stdout()).toContain('X-CloudCord-APIBase defaults to a loopback URL');
+    const named = await start([], { host: '127.0.0.1' });
+    expect(named.io.stdout()).not.toContain('X-CloudCord-APIBase defaults to a loopback URL');
   });
 });

@@ -78,7 +78,7 @@ describe('cordform run, sharded', () => {
     expect(await metrics(port1)).toContain('cordform_events_total{event="MESSAGE_CREATE",result="matched",shard="1/2"} 1');
     expect(zero.stdout()).toMatch(/"shard":"0\/2".*"msg":"runtime started"/);
     expect(one.stdout()).toMatch(/"shard":"1\/2".*"msg":"runtime started"/);
-    // The stagger kept the two IDENTIFYs of one rate-limit key 5 s apart: no op 9.
+    // The wall-clock slots kept the two IDENTIFYs of one rate-limit key 5 s apart: no op 9.
     expect(zero.stdout() + one.stdout()).not.toContain('invalidated the session');
     expect([await zero.stop(), await one.stop()]).toEqual([0, 0]);
   }, 40_000);

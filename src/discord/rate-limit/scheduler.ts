@@ -1,3 +1,4 @@
+import type { AbortFanout } from '../abort-fanout.js';
 import { BucketQueue, type Waiter } from './bucket-queue.js';
 import { BucketState } from './bucket-state.js';
 import { GlobalLimiter } from './global-limiter.js';
@@ -26,7 +27,8 @@ export interface AcquireOptions {
   seq: number;
   /** Local time (performance.now) before which the attempt must not go out. */
   notBefore?: number;
-  signal?: AbortSignal;
+  /** Each ends the wait when it aborts, rejecting with its reason (the first to abort wins). */
+  aborts?: readonly AbortFanout[];
 }
 
 export interface SchedulerOptions {
@@ -60,31 +62,36 @@ export class RateLimitScheduler {
   /** Resolves when this attempt may be sent. */
   acquire(route: RouteInfo, options: AcquireOptions): Promise<Permit> {
     if (this.failure) return Promise.reject(this.failure.error);
-    const { signal } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const aborts = options.aborts ?? [];
+    const aborted = aborts.find((abort) => abort.aborted);
+    if (aborted) return Promise.reject(aborted.reason);
     if (++this.acquires % SWEEP_EVERY === 0) this.sweep();
     return new Promise<Permit>((resolve, reject) => {
       const queue = this.queueFor(route);
-      const onAbort = (): void => {
-        if (queue.remove(waiter)) {
-          reject(signal?.reason);
-          this.pump();
-        }
+      const stopListening = (): void => {
+        for (const unsubscribe of subscriptions) unsubscribe();
       };
       const waiter: Waiter<Permit> = {
         seq: options.seq,
         notBefore: options.notBefore ?? 0,
         route,
         grant: (permit) => {
-          signal?.removeEventListener('abort', onAbort);
+          stopListening();
           resolve(permit);
         },
         fail: (error) => {
-          signal?.removeEventListener('abort', onAbort);
+          stopListening();
           reject(error);
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const subscriptions = aborts.map((abort) =>
+        abort.subscribe(() => {
+          if (!queue.remove(waiter)) return;
+          stopListening();
+          reject(abort.reason);
+          this.pump();
+        }),
+      );
       queue.insert(waiter);
       this.pump();
     });

@@ -104,9 +104,9 @@ export async function withDeadline<T>(
 }
 
 /**
- * The queue lane (and outbound connection pool) of an invocation's HTTP work: one per
- * command, so a hung target uses up only the share of the commands bound to it, never that
- * of another command, even one whose target shares the origin.
+ * The queue lane of an invocation's HTTP work: one per command, so a hung target uses up
+ * only the share of the commands bound to it, never that of another command, even one whose
+ * target shares the origin.
  */
 export function commandLane(event: Pick<CommandEvent, 'guild' | 'command'>): string {
   return `command:${event.guild.id}:${event.command.name}`;

@@ -64,7 +64,7 @@ async function send(
   try {
     response = await ctx.queue.run(
       lane,
-      () => ctx.http.post({ url: action.url, timeoutMs: action.timeoutMs, lane, ...request }),
+      () => ctx.http.post({ url: action.url, timeoutMs: action.timeoutMs, ...request }),
       request.signal,
     );
   } catch (error) {

@@ -20,7 +20,7 @@ type Attempt =
   | { done: true; result: ActionResult }
   | { done: false; result: ActionResult; retryAfterMs?: number };
 
-/** `lane` is the invoking command's (commandLane): its queue share and connection pool. */
+/** `lane` is the invoking command's (commandLane): its queue share. */
 export async function sendThirdPartyMessage(ctx: ActionContext, action: ThirdPartyAction, lane: string): Promise<ActionResult> {
   const { attempts, budgetMs } = ctx.retry;
   const giveUpAt = Date.now() + budgetMs;
@@ -63,7 +63,6 @@ async function attemptWithin(
         ctx.http.post({
           url: action.url,
           timeoutMs,
-          lane,
           signal,
           body,
           headers: {

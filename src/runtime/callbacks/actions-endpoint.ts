@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CommandDeclaration, GuildDeclaration } from '../../manifest/types.js';
-import { errorMessage, type ActionContext, type ActionResult, type CommandEvent } from '../actions/context.js';
+import { errorMessage, type ActionContext, type ActionResult, type CommandEvent, type ResolvedAction } from '../actions/context.js';
 import type { JsonAnswer, JsonHandler, JsonRequest } from '../http-server.js';
 import { validateReplyAction, type ReplyAction } from '../reply-actions.js';
 import type { GatewayMessage } from '../router.js';
@@ -93,16 +93,19 @@ type RunOutcome =
 
 /** Every action is authorized before any runs: a batch is refused whole or run whole. */
 async function authorizeAndRun(ctx: ActionContext, event: CommandEvent, actions: ReplyAction[]): Promise<RunOutcome> {
-  const authorized = await Promise.all(actions.map((action) => authorizeReply(ctx, event, action)));
-  const refused = authorized.flatMap((verdict, index) =>
-    verdict.ok ? [] : [{ index, action: actions[index]?.action ?? '', reason: verdict.reason }],
+  const verdicts = await Promise.all(
+    actions.map(async (reply) => ({ name: reply.action, verdict: await authorizeReply(ctx, event, reply) })),
   );
+  const allowed: Array<{ name: string; action: ResolvedAction }> = [];
+  const refused: Array<{ index: number; action: string; reason: string }> = [];
+  verdicts.forEach(({ name, verdict }, index) => {
+    if (verdict.ok) allowed.push({ name, action: verdict.action });
+    else refused.push({ index, action: name, reason: verdict.reason });
+  });
   if (refused.length > 0) return { ok: false, refused };
   const results = [];
-  for (const [index, verdict] of authorized.entries()) {
-    if (!verdict.ok) continue;
-    const name = actions[index]?.action ?? verdict.action.type;
-    const result: ActionResult = await executeSafely(ctx, event, verdict.action);
+  for (const { name, action } of allowed) {
+    const result: ActionResult = await executeSafely(ctx, event, action);
     record(ctx, event, name, result, { source: 'callback' });
     results.push({ action: name, outcome: result.outcome, ...result.detail });
   }

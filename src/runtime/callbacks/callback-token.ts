@@ -39,18 +39,15 @@ export type TokenVerdict = { ok: true; claims: CallbackClaims } | { ok: false; r
 export interface CallbackTokensOptions {
   ttlMs?: number;
   now?: () => number;
-  /** HMAC key; default 32 random bytes. */
-  key?: Buffer;
 }
 
 export class CallbackTokens {
-  private readonly key: Buffer;
+  private readonly key = randomBytes(32);
   private readonly ttlMs: number;
   private readonly now: () => number;
   private minted = 0;
 
   constructor(options: CallbackTokensOptions = {}) {
-    this.key = options.key ?? randomBytes(32);
     this.ttlMs = options.ttlMs ?? CALLBACK_TOKEN_TTL_MS;
     this.now = options.now ?? Date.now;
   }

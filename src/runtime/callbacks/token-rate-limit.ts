@@ -6,7 +6,9 @@
  * into an amplifier against Discord's own limits.
  *
  * Buckets live as long as their token and at most `maxTracked` at once: past that, expired
- * buckets go first, then the oldest (which only lets that token start a fresh burst).
+ * buckets go first, then the oldest (which only lets that token start a fresh burst). The
+ * sweep for expired buckets walks them all, so it runs at most once per SWEEP_INTERVAL_MS;
+ * in between, a full map evicts its oldest bucket (Map keeps insertion order).
  */
 export interface TokenRateLimitOptions {
   burst?: number;
@@ -14,6 +16,8 @@ export interface TokenRateLimitOptions {
   maxTracked?: number;
   now?: () => number;
 }
+
+const SWEEP_INTERVAL_MS = 1000;
 
 interface Bucket {
   tokens: number;
@@ -29,6 +33,7 @@ export class TokenRateLimit {
   private readonly perSecond: number;
   private readonly maxTracked: number;
   private readonly now: () => number;
+  private sweptAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: TokenRateLimitOptions = {}) {
     this.burst = options.burst ?? 5;
@@ -56,11 +61,12 @@ export class TokenRateLimit {
 
   private evict(): void {
     const now = this.now();
-    for (const [id, bucket] of this.buckets) if (bucket.expiresAt <= now) this.buckets.delete(id);
-    while (this.buckets.size >= this.maxTracked) {
-      const oldest = this.buckets.keys().next();
-      if (oldest.done) break;
-      this.buckets.delete(oldest.value);
+    if (now - this.sweptAt >= SWEEP_INTERVAL_MS) {
+      this.sweptAt = now;
+      for (const [id, bucket] of this.buckets) if (bucket.expiresAt <= now) this.buckets.delete(id);
     }
+    if (this.buckets.size < this.maxTracked) return;
+    const oldest = this.buckets.keys().next();
+    if (!oldest.done) this.buckets.delete(oldest.value);
   }
 }
