@@ -154,13 +154,17 @@ describe('unattended apply', () => {
     expect(webhooks).toHaveLength(6);
     expect(runs.some((run) => run.code === 0)).toBe(true);
     const ids = new Set(webhooks.map((w) => w.id));
+    let printed = 0;
     for (const run of runs.filter((r) => r.code === 0)) {
       // "Created webhooks" lines: `  KEY  ID  URL` (token masked).
       const webhookIds = [...run.stdout.matchAll(/ {2}(\d{15,20}) {2}http/g)].map((m) => m[1]!);
-      expect(webhookIds.length).toBeGreaterThan(0);
+      // A run that a loaded machine started after the other had finished has nothing to create.
+      if (webhookIds.length === 0) expect(run.stdout).toContain('No changes');
+      printed += webhookIds.length;
       for (const id of webhookIds) expect(ids.has(id), `printed id ${id} exists`).toBe(true);
       for (const webhook of webhooks) expect(run.stdout + run.stderr).not.toContain(webhook.token!);
     }
+    expect(printed).toBeGreaterThan(0);
     expect((await h.cli(['plan', '-f', file, '--detailed-exitcode'])).code).toBe(0);
   }, 60_000);
 
