@@ -56,3 +56,30 @@ export function canManageWebhook(core: SandboxCore, userId: string, webhook: Sto
   const permissions = core.state.world.channelPermissions(userId, channel);
   return permissions !== null && hasPermission(permissions, Perm.MANAGE_WEBHOOKS);
 }
+
+/** A channel the user can see and manage webhooks in (404 10003, 403 50001, then 403 50013). */
+export function requireWebhookChannel(core: SandboxCore, userId: string, channelId: string): WorldChannel {
+  const channel = requireChannel(core, userId, channelId);
+  requireChannelPermission(core, userId, channel, Perm.MANAGE_WEBHOOKS);
+  return channel;
+}
+
+/** The webhook, which the user must be allowed to manage (404 10015, then 403 50013). */
+export function requireManageableWebhook(core: SandboxCore, userId: string, webhookId: string): StoredWebhook {
+  const webhook = requireWebhook(core, webhookId);
+  if (!canManageWebhook(core, userId, webhook)) throw missingPermissions();
+  return webhook;
+}
+
+/**
+ * Where a PATCH moves the webhook: null when `channelId` is absent or its current channel;
+ * else a channel of the same guild the user manages webhooks in. A webhook moves only within
+ * its guild, so another guild's channel is unknown from here (10003).
+ */
+export function requireMoveTarget(core: SandboxCore, userId: string, webhook: StoredWebhook, channelId: string | undefined): WorldChannel | null {
+  if (channelId === undefined || channelId === webhook.channel_id) return null;
+  const target = core.state.world.channels.get(channelId);
+  if (!target || target.guild_id !== webhook.guild_id) throw unknownChannel();
+  requireWebhookChannel(core, userId, target.id);
+  return target;
+}

@@ -2,13 +2,13 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ApiRoute, RouteContext, RouteHandler } from '../context.js';
 import { invalidWebhookToken, unknownMessage } from '../http/errors.js';
 import { createWebhookMessage, deleteMessage, editMessage, type SandboxMessage } from '../resources/messages.js';
-import { toApiWebhook } from '../store/serialize.js';
 import { checkMessageBody, checkMessageEdit } from '../resources/message-body.js';
 import { executeWebhookInto, ForumWebhookErrors, isForum, slackToMessageBody, webhookChannel, webhookTarget } from '../resources/webhook-execute.js';
 import { requireObject } from '../resources/validation.js';
 import { deleteWebhook, modifyWebhook, parseWebhookPatch } from '../resources/webhooks.js';
 import type { StoredWebhook } from '../store/webhook-store.js';
 import { requireWebhook } from './access.js';
+import { viewWebhook } from './webhook-view.js';
 
 /**
  * Routes authorized by the webhook token in the path (no Authorization header, not subject
@@ -22,9 +22,6 @@ function requireTokenWebhook(ctx: RouteContext): StoredWebhook {
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidWebhookToken();
   return webhook;
 }
-
-const view = (ctx: RouteContext, webhook: StoredWebhook) =>
-  toApiWebhook(webhook, ctx.core.state.world, ctx.core.httpUrl(), { withUser: false });
 
 /** Discord's boolean query strings: "true"/"True"/"1" (https://discord.com/developers/docs/reference#boolean-query-strings). */
 export function queryFlag(value: string | null): boolean {
@@ -106,7 +103,7 @@ export const webhookTokenRoutes: ApiRoute[] = [
     bucket: 'webhook-token',
     auth: 'webhook-token',
     major: tokenMajor,
-    handle: (ctx) => ({ status: 200, body: view(ctx, requireTokenWebhook(ctx)) }),
+    handle: (ctx) => ({ status: 200, body: viewWebhook(ctx.core, requireTokenWebhook(ctx), false) }),
   },
   {
     method: 'PATCH',
@@ -118,7 +115,7 @@ export const webhookTokenRoutes: ApiRoute[] = [
       const webhook = requireTokenWebhook(ctx);
       const patch = parseWebhookPatch(await ctx.body(), false);
       const updated = modifyWebhook(ctx.core, webhook, patch, null, { userId: null, reason: ctx.reason });
-      return { status: 200, body: view(ctx, updated) };
+      return { status: 200, body: viewWebhook(ctx.core, updated, false) };
     },
   },
   {
