@@ -37,10 +37,6 @@ export type StoredCommand = APIApplicationCommand & { guild_id: string; nsfw: bo
 export type CommandInput = APIApplicationCommandWrite;
 
 const ERR = {
-  choices: (values: readonly number[]): FieldError => ({
-    code: 'BASE_TYPE_CHOICES',
-    message: `Value must be one of {${values.join(', ')}}.`,
-  }),
   invalidName: (): FieldError => ({ code: 'APPLICATION_COMMAND_INVALID_NAME', message: 'Command name is invalid' }),
   duplicateName: (): FieldError => ({
     code: 'APPLICATION_COMMANDS_DUPLICATE_NAME',
@@ -80,7 +76,7 @@ export function checkCommand(raw: unknown, path: Path, form: FormErrors): Comman
   const body = raw as Record<string, unknown>;
   const before = errors.count;
   const type = body.type === undefined || body.type === null ? CHAT_INPUT : body.type;
-  if (!COMMAND_TYPES.includes(type as (typeof COMMAND_TYPES)[number])) errors.add([...path, 'type'], ERR.choices(COMMAND_TYPES));
+  if (!COMMAND_TYPES.includes(type as (typeof COMMAND_TYPES)[number])) errors.add([...path, 'type'], FieldErrors.choices(COMMAND_TYPES));
   const chatInput = type === CHAT_INPUT;
   const name = checkName(body.name, [...path, 'name'], errors, chatInput);
   let description = '';
@@ -175,7 +171,7 @@ function checkOption(raw: unknown, path: Path, errors: Collector, depth: number)
   const allowed = depth === 0 ? OPTION_TYPES : depth === 1 ? OPTION_TYPES.filter((t) => t !== SUB_COMMAND_GROUP) : OPTION_TYPES.filter((t) => t > 2);
   const type = body.type;
   const typeOk = allowed.includes(type as (typeof OPTION_TYPES)[number]);
-  if (!typeOk) errors.add([...path, 'type'], ERR.choices(allowed));
+  if (!typeOk) errors.add([...path, 'type'], FieldErrors.choices(allowed));
   const name = checkName(body.name, [...path, 'name'], errors, true);
   const description = checkText(body.description, [...path, 'description'], errors, 1, 100);
   if (body.required !== undefined && typeof body.required !== 'boolean') errors.add([...path, 'required'], ERR.boolean(body.required));

@@ -89,6 +89,8 @@ function publish(core: SandboxCore, message: SandboxMessage): SandboxMessage {
   return ephemeral ? message : publishMessage(core, message);
 }
 
+const MESSAGE_CALLBACKS: readonly number[] = [CallbackType.CHANNEL_MESSAGE_WITH_SOURCE, CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE];
+
 /**
  * The initial response (POST /interactions/{id}/{token}/callback, or the target's inline
  * HTTP answer). Types 4 and 5 are accepted for application commands; PONG (1) is only ever
@@ -102,9 +104,7 @@ export function applyCallback(core: SandboxCore, record: StoredInteraction, raw:
   const errors = new FormErrors();
   const type = body.type;
   if (type === undefined || type === null) errors.add(['type'], FieldErrors.required());
-  else if (type !== CallbackType.CHANNEL_MESSAGE_WITH_SOURCE && type !== CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE) {
-    errors.add(['type'], { code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {4, 5}.' });
-  }
+  else if (!MESSAGE_CALLBACKS.includes(type as number)) errors.add(['type'], FieldErrors.choices(MESSAGE_CALLBACKS));
   const input = checkResponseMessage(body.data, ['data'], errors);
   errors.throwIfAny();
   let message: SandboxMessage;

@@ -4,7 +4,7 @@ import type { FileInput } from '../http/io.js';
 import { isSnowflake } from '../store/snowflake.js';
 import { checkAllowedMentions, type AllowedMentions } from './allowed-mentions.js';
 import { checkEmbeds } from './embeds.js';
-import { checkWebhookName, requireObject } from './validation.js';
+import { checkOptionalBoolean, checkWebhookName, requireObject } from './validation.js';
 
 /**
  * Message bodies: Create Message (https://discord.com/developers/docs/resources/message#create-message),
@@ -117,7 +117,7 @@ function checkReference(value: unknown, errors: FormErrors): ReplyInput | undefi
   }
   const ref = value as Body;
   if (ref.type !== undefined && ref.type !== null && ref.type !== 0) {
-    errors.add([...path, 'type'], { code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {0}.' });
+    errors.add([...path, 'type'], FieldErrors.choices([0]));
   }
   const id = (field: 'message_id' | 'channel_id' | 'guild_id', required: boolean): string | undefined => {
     const given = ref[field];
@@ -134,9 +134,7 @@ function checkReference(value: unknown, errors: FormErrors): ReplyInput | undefi
   const messageId = id('message_id', true);
   const channelId = id('channel_id', false);
   id('guild_id', false);
-  if (ref.fail_if_not_exists !== undefined && ref.fail_if_not_exists !== null && typeof ref.fail_if_not_exists !== 'boolean') {
-    errors.add([...path, 'fail_if_not_exists'], { code: 'BASE_TYPE_BOOLEAN', message: 'Must be either true or false.' });
-  }
+  checkOptionalBoolean(ref.fail_if_not_exists, [...path, 'fail_if_not_exists'], errors);
   if (messageId === undefined) return undefined;
   return { messageId, failIfNotExists: ref.fail_if_not_exists !== false, ...(channelId ? { channelId } : {}) };
 }

@@ -45,7 +45,7 @@ export function checkThreadBody(raw: unknown, errors: FormErrors): ThreadInput {
   else if (name === '' || [...name!].length > 100) errors.add(['name'], FieldErrors.badLength(1, 100));
   const duration = body.auto_archive_duration ?? 4320;
   if (!ARCHIVE_DURATIONS.includes(duration as ArchiveDuration)) {
-    errors.add(['auto_archive_duration'], { code: 'BASE_TYPE_CHOICES', message: `Value must be one of {${ARCHIVE_DURATIONS.join(', ')}}.` });
+    errors.add(['auto_archive_duration'], FieldErrors.choices(ARCHIVE_DURATIONS));
   }
   const rate = body.rate_limit_per_user ?? 0;
   if (!Number.isInteger(rate)) errors.add(['rate_limit_per_user'], FieldErrors.notInt(rate));
@@ -58,7 +58,7 @@ export function checkThreadBody(raw: unknown, errors: FormErrors): ThreadInput {
     appliedTags: checkTags(body.applied_tags, errors),
   };
   if (body.type !== undefined && body.type !== null) {
-    if (![10, 11, 12].includes(body.type as number)) errors.add(['type'], { code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {10, 11, 12}.' });
+    if (![10, 11, 12].includes(body.type as number)) errors.add(['type'], FieldErrors.choices([10, 11, 12]));
     else input.type = body.type as number;
   }
   if (body.invitable !== undefined && body.invitable !== null) input.invitable = body.invitable === true;

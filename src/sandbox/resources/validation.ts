@@ -11,12 +11,18 @@ const WEBHOOK_NAME_MAX = 80;
 const FORBIDDEN_NAME_PARTS = ['clyde', 'discord'] as const;
 
 type Body = Record<string, unknown>;
+type Path = ReadonlyArray<string | number>;
 
 /** The body (or the part of it at `at`) as a JSON object, or 50035 DICT_TYPE_CONVERT there. */
 export function requireObject(body: unknown, at: ReadonlyArray<string | number> = []): Body {
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Body;
   new FormErrors(at).add([], FieldErrors.dict()).throwIfAny();
   return {};
+}
+
+/** An optional boolean field: absent, null, true or false; anything else is BASE_TYPE_BOOLEAN. */
+export function checkOptionalBoolean(value: unknown, path: Path, errors: FormErrors): void {
+  if (value !== undefined && value !== null && typeof value !== 'boolean') errors.add(path, FieldErrors.boolean());
 }
 
 /** Checks a webhook (or execute `username`) name; returns it when valid. */

@@ -1,7 +1,7 @@
 import type { AuditLogAction, AuditLogChange } from '../store/audit-log.js';
 import { AuditLogEvent } from '../store/audit-log.js';
 import type { SandboxCore } from '../context.js';
-import { cannotUseChannelType, FormErrors, maxChannelWebhooks, maxGuildWebhooks } from '../http/errors.js';
+import { cannotUseChannelType, FieldErrors, FormErrors, maxChannelWebhooks, maxGuildWebhooks } from '../http/errors.js';
 import { randomWebhookToken } from '../store/snowflake.js';
 import { checkAvatar, checkWebhookName, requireObject } from './validation.js';
 import { MAX_WEBHOOKS_PER_CHANNEL, MAX_WEBHOOKS_PER_GUILD, type StoredWebhook } from '../store/webhook-store.js';
@@ -72,7 +72,7 @@ export function parseWebhookPatch(rawBody: unknown, allowChannel: boolean): Webh
   if (avatar !== undefined) patch.avatar = avatar;
   if (allowChannel && body.channel_id !== undefined && body.channel_id !== null) {
     if (typeof body.channel_id !== 'string' || !/^\d{1,20}$/.test(body.channel_id)) {
-      errors.add(['channel_id'], { code: 'NUMBER_TYPE_COERCE', message: `Value "${String(body.channel_id)}" is not snowflake.` });
+      errors.add(['channel_id'], FieldErrors.notSnowflake(body.channel_id));
     } else {
       patch.channelId = body.channel_id;
     }
