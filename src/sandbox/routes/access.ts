@@ -4,8 +4,10 @@ import {
   missingPermissions,
   unknownChannel,
   unknownGuild,
+  unknownMessage,
   unknownWebhook,
 } from '../http/errors.js';
+import type { SandboxMessage } from '../resources/messages.js';
 import { hasPermission, Perm } from '../store/permissions.js';
 import type { StoredWebhook } from '../store/webhook-store.js';
 import type { WorldBot, WorldChannel, WorldGuild } from '../store/world.js';
@@ -28,6 +30,13 @@ export function requireChannel(core: SandboxCore, userId: string, channelId: str
   const permissions = core.state.channelPermissions(userId, channel);
   if (permissions === null || !hasPermission(permissions, Perm.VIEW_CHANNEL)) throw missingAccess();
   return channel;
+}
+
+/** A message in a channel already checked with requireChannel (404 10008). */
+export function findChannelMessage(core: SandboxCore, channel: WorldChannel, messageId: string): SandboxMessage {
+  const message = core.state.messages.find(channel.id, messageId) as SandboxMessage | undefined;
+  if (!message) throw unknownMessage();
+  return message;
 }
 
 export function requireChannelPermission(core: SandboxCore, userId: string, channel: WorldChannel, bit: bigint): void {

@@ -5,7 +5,6 @@ import {
   FormErrors,
   missingPermissions,
   nonTextChannel,
-  unknownMessage,
 } from '../http/errors.js';
 import { queryLimit, querySnowflake } from '../http/query.js';
 import { checkMessageBody, checkMessageEdit } from '../resources/message-body.js';
@@ -13,7 +12,7 @@ import { createUserMessage, deleteMessage, editMessage, editMessageFlags, viewMe
 import { Perm } from '../store/permissions.js';
 import { isThread } from '../store/thread-store.js';
 import type { WorldChannel } from '../store/world.js';
-import { hasChannelPermission, requireChannel, requireChannelPermission } from './access.js';
+import { findChannelMessage, hasChannelPermission, requireChannel, requireChannelPermission } from './access.js';
 
 /**
  * Channel messages (https://discord.com/developers/docs/resources/message): list, create, and
@@ -31,9 +30,7 @@ const FORUM_LIKE = new Set([15, 16]);
 /** The bot's channel (10003, 50001) and the message in it (10008). */
 function requireMessage(ctx: RouteContext): { channel: WorldChannel; message: SandboxMessage } {
   const channel = requireChannel(ctx.core, ctx.bot!.id, ctx.params.channel_id!);
-  const message = ctx.core.state.messages.find(channel.id, ctx.params.message_id ?? '') as SandboxMessage | undefined;
-  if (!message) throw unknownMessage();
-  return { channel, message };
+  return { channel, message: findChannelMessage(ctx.core, channel, ctx.params.message_id!) };
 }
 
 /** A channel one can post in: not a category (50008), not a forum or media channel (40058: posts are threads). */
@@ -99,7 +96,7 @@ export const messageRoutes: ApiRoute[] = [
       const bot = ctx.bot!;
       const channel = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
       requireChannelPermission(ctx.core, bot.id, channel, Perm.READ_MESSAGE_HISTORY);
-      const { message } = requireMessage(ctx);
+      const message = findChannelMessage(ctx.core, channel, ctx.params.message_id!);
       return { status: 200, body: viewMessage(ctx.core, message, bot.id) };
     },
   },

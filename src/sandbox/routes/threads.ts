@@ -1,13 +1,13 @@
 import { majorParam, type ApiRoute, type RouteContext } from '../context.js';
-import { cannotUseChannelType, FieldErrors, FormErrors, unknownMessage } from '../http/errors.js';
+import { cannotUseChannelType, FieldErrors, FormErrors } from '../http/errors.js';
 import { checkMessageBody } from '../resources/message-body.js';
-import { createUserMessage, editMessageFlagsBits, type SandboxMessage } from '../resources/messages.js';
+import { createUserMessage, editMessageFlagsBits } from '../resources/messages.js';
 import { checkThreadBody, createThread, FORUM_TYPES, threadAlreadyCreated, threadTypeFor, type ThreadInput } from '../resources/threads.js';
 import { requireObject } from '../resources/validation.js';
 import { Perm } from '../store/permissions.js';
 import { isThread, THREAD_TYPES } from '../store/thread-store.js';
 import type { WorldChannel } from '../store/world.js';
-import { requireChannel, requireChannelPermission } from './access.js';
+import { findChannelMessage, requireChannel, requireChannelPermission } from './access.js';
 import { viewChannel } from './channels.js';
 
 /**
@@ -57,8 +57,7 @@ async function startForumPost(
 async function startThreadFromMessage(ctx: RouteContext) {
   const bot = ctx.bot!;
   const parent = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
-  const message = ctx.core.state.messages.find(parent.id, ctx.params.message_id!) as SandboxMessage | undefined;
-  if (!message) throw unknownMessage();
+  const message = findChannelMessage(ctx.core, parent, ctx.params.message_id!);
   const errors = new FormErrors();
   const input = checkThreadBody(await ctx.body(), errors);
   errors.throwIfAny();
