@@ -4,7 +4,8 @@ import { cannotUseChannelType, FieldErrors, FormErrors, SandboxHttpError } from 
 import { hasPermission, Perm } from '../store/permissions.js';
 import { toApiThread } from '../store/serialize.js';
 import { discordTimestamp, snowflakeTime } from '../store/snowflake.js';
-import { THREAD_TYPES, type StoredThread, type ThreadType } from '../store/thread-store.js';
+import { ChannelType, isThread, THREAD_TYPES, type ThreadType } from '../store/channel-types.js';
+import type { StoredThread } from '../store/thread-store.js';
 import type { WorldChannel } from '../store/world.js';
 import { notifyGateway } from './notify-gateway.js';
 import { requireObject } from './validation.js';
@@ -15,9 +16,6 @@ import { requireObject } from './validation.js';
  * in a forum or media channel (public, with a first message whose id is the thread's). Each
  * dispatches THREAD_CREATE (GUILDS intent) to the sessions that may see it.
  */
-export const FORUM_TYPES = new Set([15, 16]);
-const TEXT = 0;
-const ANNOUNCEMENT = 5;
 const ARCHIVE_DURATIONS = [60, 1440, 4320, 10080] as const;
 type ArchiveDuration = (typeof ARCHIVE_DURATIONS)[number];
 
@@ -58,7 +56,7 @@ export function checkThreadBody(raw: unknown, errors: FormErrors): ThreadInput {
     appliedTags: checkTags(body.applied_tags, errors),
   };
   if (body.type !== undefined && body.type !== null) {
-    if (![10, 11, 12].includes(body.type as number)) errors.add(['type'], FieldErrors.choices([10, 11, 12]));
+    if (!isThread(body.type as number)) errors.add(['type'], FieldErrors.choices(THREAD_TYPES));
     else input.type = body.type as number;
   }
   if (body.invitable !== undefined && body.invitable !== null) input.invitable = body.invitable === true;
@@ -78,11 +76,11 @@ function checkTags(value: unknown, errors: FormErrors): string[] {
  * private threads only in text channels, announcement threads only in announcement channels.
  */
 export function threadTypeFor(parent: WorldChannel, requested: number | undefined, fromMessage: boolean): ThreadType {
-  if (parent.type !== TEXT && parent.type !== ANNOUNCEMENT) throw cannotUseChannelType();
-  const natural = parent.type === ANNOUNCEMENT ? THREAD_TYPES.ANNOUNCEMENT_THREAD : THREAD_TYPES.PUBLIC_THREAD;
+  if (parent.type !== ChannelType.GUILD_TEXT && parent.type !== ChannelType.GUILD_ANNOUNCEMENT) throw cannotUseChannelType();
+  const natural = parent.type === ChannelType.GUILD_ANNOUNCEMENT ? ChannelType.ANNOUNCEMENT_THREAD : ChannelType.PUBLIC_THREAD;
   if (fromMessage) return natural;
-  const type = requested ?? THREAD_TYPES.PRIVATE_THREAD;
-  if (type === THREAD_TYPES.PRIVATE_THREAD && parent.type === TEXT) return type;
+  const type = requested ?? ChannelType.PRIVATE_THREAD;
+  if (type === ChannelType.PRIVATE_THREAD && parent.type === ChannelType.GUILD_TEXT) return type;
   if (type !== natural) throw cannotUseChannelType();
   return natural;
 }
@@ -104,7 +102,7 @@ export function createThread(
     created_at: now,
     archived: false,
     locked: false,
-    ...(options.type === THREAD_TYPES.PRIVATE_THREAD ? { invitable: options.input.invitable ?? true } : {}),
+    ...(options.type === ChannelType.PRIVATE_THREAD ? { invitable: options.input.invitable ?? true } : {}),
     auto_archive_duration: options.input.autoArchiveDuration,
     archive_timestamp: now,
     rate_limit_per_user: options.input.rateLimitPerUser,

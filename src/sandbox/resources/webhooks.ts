@@ -2,6 +2,7 @@ import type { AuditLogAction, AuditLogChange } from '../store/audit-log.js';
 import { AuditLogEvent } from '../store/audit-log.js';
 import type { SandboxCore } from '../context.js';
 import { cannotUseChannelType, FieldErrors, FormErrors, maxChannelWebhooks, maxGuildWebhooks } from '../http/errors.js';
+import { isCategory, isThread } from '../store/channel-types.js';
 import { randomWebhookToken } from '../store/snowflake.js';
 import { checkAvatar, checkWebhookName, requireObject } from './validation.js';
 import { MAX_WEBHOOKS_PER_CHANNEL, MAX_WEBHOOKS_PER_GUILD, type StoredWebhook } from '../store/webhook-store.js';
@@ -12,10 +13,9 @@ import type { WorldChannel } from '../store/world.js';
  * limits (15 per channel, 1000 per guild) and the audit-log entry with the request's reason.
  */
 
-/** Webhooks cannot live in categories (type 4) or threads (10–12); every other guild channel type may hold them. */
-const NO_WEBHOOKS = new Set([4, 10, 11, 12]);
+/** Webhooks cannot live in categories or threads; every other guild channel type may hold them. */
 function assertWebhookChannel(channel: WorldChannel): void {
-  if (NO_WEBHOOKS.has(channel.type)) throw cannotUseChannelType();
+  if (isCategory(channel.type) || isThread(channel.type)) throw cannotUseChannelType();
 }
 
 export interface WriteActor {

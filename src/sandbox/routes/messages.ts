@@ -10,7 +10,7 @@ import { queryLimit, querySnowflake } from '../http/query.js';
 import { checkMessageBody, checkMessageEdit } from '../resources/message-body.js';
 import { createUserMessage, deleteMessage, editMessage, editMessageFlags, viewMessage, type SandboxMessage } from '../resources/messages.js';
 import { Perm } from '../store/permissions.js';
-import { isThread } from '../store/thread-store.js';
+import { isCategory, isForum, isThread } from '../store/channel-types.js';
 import type { WorldChannel } from '../store/world.js';
 import { findChannelMessage, hasChannelPermission, requireChannel, requireChannelPermission } from './access.js';
 
@@ -24,8 +24,6 @@ import { findChannelMessage, hasChannelPermission, requireChannel, requireChanne
 const PATH = '/channels/:channel_id/messages';
 const ONE = `${PATH}/:message_id`;
 const major = majorParam('channel_id');
-const CATEGORY = 4;
-const FORUM_LIKE = new Set([15, 16]);
 
 /** The bot's channel (10003, 50001) and the message in it (10008). */
 function requireMessage(ctx: RouteContext): { channel: WorldChannel; message: SandboxMessage } {
@@ -35,8 +33,8 @@ function requireMessage(ctx: RouteContext): { channel: WorldChannel; message: Sa
 
 /** A channel one can post in: not a category (50008), not a forum or media channel (40058: posts are threads). */
 export function requirePostable(ctx: RouteContext, channel: WorldChannel): void {
-  if (channel.type === CATEGORY) throw nonTextChannel();
-  if (FORUM_LIKE.has(channel.type)) throw cannotSendInForum();
+  if (isCategory(channel.type)) throw nonTextChannel();
+  if (isForum(channel.type)) throw cannotSendInForum();
   requireChannelPermission(ctx.core, ctx.bot!.id, channel, isThread(channel.type) ? Perm.SEND_MESSAGES_IN_THREADS : Perm.SEND_MESSAGES);
 }
 

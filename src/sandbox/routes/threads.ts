@@ -2,10 +2,10 @@ import { majorParam, type ApiRoute, type RouteContext } from '../context.js';
 import { cannotUseChannelType, FieldErrors, FormErrors } from '../http/errors.js';
 import { checkMessageBody } from '../resources/message-body.js';
 import { createUserMessage, editMessageFlagsBits } from '../resources/messages.js';
-import { checkThreadBody, createThread, FORUM_TYPES, threadAlreadyCreated, threadTypeFor, type ThreadInput } from '../resources/threads.js';
+import { checkThreadBody, createThread, threadAlreadyCreated, threadTypeFor, type ThreadInput } from '../resources/threads.js';
 import { requireObject } from '../resources/validation.js';
 import { Perm } from '../store/permissions.js';
-import { isThread, THREAD_TYPES } from '../store/thread-store.js';
+import { ChannelType, isForum, isThread } from '../store/channel-types.js';
 import type { WorldChannel } from '../store/world.js';
 import { findChannelMessage, requireChannel, requireChannelPermission } from './access.js';
 import { viewChannel } from './channels.js';
@@ -25,10 +25,10 @@ async function startThreadWithoutMessage(ctx: RouteContext) {
   const body = await ctx.body();
   const errors = new FormErrors();
   const input = checkThreadBody(body, errors);
-  if (FORUM_TYPES.has(parent.type)) return startForumPost(ctx, parent, body, input, errors);
+  if (isForum(parent.type)) return startForumPost(ctx, parent, body, input, errors);
   errors.throwIfAny();
   const type = threadTypeFor(parent, input.type, false);
-  requireChannelPermission(ctx.core, bot.id, parent, type === THREAD_TYPES.PRIVATE_THREAD ? Perm.CREATE_PRIVATE_THREADS : Perm.CREATE_PUBLIC_THREADS);
+  requireChannelPermission(ctx.core, bot.id, parent, type === ChannelType.PRIVATE_THREAD ? Perm.CREATE_PRIVATE_THREADS : Perm.CREATE_PUBLIC_THREADS);
   const thread = createThread(ctx.core, parent, { id: ctx.core.state.snowflakes.next(), type, ownerId: bot.id, input });
   return { status: 201, body: viewChannel(ctx, ctx.core.state.channel(thread.id)!) };
 }
@@ -48,7 +48,7 @@ async function startForumPost(
   requireChannelPermission(ctx.core, bot.id, forum, Perm.SEND_MESSAGES);
   const message = checkMessageBody(raw, { webhook: false, files: await ctx.files(), at: ['message'] });
   const id = ctx.core.state.snowflakes.next();
-  createThread(ctx.core, forum, { id, type: THREAD_TYPES.PUBLIC_THREAD, ownerId: bot.id, input });
+  createThread(ctx.core, forum, { id, type: ChannelType.PUBLIC_THREAD, ownerId: bot.id, input });
   const thread = ctx.core.state.channel(id)!;
   const first = createUserMessage(ctx.core, thread, bot.id, { ...message, reply: undefined }, { id });
   return { status: 201, body: { ...viewChannel(ctx, thread), message: first } };

@@ -3,7 +3,8 @@ import type { ApiRoute, RouteContext, RouteHandler } from '../context.js';
 import { invalidWebhookToken, unknownMessage } from '../http/errors.js';
 import { createWebhookMessage, deleteMessage, editMessage, type SandboxMessage } from '../resources/messages.js';
 import { checkMessageBody, checkMessageEdit } from '../resources/message-body.js';
-import { executeWebhookInto, ForumWebhookErrors, isForum, slackToMessageBody, webhookChannel, webhookTarget } from '../resources/webhook-execute.js';
+import { executeWebhookInto, ForumWebhookErrors, slackToMessageBody, webhookChannel, webhookTarget } from '../resources/webhook-execute.js';
+import { isForum } from '../store/channel-types.js';
 import { requireObject } from '../resources/validation.js';
 import { deleteWebhook, modifyWebhook, parseWebhookPatch } from '../resources/webhooks.js';
 import type { StoredWebhook } from '../store/webhook-store.js';
@@ -61,7 +62,7 @@ export const executeWebhook: RouteHandler = async (ctx) => {
  */
 const executeSlackWebhook: RouteHandler = async (ctx) => {
   const webhook = requireTokenWebhook(ctx);
-  if (isForum(webhookChannel(ctx.core, webhook))) throw ForumWebhookErrors.serviceInForum();
+  if (isForum(webhookChannel(ctx.core, webhook).type)) throw ForumWebhookErrors.serviceInForum();
   const body = slackToMessageBody(requireObject(await ctx.body()));
   const input = checkMessageBody(body, { webhook: true });
   createWebhookMessage(ctx.core, webhookTarget(ctx.core, webhook, ctx.request.query.get('thread_id')), webhook, input);

@@ -11,7 +11,8 @@ import type { SandboxSeed, SeedWebhook } from './seed-types.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import type { StateOp } from './state-ops.js';
 import { hasPermission, Perm } from './permissions.js';
-import { THREAD_TYPES, ThreadStore, type StoredThread } from './thread-store.js';
+import { ChannelType } from './channel-types.js';
+import { ThreadStore, type StoredThread } from './thread-store.js';
 import { WebhookStore, type StoredWebhook } from './webhook-store.js';
 import { World, type WorldChannel } from './world.js';
 
@@ -143,7 +144,7 @@ export class SandboxState {
     if (!thread) return this.world.channelPermissions(userId, channel);
     const parent = this.world.channels.get(thread.parent_id);
     const permissions = parent ? this.world.channelPermissions(userId, parent) : null;
-    if (permissions === null || thread.type !== THREAD_TYPES.PRIVATE_THREAD) return permissions;
+    if (permissions === null || thread.type !== ChannelType.PRIVATE_THREAD) return permissions;
     const canSee = thread.member_ids.includes(userId) || hasPermission(permissions, Perm.MANAGE_THREADS);
     return canSee ? permissions : permissions & ~Perm.VIEW_CHANNEL;
   }
