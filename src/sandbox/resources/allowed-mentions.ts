@@ -3,7 +3,7 @@ import type { SandboxCore } from '../context.js';
 import { FieldErrors, type FieldError, type FormErrors } from '../http/errors.js';
 import { toApiUser } from '../store/serialize.js';
 import { isSnowflake } from '../store/snowflake.js';
-import { hasPermission, Perm } from '../store/permissions.js';
+import { Perm } from '../store/permissions.js';
 import type { WorldChannel } from '../store/world.js';
 import { checkOptionalBoolean } from './validation.js';
 
@@ -101,8 +101,7 @@ const EVERYONE = /@(everyone|here)(?![\w])/;
 export function resolveMentions(core: SandboxCore, content: string, scope: MentionScope): Mentions {
   const { world } = core.state;
   const { allowed } = scope;
-  const canPingAll =
-    scope.authorId === null || hasPermission(core.state.channelPermissions(scope.authorId, scope.channel) ?? 0n, Perm.MENTION_EVERYONE);
+  const canPingAll = scope.authorId === null || core.state.can(scope.authorId, scope.channel, Perm.MENTION_EVERYONE);
   const userAllowed = (id: string) => !allowed || allowed.parse.includes('users') || allowed.users.includes(id);
   const roleAllowed = (id: string) => !allowed || allowed.parse.includes('roles') || allowed.roles.includes(id);
 

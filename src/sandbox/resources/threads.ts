@@ -1,7 +1,7 @@
 import { Intent } from '../../discord/types.js';
 import type { SandboxCore } from '../context.js';
 import { cannotUseChannelType, FieldErrors, FormErrors, SandboxHttpError } from '../http/errors.js';
-import { hasPermission, Perm } from '../store/permissions.js';
+import { Perm } from '../store/permissions.js';
 import { toApiThread } from '../store/serialize.js';
 import { discordTimestamp, snowflakeTime } from '../store/snowflake.js';
 import { ChannelType, isThread, THREAD_TYPES, type ThreadType } from '../store/channel-types.js';
@@ -123,7 +123,7 @@ function dispatchThreadCreate(core: SandboxCore, thread: StoredThread): void {
   if (!channel || !guild) return;
   for (const botId of guild.members.keys()) {
     if (!state.world.bots.has(botId)) continue;
-    if (!hasPermission(state.channelPermissions(botId, channel) ?? 0n, Perm.VIEW_CHANNEL)) continue;
+    if (!state.can(botId, channel, Perm.VIEW_CHANNEL)) continue;
     const payload: Json = { ...toApiThread(thread, 0, null, botId), newly_created: true };
     notifyGateway(() => core.hub().dispatchGuildEvent('THREAD_CREATE', thread.guild_id, Intent.GUILDS, () => payload, botId));
   }

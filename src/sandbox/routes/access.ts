@@ -27,8 +27,7 @@ export function requireGuild(core: SandboxCore, bot: WorldBot, guildId: string):
 export function requireChannel(core: SandboxCore, userId: string, channelId: string): WorldChannel {
   const channel = core.state.channel(channelId);
   if (!channel) throw unknownChannel();
-  const permissions = core.state.channelPermissions(userId, channel);
-  if (permissions === null || !hasPermission(permissions, Perm.VIEW_CHANNEL)) throw missingAccess();
+  if (!core.state.can(userId, channel, Perm.VIEW_CHANNEL)) throw missingAccess();
   return channel;
 }
 
@@ -44,7 +43,7 @@ export function requireChannelPermission(core: SandboxCore, userId: string, chan
 }
 
 export function hasChannelPermission(core: SandboxCore, userId: string, channel: WorldChannel, bit: bigint): boolean {
-  return hasPermission(core.state.channelPermissions(userId, channel) ?? 0n, bit);
+  return core.state.can(userId, channel, bit);
 }
 
 export function requireGuildPermission(core: SandboxCore, userId: string, guildId: string, bit: bigint): void {

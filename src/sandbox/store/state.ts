@@ -149,6 +149,11 @@ export class SandboxState {
     return canSee ? permissions : permissions & ~Perm.VIEW_CHANNEL;
   }
 
+  /** Whether the user has `bit` in the channel (never, when not a member of its guild). */
+  can(userId: string, channel: WorldChannel, bit: bigint): boolean {
+    return hasPermission(this.channelPermissions(userId, channel) ?? 0n, bit);
+  }
+
   audit(): AuditLogEntry[] {
     return [...this.auditLog];
   }
