@@ -6,7 +6,7 @@ import { toApiUser } from '../store/serialize.js';
 import { discordTimestamp, snowflakeTime } from '../store/snowflake.js';
 import { CallbackType, type StoredInteraction } from './store.js';
 import { checkEmbeds } from '../resources/embeds.js';
-import { checkContent, MessageFlag } from '../resources/message-body.js';
+import { checkContent, checkFlags, MessageFlag } from '../resources/message-body.js';
 import { requireObject } from '../resources/validation.js';
 
 /**
@@ -38,11 +38,7 @@ function checkResponseMessage(raw: unknown, path: string[], errors: FormErrors):
   const body = raw === undefined || raw === null ? {} : requireObject(raw);
   const content = checkContent(body.content, [...path, 'content'], errors) ?? undefined;
   const embeds = checkEmbeds(body.embeds, [...path, 'embeds'], errors) ?? undefined;
-  let flags = 0;
-  if (body.flags !== undefined && body.flags !== null) {
-    if (!Number.isInteger(body.flags)) errors.add([...path, 'flags'], FieldErrors.notInt(body.flags));
-    else flags = (body.flags as number) & SETTABLE_FLAGS;
-  }
+  const flags = (checkFlags(body.flags, [...path, 'flags'], errors) ?? 0) & SETTABLE_FLAGS;
   return { content, embeds, flags, tts: body.tts === true };
 }
 

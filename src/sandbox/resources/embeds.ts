@@ -1,6 +1,6 @@
 import type { APIEmbed } from '../../discord/types.js';
 import { FieldErrors, type FieldError, type FormErrors } from '../http/errors.js';
-import { checkOptionalBoolean } from './validation.js';
+import { checkOptionalBoolean, presentString } from './validation.js';
 
 /**
  * Rich embeds as bots and webhooks send them, with Discord's limits
@@ -121,19 +121,6 @@ function checkFields(value: unknown, path: Path, errors: FormErrors): Json[] | u
     checkOptionalBoolean(field.inline, [...at, 'inline'], errors);
     return { name, value: text, inline: field.inline === true };
   });
-}
-
-/** A string field: absent or null is fine unless required; anything but a string is an error. */
-function presentString(value: unknown, path: Path, required: boolean, errors: FormErrors): string | undefined {
-  if (value === undefined || value === null) {
-    if (required) errors.add(path, FieldErrors.required());
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    errors.add(path, FieldErrors.string(value));
-    return undefined;
-  }
-  return value;
 }
 
 /** A text value, trimmed; a required one may not be absent, null or blank. */

@@ -8,7 +8,7 @@ import { ChannelType, isThread, THREAD_TYPES, type ThreadType } from '../store/c
 import type { StoredThread } from '../store/thread-store.js';
 import type { WorldChannel } from '../store/world.js';
 import { notifyGateway } from './notify-gateway.js';
-import { requireObject } from './validation.js';
+import { checkThreadName, requireObject } from './validation.js';
 
 /**
  * Threads (https://discord.com/developers/docs/topics/threads): started from a message
@@ -37,10 +37,7 @@ type Json = Record<string, unknown>;
 /** The thread fields of a body (name 1–100, auto_archive_duration, rate_limit_per_user, type, invitable, applied_tags). */
 export function checkThreadBody(raw: unknown, errors: FormErrors): ThreadInput {
   const body = requireObject(raw);
-  const name = typeof body.name === 'string' ? body.name.trim() : undefined;
-  if (body.name === undefined || body.name === null) errors.add(['name'], FieldErrors.required());
-  else if (typeof body.name !== 'string') errors.add(['name'], FieldErrors.string(body.name));
-  else if (name === '' || [...name!].length > 100) errors.add(['name'], FieldErrors.badLength(1, 100));
+  const name = checkThreadName(body.name, ['name'], true, errors);
   const duration = body.auto_archive_duration ?? 4320;
   if (!ARCHIVE_DURATIONS.includes(duration as ArchiveDuration)) {
     errors.add(['auto_archive_duration'], FieldErrors.choices(ARCHIVE_DURATIONS));
