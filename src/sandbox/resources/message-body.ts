@@ -14,7 +14,13 @@ const MAX_CONTENT_LENGTH = 2000;
 const MAX_NONCE_LENGTH = 25;
 
 /** https://discord.com/developers/docs/resources/message#message-object-message-flags */
-export const MessageFlag = { SUPPRESS_EMBEDS: 1 << 2, EPHEMERAL: 1 << 6, LOADING: 1 << 7, SUPPRESS_NOTIFICATIONS: 1 << 12 } as const;
+export const MessageFlag = {
+  SUPPRESS_EMBEDS: 1 << 2,
+  HAS_THREAD: 1 << 5,
+  EPHEMERAL: 1 << 6,
+  LOADING: 1 << 7,
+  SUPPRESS_NOTIFICATIONS: 1 << 12,
+} as const;
 /** The flags a bot or webhook may set on a new message; other bits are ignored, as Discord does. */
 const CREATE_FLAGS = MessageFlag.SUPPRESS_EMBEDS | MessageFlag.SUPPRESS_NOTIFICATIONS;
 

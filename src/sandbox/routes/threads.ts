@@ -1,6 +1,6 @@
 import { majorParam, type ApiRoute, type RouteContext } from '../context.js';
 import { cannotUseChannelType, FieldErrors, FormErrors } from '../http/errors.js';
-import { checkMessageBody } from '../resources/message-body.js';
+import { checkMessageBody, MessageFlag } from '../resources/message-body.js';
 import { createUserMessage, editMessageFlagsBits } from '../resources/messages.js';
 import { checkThreadBody, createThread, threadAlreadyCreated, threadTypeFor, type ThreadInput } from '../resources/threads.js';
 import { requireObject } from '../resources/validation.js';
@@ -16,8 +16,6 @@ import { viewChannel } from './channels.js';
  * Public threads need CREATE_PUBLIC_THREADS, private ones CREATE_PRIVATE_THREADS, forum posts
  * SEND_MESSAGES. 201 with the thread (a forum post's also with its first `message`).
  */
-const HAS_THREAD = 1 << 5;
-
 async function startThreadWithoutMessage(ctx: RouteContext) {
   const bot = ctx.bot!;
   const parent = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
@@ -67,7 +65,7 @@ async function startThreadFromMessage(ctx: RouteContext) {
   createThread(ctx.core, parent, { id: message.id, type, ownerId: bot.id, input });
   const thread = ctx.core.state.channel(message.id)!;
   // The message now carries the thread (HAS_THREAD), dispatched as MESSAGE_UPDATE.
-  editMessageFlagsBits(ctx.core, message, HAS_THREAD);
+  editMessageFlagsBits(ctx.core, message, MessageFlag.HAS_THREAD);
   return { status: 201, body: viewChannel(ctx, thread) };
 }
 
