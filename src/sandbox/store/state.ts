@@ -234,12 +234,7 @@ export class SandboxState {
     for (const list of Object.values(state.messages)) for (const message of list) this.change({ op: 'message.put', message });
     for (const thread of state.threads ?? []) this.change({ op: 'thread.put', thread });
     for (const reactions of state.reactions ?? []) this.change({ op: 'reactions.put', reactions });
-    const byScope = new Map<string, StoredCommand[]>();
-    for (const command of state.commands ?? []) {
-      const key = `${command.application_id}:${command.guild_id}`;
-      byScope.set(key, [...(byScope.get(key) ?? []), command]);
-    }
-    for (const list of byScope.values()) this.commands.set(list[0]!.application_id, list[0]!.guild_id, list);
+    this.commands.restore(state.commands ?? []);
     for (const entry of state.audit_log) this.addAudit(entry);
   }
 
