@@ -213,11 +213,6 @@ export function editMessage(core: SandboxCore, message: SandboxMessage, edit: Me
   return updated;
 }
 
-/** An edit with flags only (another user's message, with MANAGE_MESSAGES). */
-export function editMessageFlags(core: SandboxCore, message: SandboxMessage, suppressEmbeds: boolean): SandboxMessage {
-  return editMessage(core, message, { suppressEmbeds, files: [] });
-}
-
 /** Discord's own flag change (e.g. HAS_THREAD): no edit timestamp, dispatched as MESSAGE_UPDATE. */
 export function editMessageFlagsBits(core: SandboxCore, message: SandboxMessage, bits: number): SandboxMessage {
   const updated: SandboxMessage = { ...message, flags: ((message.flags as number | undefined) ?? 0) | bits };

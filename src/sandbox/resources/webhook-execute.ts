@@ -1,4 +1,3 @@
-import type { APIEmbed } from '../../discord/types.js';
 import type { SandboxCore } from '../context.js';
 import { FieldErrors, FormErrors, SandboxHttpError, unknownChannel } from '../http/errors.js';
 import { isSnowflake } from '../store/snowflake.js';
@@ -77,13 +76,14 @@ export function slackToMessageBody(raw: Json): Json {
   };
 }
 
-function slackAttachment(a: Json): APIEmbed {
+/** Fields left undefined count as absent: checkEmbeds builds the stored embed from defined values only. */
+function slackAttachment(a: Json): Json {
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   const color = typeof a.color === 'string' ? (SLACK_COLORS[a.color] ?? Number.parseInt(a.color.replace(/^#/, ''), 16)) : undefined;
   const fields = Array.isArray(a.fields)
     ? (a.fields as Json[]).map((field) => ({ name: String(field.title ?? ''), value: String(field.value ?? ''), inline: field.short === true }))
     : undefined;
-  const embed: Json = {
+  return {
     title: text(a.title),
     url: text(a.title_link),
     description: text(a.text) ?? text(a.pretext),
@@ -95,5 +95,4 @@ function slackAttachment(a: Json): APIEmbed {
     thumbnail: text(a.thumb_url) ? { url: a.thumb_url } : undefined,
     timestamp: typeof a.ts === 'number' ? new Date(a.ts * 1000).toISOString() : undefined,
   };
-  return JSON.parse(JSON.stringify(embed)) as APIEmbed;
 }

@@ -8,7 +8,7 @@ import {
 } from '../http/errors.js';
 import { queryLimit, querySnowflake } from '../http/query.js';
 import { checkMessageBody, checkMessageEdit } from '../resources/message-body.js';
-import { createUserMessage, deleteMessage, editMessage, editMessageFlags, viewMessage, type SandboxMessage } from '../resources/messages.js';
+import { createUserMessage, deleteMessage, editMessage, viewMessage, type SandboxMessage } from '../resources/messages.js';
 import { Perm } from '../store/permissions.js';
 import { isCategory, isForum, isThread } from '../store/channel-types.js';
 import type { WorldChannel } from '../store/world.js';
@@ -116,7 +116,8 @@ export const messageRoutes: ApiRoute[] = [
       } else {
         if (editsContent(body, files.length)) throw cannotEditOthersMessage();
         requireChannelPermission(ctx.core, bot.id, channel, Perm.MANAGE_MESSAGES);
-        updated = edit.suppressEmbeds === undefined ? message : editMessageFlags(ctx.core, message, edit.suppressEmbeds);
+        // Flags only: SUPPRESS_EMBEDS is all another user's message may have changed.
+        updated = edit.suppressEmbeds === undefined ? message : editMessage(ctx.core, message, { suppressEmbeds: edit.suppressEmbeds, files: [] });
       }
       return { status: 200, body: viewMessage(ctx.core, updated, bot.id) };
     },

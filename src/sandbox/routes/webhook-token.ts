@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ApiRoute, RouteContext, RouteHandler } from '../context.js';
 import { invalidWebhookToken, unknownMessage } from '../http/errors.js';
+import { queryFlag } from '../http/query.js';
 import { createWebhookMessage, deleteMessage, editMessage, type SandboxMessage } from '../resources/messages.js';
 import { checkMessageBody, checkMessageEdit } from '../resources/message-body.js';
 import { executeWebhookInto, ForumWebhookErrors, slackToMessageBody, webhookChannel, webhookTarget } from '../resources/webhook-execute.js';
@@ -22,11 +23,6 @@ function requireTokenWebhook(ctx: RouteContext): StoredWebhook {
   const expected = Buffer.from(webhook.token);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidWebhookToken();
   return webhook;
-}
-
-/** Discord's boolean query strings: "true"/"True"/"1" (https://discord.com/developers/docs/reference#boolean-query-strings). */
-export function queryFlag(value: string | null): boolean {
-  return value !== null && ['true', '1'].includes(value.toLowerCase());
 }
 
 const PATH = '/webhooks/:webhook_id/:webhook_token';
@@ -53,7 +49,7 @@ export const executeWebhook: RouteHandler = async (ctx) => {
   const webhook = requireTokenWebhook(ctx);
   const input = checkMessageBody(await ctx.body(), { webhook: true, files: await ctx.files() });
   const message = executeWebhookInto(ctx.core, webhook, input, ctx.request.query.get('thread_id'));
-  return queryFlag(ctx.request.query.get('wait')) ? { status: 200, body: message } : { status: 204 };
+  return queryFlag(ctx.request.query, 'wait') ? { status: 200, body: message } : { status: 204 };
 };
 
 /**

@@ -40,11 +40,6 @@ export class ThreadStore {
     this.byId.set(thread.id, thread);
   }
 
-  /** Threads of a guild, oldest first. */
-  inGuild(guildId: string): StoredThread[] {
-    return [...this.byId.values()].filter((thread) => thread.guild_id === guildId);
-  }
-
   all(): StoredThread[] {
     return [...this.byId.values()];
   }
