@@ -215,3 +215,9 @@ export const Intent = {
   GUILD_MESSAGE_TYPING: 1 << 11,
   MESSAGE_CONTENT: 1 << 15,
 } as const;
+
+/** Application flags (https://discord.com/developers/docs/resources/application#application-object-application-flags). */
+export const ApplicationFlag = {
+  /** What an unverified app with the Message Content intent enabled shows. */
+  GATEWAY_MESSAGE_CONTENT_LIMITED: 1 << 19,
+} as const;

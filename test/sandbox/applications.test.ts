@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DiscordRestClient } from '../../src/discord/rest-client.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { Api, BOT, GUILD_ID, OTHER_BOT, startTestSandbox } from './helpers.js';
+import { startSandbox } from '../../src/sandbox/server.js';
+import { Api, BOT, GUILD_ID, OTHER_BOT, useTestSandbox } from './helpers.js';
 
 /** Guild application commands: GET / PUT (bulk overwrite) / POST (upsert), Discord's validation. */
-let sandbox: Sandbox;
-let api: Api;
+const { sandbox, api } = useTestSandbox();
 const path = (applicationId = BOT.id, guildId = GUILD_ID) => `/applications/${applicationId}/guilds/${guildId}/commands`;
-
-beforeAll(async () => {
-  ({ sandbox, api } = await startTestSandbox());
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(async () => {
-  await api.admin('POST', '/reset');
-});
 
 describe('guild application commands', () => {
   it('starts empty; a bulk overwrite replaces the whole list and keeps ids of commands it keeps', async () => {

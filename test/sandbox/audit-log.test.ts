@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PERMISSION_BITS as P } from '../../src/discord/permissions.js';
-import { DEFAULT_SEED, startSandbox, type Sandbox, type SandboxSeed } from '../../src/sandbox/server.js';
-import { Api, BOT, DEPLOYS, GENERAL, GUILD_ID, OTHER_BOT, startTestSandbox, USER_ID } from './helpers.js';
+import { DEFAULT_SEED, startSandbox, type SandboxSeed } from '../../src/sandbox/server.js';
+import { Api, BOT, DEPLOYS, GENERAL, GUILD_ID, OTHER_BOT, USER_ID, useTestSandbox } from './helpers.js';
 
 /**
  * GET /guilds/{id}/audit-logs (https://discord.com/developers/docs/resources/audit-log) for
@@ -22,16 +22,7 @@ function seed(): SandboxSeed {
   return base;
 }
 
-let sandbox: Sandbox;
-let api: Api;
-
-beforeAll(async () => {
-  ({ sandbox, api } = await startTestSandbox({ seed: seed() }));
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(() => sandbox.reset());
+const { api } = useTestSandbox({ seed: seed() });
 
 const reason = (text: string) => ({ 'X-Audit-Log-Reason': encodeURIComponent(text) });
 const auditLog = (query = '', as = api) => as.get(`/guilds/${GUILD_ID}/audit-logs${query}`);

@@ -1,9 +1,9 @@
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import { Routes, type APIMessage, type APIWebhook } from 'discord-api-types/v10';
 import { WebhookClient } from 'discord.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SEED, type Sandbox, type SandboxSeed } from '../../src/sandbox/server.js';
-import { BOT, DEPLOYS, GENERAL, GUILD_ID, startTestSandbox } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SEED, type SandboxSeed } from '../../src/sandbox/server.js';
+import { BOT, DEPLOYS, GENERAL, GUILD_ID, useTestSandbox } from './helpers.js';
 
 const LOCKED = '100000000000000004';
 const seed: SandboxSeed = {
@@ -16,19 +16,18 @@ const seed: SandboxSeed = {
   ],
 };
 
-let sandbox: Sandbox;
-let rest: REST;
-
-beforeAll(async () => {
-  ({ sandbox } = await startTestSandbox({
+const { sandbox } = useTestSandbox(
+  {
     seed,
     // Small windows so the client's own rate-limit handling is exercised quickly.
     rateLimits: { buckets: { 'channel-webhooks': { limit: 2, window_ms: 250 } } },
-  }));
+  },
+  { reset: false },
+);
+let rest: REST;
+
+beforeAll(() => {
   rest = new REST({ api: `${sandbox.url}/api`, version: '10' }).setToken(BOT.token);
-});
-afterAll(async () => {
-  await sandbox.close();
 });
 
 async function apiError(promise: Promise<unknown>): Promise<DiscordAPIError> {

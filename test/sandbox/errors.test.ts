@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEED, type SandboxSeed } from '../../src/sandbox/server.js';
-import { Api, BOT, createWebhook, GENERAL, GUILD_ID, OTHER_BOT, PNG_DATA_URI, startTestSandbox } from './helpers.js';
-import type { Sandbox } from '../../src/sandbox/server.js';
+import { BOT, createWebhook, GENERAL, GUILD_ID, OTHER_BOT, PNG_DATA_URI, startTestSandbox, useTestSandbox } from './helpers.js';
 
 const LOCKED = '100000000000000004';
 const CATEGORY = '100000000000000005';
@@ -38,16 +37,7 @@ const seed: SandboxSeed = {
   ],
 };
 
-let sandbox: Sandbox;
-let api: Api;
-
-beforeAll(async () => {
-  ({ sandbox, api } = await startTestSandbox({ seed }));
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(() => sandbox.reset());
+const { sandbox, api } = useTestSandbox({ seed });
 
 const nameError = (code: string, message: string) => ({ name: { _errors: [{ code, message }] } });
 

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
 
 export const BOT = { id: '100000000000000010', token: 'sandbox-bot-token' };
@@ -74,6 +75,31 @@ export class Api {
 
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<{ sandbox: Sandbox; api: Api }> {
   const sandbox = await startSandbox({ rateLimits: 'off', ...options });
+  return { sandbox, api: new Api(sandbox) };
+}
+
+/**
+ * One sandbox for the tests of a file (or describe block): started before all of them, closed
+ * after all, and reset before each unless `reset: false`. Call it before registering the
+ * file's own hooks: its beforeAll and beforeEach then run first and its afterAll last
+ * (vitest runs after-hooks in reverse). `sandbox` and `api` stand for the running sandbox,
+ * so they may be taken at module scope and used once the tests run.
+ */
+export function useTestSandbox(options: SandboxOptions = {}, { reset = true } = {}): { sandbox: Sandbox; api: Api } {
+  let running: Sandbox | undefined;
+  const current = (): Sandbox => {
+    if (!running) throw new Error('the test sandbox is not running (used outside a test or hook?)');
+    return running;
+  };
+  beforeAll(async () => {
+    ({ sandbox: running } = await startTestSandbox(options));
+  });
+  afterAll(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  if (reset) beforeEach(() => current().reset());
+  const sandbox = new Proxy({} as Sandbox, { get: (_target, key) => Reflect.get(current(), key) });
   return { sandbox, api: new Api(sandbox) };
 }
 

@@ -2,8 +2,8 @@ import { createPublicKey, verify } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { Api, BOT, GENERAL, GUILD_ID, USER_ID, sleep, startTestSandbox } from './helpers.js';
+import { startSandbox } from '../../src/sandbox/server.js';
+import { Api, BOT, GENERAL, GUILD_ID, USER_ID, sleep, useTestSandbox } from './helpers.js';
 
 /**
  * The sandbox as Discord's interactions service: signed delivery to a URL, the callback
@@ -11,15 +11,13 @@ import { Api, BOT, GENERAL, GUILD_ID, USER_ID, sleep, startTestSandbox } from '.
  */
 type Answer = (body: any, res: ServerResponse) => void | Promise<void>;
 
-let sandbox: Sandbox;
-let api: Api;
+const { api } = useTestSandbox();
 let server: Server;
 let url: string;
 let answer: Answer;
 const received: { headers: IncomingHttpHeaders; raw: string }[] = [];
 
 beforeAll(async () => {
-  ({ sandbox, api } = await startTestSandbox());
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -35,10 +33,8 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await sandbox.close();
 });
 beforeEach(async () => {
-  await api.admin('POST', '/reset');
   received.length = 0;
   answer = (_body, res) => json(res, 200, { type: 5 });
   await api.request('PUT', `/applications/${BOT.id}/guilds/${GUILD_ID}/commands`, {

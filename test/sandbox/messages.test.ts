@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PERMISSION_BITS as P } from '../../src/discord/permissions.js';
-import { DEFAULT_SEED, type Sandbox, type SandboxSeed } from '../../src/sandbox/server.js';
+import { DEFAULT_SEED, type SandboxSeed } from '../../src/sandbox/server.js';
 import { RawGatewayClient } from '../gateway/helpers.js';
-import { Api, BOT, GENERAL, GUILD_ID, OTHER_BOT, startTestSandbox, USER_ID } from './helpers.js';
+import { BOT, GENERAL, GUILD_ID, OTHER_BOT, USER_ID, useTestSandbox } from './helpers.js';
 
 /**
  * Channel messages as Discord has them (https://discord.com/developers/docs/resources/message):
@@ -35,18 +35,8 @@ function seed(): SandboxSeed {
   return base;
 }
 
-let sandbox: Sandbox;
-let api: Api;
-let other: Api;
-
-beforeAll(async () => {
-  ({ sandbox, api } = await startTestSandbox({ seed: seed() }));
-  other = api.as(OTHER_BOT.token);
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(() => sandbox.reset());
+const { sandbox, api } = useTestSandbox({ seed: seed() });
+const other = api.as(OTHER_BOT.token);
 
 const path = (channel: string, message?: string) => `/channels/${channel}/messages${message ? `/${message}` : ''}`;
 const send = (body: Record<string, unknown>, channel = GENERAL, as = api) => as.post(path(channel), body);

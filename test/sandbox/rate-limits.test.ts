@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/sandbox/http/rate-limit.js';
 import { DISCORD_RATE_LIMITS, parseRateLimitProfile, type RateLimitProfile } from '../../src/sandbox/http/rate-limit-profile.js';
-import type { Sandbox } from '../../src/sandbox/server.js';
-import { Api, BOT, createWebhook, DEPLOYS, GENERAL, OTHER_BOT, sleep, startTestSandbox, type ApiResponse } from './helpers.js';
+import { BOT, createWebhook, DEPLOYS, GENERAL, OTHER_BOT, sleep, startTestSandbox, useTestSandbox, type ApiResponse } from './helpers.js';
 
 /** Small route windows, no global limit (so only route buckets can answer 429). */
 const profile: RateLimitProfile = parseRateLimitProfile(
@@ -23,14 +22,7 @@ const globalProfile: RateLimitProfile = parseRateLimitProfile(
 );
 
 describe('per-route buckets', () => {
-  let sandbox: Sandbox;
-  let api: Api;
-  beforeAll(async () => {
-    ({ sandbox, api } = await startTestSandbox({ rateLimits: profile }));
-  });
-  afterAll(async () => {
-    await sandbox.close();
-  });
+  const { sandbox, api } = useTestSandbox({ rateLimits: profile }, { reset: false });
 
   it('a burst against one bucket gets 429s with Discord\'s headers and body', async () => {
     const burst = await Promise.all(Array.from({ length: 5 }, () => api.get(`/channels/${GENERAL}/webhooks`)));
@@ -96,14 +88,7 @@ describe('per-route buckets', () => {
 });
 
 describe('global limit', () => {
-  let sandbox: Sandbox;
-  let api: Api;
-  beforeAll(async () => {
-    ({ sandbox, api } = await startTestSandbox({ rateLimits: globalProfile }));
-  });
-  afterAll(async () => {
-    await sandbox.close();
-  });
+  const { sandbox, api } = useTestSandbox({ rateLimits: globalProfile }, { reset: false });
 
   it('is per bot token, returns global: true, and does not apply to webhook-token routes', async () => {
     const hook = await createWebhook(api, GENERAL, 'Global');

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/server.js';
-import { Api, BOT, createWebhook, GENERAL, startTestSandbox } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { BOT, createWebhook, GENERAL, useTestSandbox } from './helpers.js';
 
 /**
  * How request bodies are read: JSON, or multipart/form-data with `payload_json` and files
  * (https://discord.com/developers/docs/reference#uploading-files). Uploads come only from
  * the multipart files themselves; no JSON key can pose as one.
  */
-let sandbox: Sandbox;
-let api: Api;
+const { sandbox, api } = useTestSandbox();
 let hook: { id: string; token: string };
 
-beforeAll(async () => {
-  ({ sandbox, api } = await startTestSandbox());
-});
-afterAll(async () => {
-  await sandbox.close();
-});
 beforeEach(async () => {
-  sandbox.reset();
   hook = await createWebhook(api);
 });
 

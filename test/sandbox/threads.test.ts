@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SEED, type Sandbox, type SandboxSeed } from '../../src/sandbox/server.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SEED, type SandboxSeed } from '../../src/sandbox/server.js';
 import { RawGatewayClient } from '../gateway/helpers.js';
-import { Api, BOT, createWebhook, DEPLOYS, GENERAL, GUILD_ID, OTHER_BOT, startTestSandbox, USER_ID } from './helpers.js';
+import { BOT, createWebhook, DEPLOYS, GENERAL, GUILD_ID, OTHER_BOT, startTestSandbox, USER_ID, useTestSandbox } from './helpers.js';
 
 /**
  * Threads and forum channels (https://discord.com/developers/docs/topics/threads), and
@@ -18,16 +18,7 @@ function seed(): SandboxSeed {
   return base;
 }
 
-let sandbox: Sandbox;
-let api: Api;
-
-beforeAll(async () => {
-  ({ sandbox, api } = await startTestSandbox({ seed: seed() }));
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(() => sandbox.reset());
+const { sandbox, api } = useTestSandbox({ seed: seed() });
 
 const startThread = (channel: string, body: Record<string, unknown>, as = api) => as.post(`/channels/${channel}/threads`, body);
 

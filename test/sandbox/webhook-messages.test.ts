@@ -1,26 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/server.js';
 import { RawGatewayClient } from '../gateway/helpers.js';
-import { Api, BOT, OTHER_BOT, createWebhook, DEPLOYS, GENERAL, GUILD_ID, sleep, startTestSandbox, USER_ID } from './helpers.js';
+import { BOT, OTHER_BOT, createWebhook, DEPLOYS, GENERAL, GUILD_ID, sleep, useTestSandbox, USER_ID } from './helpers.js';
 
 /**
  * Get / Edit / Delete Webhook Message (https://discord.com/developers/docs/resources/webhook#get-webhook-message)
  * for ordinary webhooks, the same paths for interaction tokens, and the gateway events they cause.
  */
-let sandbox: Sandbox;
-let api: Api;
+const { sandbox, api } = useTestSandbox();
 let hook: { id: string; token: string };
 
-beforeAll(async () => {
-  ({ sandbox, api } = await startTestSandbox());
-});
-afterAll(async () => {
-  await sandbox.close();
-});
 beforeEach(async () => {
-  sandbox.reset();
   hook = await createWebhook(api);
 });
 

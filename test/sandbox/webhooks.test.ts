@@ -1,18 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/server.js';
-import { Api, BOT, createWebhook, DEPLOYS, GENERAL, GUILD_ID, OTHER_BOT, PNG_BYTES, PNG_DATA_URI, startTestSandbox, USER_ID } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { BOT, createWebhook, DEPLOYS, GENERAL, GUILD_ID, OTHER_BOT, PNG_BYTES, PNG_DATA_URI, useTestSandbox, USER_ID } from './helpers.js';
 
-let sandbox: Sandbox;
-let api: Api;
-
-beforeAll(async () => {
-  ({ sandbox, api } = await startTestSandbox());
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(() => sandbox.reset());
+const { sandbox, api } = useTestSandbox();
 
 describe('identity, guilds and gateway info', () => {
   it('GET /users/@me is the bot', async () => {

@@ -1,5 +1,5 @@
 import type { WebSocket as WsSocket, RawData } from 'ws';
-import { Intent } from '../../discord/types.js';
+import { ApplicationFlag, Intent } from '../../discord/types.js';
 import { GatewayCloseCode, GatewayOpcode, isResumableCloseCode } from '../../discord/gateway-protocol.js';
 import type { GatewayBotIdentity, GatewayOptions } from './server.js';
 import type { GatewaySession } from './session.js';
@@ -35,9 +35,6 @@ const KNOWN_INTENTS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
   (mask, bit) => mask | 2 ** bit,
   0,
 );
-
-/** GATEWAY_MESSAGE_CONTENT_LIMITED: the flag an unverified app with the intent enabled shows. */
-const APPLICATION_FLAG_MESSAGE_CONTENT_LIMITED = 1 << 19;
 
 /** Opcodes a client may send; anything else closes with 4001. */
 const SEND_OPCODES: ReadonlySet<number> = new Set([
@@ -324,7 +321,7 @@ export class GatewayConnection {
       ...(echoShard ? { shard: [...session.shard] } : {}),
       application: {
         id: session.bot.applicationId ?? session.bot.user.id,
-        flags: session.bot.messageContentAllowed ? APPLICATION_FLAG_MESSAGE_CONTENT_LIMITED : 0,
+        flags: session.bot.messageContentAllowed ? ApplicationFlag.GATEWAY_MESSAGE_CONTENT_LIMITED : 0,
       },
       session_type: 'normal',
       private_channels: [],

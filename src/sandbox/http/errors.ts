@@ -147,6 +147,13 @@ export const FieldErrors = {
     message: `int value should be greater than or equal to ${min}.`,
   }),
   array: (): FieldError => ({ code: 'BASE_TYPE_ARRAY', message: 'Must be an array.' }),
+  /** `values` as the message shows them: quote strings first where Discord does ('roles'). */
+  choices: (values: ReadonlyArray<string | number>): FieldError => ({
+    code: 'BASE_TYPE_CHOICES',
+    message: `Value must be one of {${values.join(', ')}}.`,
+  }),
+  boolean: (): FieldError => ({ code: 'BASE_TYPE_BOOLEAN', message: 'Must be either true or false.' }),
+  invalidUrl: (): FieldError => ({ code: 'URL_TYPE_INVALID_URL', message: 'Not a well formed URL.' }),
   dict: (): FieldError => ({
     code: 'DICT_TYPE_CONVERT',
     message: 'Only dictionaries may be used in a DictType',

@@ -21,6 +21,12 @@ export function queryInteger(query: URLSearchParams, name: string, errors: FormE
   return null;
 }
 
+/** Discord's boolean query strings: "true"/"True"/"1" (https://discord.com/developers/docs/reference#boolean-query-strings). */
+export function queryFlag(query: URLSearchParams, name: string): boolean {
+  const value = query.get(name);
+  return value !== null && ['true', '1'].includes(value.toLowerCase());
+}
+
 /** `limit`: an integer from 1 to `max`, `fallback` when absent. */
 export function queryLimit(query: URLSearchParams, errors: FormErrors, max: number, fallback: number): number {
   const limit = queryInteger(query, 'limit', errors);

@@ -37,10 +37,6 @@ export type StoredCommand = APIApplicationCommand & { guild_id: string; nsfw: bo
 export type CommandInput = APIApplicationCommandWrite;
 
 const ERR = {
-  choices: (values: readonly number[]): FieldError => ({
-    code: 'BASE_TYPE_CHOICES',
-    message: `Value must be one of {${values.join(', ')}}.`,
-  }),
   invalidName: (): FieldError => ({ code: 'APPLICATION_COMMAND_INVALID_NAME', message: 'Command name is invalid' }),
   duplicateName: (): FieldError => ({
     code: 'APPLICATION_COMMANDS_DUPLICATE_NAME',
@@ -80,7 +76,7 @@ export function checkCommand(raw: unknown, path: Path, form: FormErrors): Comman
   const body = raw as Record<string, unknown>;
   const before = errors.count;
   const type = body.type === undefined || body.type === null ? CHAT_INPUT : body.type;
-  if (!COMMAND_TYPES.includes(type as (typeof COMMAND_TYPES)[number])) errors.add([...path, 'type'], ERR.choices(COMMAND_TYPES));
+  if (!COMMAND_TYPES.includes(type as (typeof COMMAND_TYPES)[number])) errors.add([...path, 'type'], FieldErrors.choices(COMMAND_TYPES));
   const chatInput = type === CHAT_INPUT;
   const name = checkName(body.name, [...path, 'name'], errors, chatInput);
   let description = '';
@@ -175,7 +171,7 @@ function checkOption(raw: unknown, path: Path, errors: Collector, depth: number)
   const allowed = depth === 0 ? OPTION_TYPES : depth === 1 ? OPTION_TYPES.filter((t) => t !== SUB_COMMAND_GROUP) : OPTION_TYPES.filter((t) => t > 2);
   const type = body.type;
   const typeOk = allowed.includes(type as (typeof OPTION_TYPES)[number]);
-  if (!typeOk) errors.add([...path, 'type'], ERR.choices(allowed));
+  if (!typeOk) errors.add([...path, 'type'], FieldErrors.choices(allowed));
   const name = checkName(body.name, [...path, 'name'], errors, true);
   const description = checkText(body.description, [...path, 'description'], errors, 1, 100);
   if (body.required !== undefined && typeof body.required !== 'boolean') errors.add([...path, 'required'], ERR.boolean(body.required));
@@ -231,7 +227,11 @@ const keyOf = (command: { type: number; name: string }) => `${command.type}:${co
  * Guild commands per (application, guild). A change is handed to `commit` as the new list
  * (SandboxState journals it and calls `set`), so a restart with `--state FILE` keeps it.
  */
+/** Where a command list lives: one application in one guild. */
+const scopeKey = (applicationId: string, guildId: string) => `${applicationId}:${guildId}`;
+
 export class ApplicationCommandStore {
+  /** Command lists by scopeKey; never an empty list. */
   private readonly byGuild = new Map<string, StoredCommand[]>();
 
   constructor(
@@ -244,19 +244,31 @@ export class ApplicationCommandStore {
     return [...this.byGuild.values()].flat().map((command) => structuredClone(command));
   }
 
+  /** Every stored command back from a state file: grouped by scope, in the order given. */
+  restore(commands: readonly StoredCommand[]): void {
+    const byScope = new Map<string, StoredCommand[]>();
+    for (const command of commands) {
+      const key = scopeKey(command.application_id, command.guild_id);
+      const list = byScope.get(key);
+      if (list) list.push(command);
+      else byScope.set(key, [command]);
+    }
+    for (const list of byScope.values()) this.set(list[0]!.application_id, list[0]!.guild_id, list);
+  }
+
   /** The whole list of one application in one guild (applying a commit, or restoring). */
   set(applicationId: string, guildId: string, commands: StoredCommand[]): void {
     for (const command of commands) {
       this.snowflakes.observe(command.id);
       this.snowflakes.observe(command.version);
     }
-    const key = `${applicationId}:${guildId}`;
+    const key = scopeKey(applicationId, guildId);
     if (commands.length === 0) this.byGuild.delete(key);
     else this.byGuild.set(key, commands.map((command) => structuredClone(command)));
   }
 
   list(applicationId: string, guildId: string): StoredCommand[] {
-    return (this.byGuild.get(`${applicationId}:${guildId}`) ?? []).map((command) => structuredClone(command));
+    return this.raw(applicationId, guildId).map((command) => structuredClone(command));
   }
 
   /** Bulk overwrite: the given commands become the whole list, in the given order. */
@@ -289,9 +301,9 @@ export class ApplicationCommandStore {
   /** Applications that have a command with this name (CHAT_INPUT) in the guild. */
   applicationsWith(guildId: string, name: string): string[] {
     const out: string[] = [];
-    for (const [key, list] of this.byGuild) {
-      const [applicationId, guild] = key.split(':');
-      if (guild === guildId && applicationId && list.some((c) => c.type === CHAT_INPUT && c.name === name)) out.push(applicationId);
+    for (const list of this.byGuild.values()) {
+      const match = list.find((c) => c.guild_id === guildId && c.type === CHAT_INPUT && c.name === name);
+      if (match) out.push(match.application_id);
     }
     return out;
   }
@@ -301,7 +313,7 @@ export class ApplicationCommandStore {
   }
 
   private raw(applicationId: string, guildId: string): StoredCommand[] {
-    return this.byGuild.get(`${applicationId}:${guildId}`) ?? [];
+    return this.byGuild.get(scopeKey(applicationId, guildId)) ?? [];
   }
 
   private stored(applicationId: string, guildId: string, input: CommandInput, previous: StoredCommand | undefined): StoredCommand {

@@ -208,12 +208,12 @@ export async function settleDelivery(record: StoredInteraction): Promise<void> {
 function parseSendRequest(body: Record<string, unknown>): SendRequest {
   const errors = new FormErrors();
   const url = typeof body.url === 'string' && /^https?:\/\//i.test(body.url) ? body.url : null;
-  if (!url && body.url !== undefined && body.url !== null) errors.add(['url'], { code: 'URL_TYPE_INVALID_URL', message: 'Not a well formed URL.' });
+  if (!url && body.url !== undefined && body.url !== null) errors.add(['url'], FieldErrors.invalidUrl());
   const type = body.type === undefined ? 2 : body.type;
-  if (type !== 1 && type !== 2) errors.add(['type'], { code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {1, 2}.' });
+  if (type !== 1 && type !== 2) errors.add(['type'], FieldErrors.choices([1, 2]));
   const signature = body.signature === undefined ? 'valid' : body.signature;
   if (signature !== 'valid' && signature !== 'wrong_key' && signature !== 'none') {
-    errors.add(['signature'], { code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {valid, wrong_key, none}.' });
+    errors.add(['signature'], FieldErrors.choices(['valid', 'wrong_key', 'none']));
   }
   if (body.timestamp !== undefined && !Number.isInteger(body.timestamp)) errors.add(['timestamp'], FieldErrors.notInt(body.timestamp));
   const ids = ['application_id', 'guild_id', 'channel_id', 'user_id'] as const;

@@ -6,7 +6,7 @@ import { toApiUser } from '../store/serialize.js';
 import { discordTimestamp, snowflakeTime } from '../store/snowflake.js';
 import { CallbackType, type StoredInteraction } from './store.js';
 import { checkEmbeds } from '../resources/embeds.js';
-import { checkContent, MessageFlag } from '../resources/message-body.js';
+import { checkContent, checkFlags, MessageFlag } from '../resources/message-body.js';
 import { requireObject } from '../resources/validation.js';
 
 /**
@@ -38,11 +38,7 @@ function checkResponseMessage(raw: unknown, path: string[], errors: FormErrors):
   const body = raw === undefined || raw === null ? {} : requireObject(raw);
   const content = checkContent(body.content, [...path, 'content'], errors) ?? undefined;
   const embeds = checkEmbeds(body.embeds, [...path, 'embeds'], errors) ?? undefined;
-  let flags = 0;
-  if (body.flags !== undefined && body.flags !== null) {
-    if (!Number.isInteger(body.flags)) errors.add([...path, 'flags'], FieldErrors.notInt(body.flags));
-    else flags = (body.flags as number) & SETTABLE_FLAGS;
-  }
+  const flags = (checkFlags(body.flags, [...path, 'flags'], errors) ?? 0) & SETTABLE_FLAGS;
   return { content, embeds, flags, tts: body.tts === true };
 }
 
@@ -89,6 +85,8 @@ function publish(core: SandboxCore, message: SandboxMessage): SandboxMessage {
   return ephemeral ? message : publishMessage(core, message);
 }
 
+const MESSAGE_CALLBACKS: readonly number[] = [CallbackType.CHANNEL_MESSAGE_WITH_SOURCE, CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE];
+
 /**
  * The initial response (POST /interactions/{id}/{token}/callback, or the target's inline
  * HTTP answer). Types 4 and 5 are accepted for application commands; PONG (1) is only ever
@@ -102,9 +100,7 @@ export function applyCallback(core: SandboxCore, record: StoredInteraction, raw:
   const errors = new FormErrors();
   const type = body.type;
   if (type === undefined || type === null) errors.add(['type'], FieldErrors.required());
-  else if (type !== CallbackType.CHANNEL_MESSAGE_WITH_SOURCE && type !== CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE) {
-    errors.add(['type'], { code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {4, 5}.' });
-  }
+  else if (!MESSAGE_CALLBACKS.includes(type as number)) errors.add(['type'], FieldErrors.choices(MESSAGE_CALLBACKS));
   const input = checkResponseMessage(body.data, ['data'], errors);
   errors.throwIfAny();
   let message: SandboxMessage;

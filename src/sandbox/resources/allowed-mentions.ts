@@ -3,8 +3,9 @@ import type { SandboxCore } from '../context.js';
 import { FieldErrors, type FieldError, type FormErrors } from '../http/errors.js';
 import { toApiUser } from '../store/serialize.js';
 import { isSnowflake } from '../store/snowflake.js';
-import { hasPermission, Perm } from '../store/permissions.js';
+import { Perm } from '../store/permissions.js';
 import type { WorldChannel } from '../store/world.js';
+import { checkOptionalBoolean } from './validation.js';
 
 /**
  * Who a message pings, as Discord decides it
@@ -51,7 +52,7 @@ export function checkAllowedMentions(value: unknown, path: Array<string | number
     else {
       raw.parse.forEach((type: unknown, i) => {
         if (MENTION_TYPES.includes(type as MentionType)) parse.push(type as MentionType);
-        else errors.add([...path, 'parse', i], { code: 'BASE_TYPE_CHOICES', message: "Value must be one of {'roles', 'users', 'everyone'}." });
+        else errors.add([...path, 'parse', i], FieldErrors.choices(MENTION_TYPES.map((name) => `'${name}'`)));
       });
     }
   }
@@ -73,9 +74,7 @@ export function checkAllowedMentions(value: unknown, path: Array<string | number
   const roles = ids('roles');
   if (parse.includes('users') && users.length > 0) errors.add(path, exclusive('users'));
   if (parse.includes('roles') && roles.length > 0) errors.add(path, exclusive('roles'));
-  if (raw.replied_user !== undefined && raw.replied_user !== null && typeof raw.replied_user !== 'boolean') {
-    errors.add([...path, 'replied_user'], { code: 'BASE_TYPE_BOOLEAN', message: 'Must be either true or false.' });
-  }
+  checkOptionalBoolean(raw.replied_user, [...path, 'replied_user'], errors);
   return { parse, users, roles, repliedUser: raw.replied_user === true };
 }
 
@@ -102,8 +101,7 @@ const EVERYONE = /@(everyone|here)(?![\w])/;
 export function resolveMentions(core: SandboxCore, content: string, scope: MentionScope): Mentions {
   const { world } = core.state;
   const { allowed } = scope;
-  const canPingAll =
-    scope.authorId === null || hasPermission(core.state.channelPermissions(scope.authorId, scope.channel) ?? 0n, Perm.MENTION_EVERYONE);
+  const canPingAll = scope.authorId === null || core.state.can(scope.authorId, scope.channel, Perm.MENTION_EVERYONE);
   const userAllowed = (id: string) => !allowed || allowed.parse.includes('users') || allowed.users.includes(id);
   const roleAllowed = (id: string) => !allowed || allowed.parse.includes('roles') || allowed.roles.includes(id);
 

@@ -1,5 +1,6 @@
 import type { APIEmbed } from '../../discord/types.js';
 import { FieldErrors, type FieldError, type FormErrors } from '../http/errors.js';
+import { checkOptionalBoolean, presentString } from './validation.js';
 
 /**
  * Rich embeds as bots and webhooks send them, with Discord's limits
@@ -22,7 +23,6 @@ const length = (text: string) => [...text].length;
 
 const EmbedErrors = {
   totalTooLarge: (): FieldError => ({ code: 'MAX_EMBED_SIZE_EXCEEDED', message: `Embed size exceeds maximum size of ${MAX_EMBED_TOTAL}` }),
-  invalidUrl: (): FieldError => ({ code: 'URL_TYPE_INVALID_URL', message: 'Not a well formed URL.' }),
   invalidScheme: (scheme: string): FieldError => ({
     code: 'URL_TYPE_INVALID_SCHEME',
     message: `Scheme "${scheme}" is not supported. Scheme must be one of ('http', 'https').`,
@@ -118,24 +118,9 @@ function checkFields(value: unknown, path: Path, errors: FormErrors): Json[] | u
     }
     const name = checkText(field.name, [...at, 'name'], 256, true, errors);
     const text = checkText(field.value, [...at, 'value'], 1024, true, errors);
-    if (field.inline !== undefined && field.inline !== null && typeof field.inline !== 'boolean') {
-      errors.add([...at, 'inline'], { code: 'BASE_TYPE_BOOLEAN', message: 'Must be either true or false.' });
-    }
+    checkOptionalBoolean(field.inline, [...at, 'inline'], errors);
     return { name, value: text, inline: field.inline === true };
   });
-}
-
-/** A string field: absent or null is fine unless required; anything but a string is an error. */
-function presentString(value: unknown, path: Path, required: boolean, errors: FormErrors): string | undefined {
-  if (value === undefined || value === null) {
-    if (required) errors.add(path, FieldErrors.required());
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    errors.add(path, FieldErrors.string(value));
-    return undefined;
-  }
-  return value;
 }
 
 /** A text value, trimmed; a required one may not be absent, null or blank. */
@@ -157,7 +142,7 @@ function checkUrl(value: unknown, path: Path, errors: FormErrors, image: boolean
   try {
     url = new URL(text);
   } catch {
-    errors.add(path, EmbedErrors.invalidUrl());
+    errors.add(path, FieldErrors.invalidUrl());
     return undefined;
   }
   const scheme = url.protocol.slice(0, -1);

@@ -4,7 +4,7 @@ import type { FileInput } from '../http/io.js';
 import { isSnowflake } from '../store/snowflake.js';
 import { checkAllowedMentions, type AllowedMentions } from './allowed-mentions.js';
 import { checkEmbeds } from './embeds.js';
-import { checkWebhookName, requireObject } from './validation.js';
+import { checkOptionalBoolean, checkThreadName, checkWebhookName, presentString, requireObject } from './validation.js';
 
 /**
  * Message bodies: Create Message (https://discord.com/developers/docs/resources/message#create-message),
@@ -14,7 +14,13 @@ const MAX_CONTENT_LENGTH = 2000;
 const MAX_NONCE_LENGTH = 25;
 
 /** https://discord.com/developers/docs/resources/message#message-object-message-flags */
-export const MessageFlag = { SUPPRESS_EMBEDS: 1 << 2, EPHEMERAL: 1 << 6, LOADING: 1 << 7, SUPPRESS_NOTIFICATIONS: 1 << 12 } as const;
+export const MessageFlag = {
+  SUPPRESS_EMBEDS: 1 << 2,
+  HAS_THREAD: 1 << 5,
+  EPHEMERAL: 1 << 6,
+  LOADING: 1 << 7,
+  SUPPRESS_NOTIFICATIONS: 1 << 12,
+} as const;
 /** The flags a bot or webhook may set on a new message; other bits are ignored, as Discord does. */
 const CREATE_FLAGS = MessageFlag.SUPPRESS_EMBEDS | MessageFlag.SUPPRESS_NOTIFICATIONS;
 
@@ -57,7 +63,7 @@ export function checkMessageBody(raw: unknown, options: { webhook: boolean; file
   const content = checkContent(body.content, ['content'], errors) ?? '';
   const embeds = checkEmbeds(body.embeds, ['embeds'], errors) ?? [];
   const allowedMentions = checkAllowedMentions(body.allowed_mentions, ['allowed_mentions'], errors);
-  const flags = checkFlags(body.flags, errors) & CREATE_FLAGS;
+  const flags = (checkFlags(body.flags, ['flags'], errors) ?? 0) & CREATE_FLAGS;
   const extra = options.webhook ? checkWebhookFields(body, errors) : checkChannelFields(body, errors);
   errors.throwIfAny();
   const files = options.files ?? [];
@@ -78,16 +84,10 @@ function checkWebhookFields(body: Body, errors: FormErrors): Partial<MessageInpu
   const out: Partial<MessageInput> = {};
   const username = checkWebhookName(body.username, 'username', errors, false);
   if (username !== undefined) out.username = username;
-  if (body.avatar_url !== undefined && body.avatar_url !== null) {
-    if (typeof body.avatar_url !== 'string') errors.add(['avatar_url'], FieldErrors.string(body.avatar_url));
-    else out.avatar_url = body.avatar_url;
-  }
-  if (body.thread_name !== undefined && body.thread_name !== null) {
-    const name = typeof body.thread_name === 'string' ? body.thread_name.trim() : undefined;
-    if (typeof body.thread_name !== 'string') errors.add(['thread_name'], FieldErrors.string(body.thread_name));
-    else if (name === '' || [...name!].length > 100) errors.add(['thread_name'], FieldErrors.badLength(1, 100));
-    else out.thread_name = name!;
-  }
+  const avatarUrl = presentString(body.avatar_url, ['avatar_url'], false, errors);
+  if (avatarUrl !== undefined) out.avatar_url = avatarUrl;
+  const threadName = checkThreadName(body.thread_name, ['thread_name'], false, errors);
+  if (threadName !== undefined) out.thread_name = threadName;
   return out;
 }
 
@@ -117,7 +117,7 @@ function checkReference(value: unknown, errors: FormErrors): ReplyInput | undefi
   }
   const ref = value as Body;
   if (ref.type !== undefined && ref.type !== null && ref.type !== 0) {
-    errors.add([...path, 'type'], { code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {0}.' });
+    errors.add([...path, 'type'], FieldErrors.choices([0]));
   }
   const id = (field: 'message_id' | 'channel_id' | 'guild_id', required: boolean): string | undefined => {
     const given = ref[field];
@@ -134,9 +134,7 @@ function checkReference(value: unknown, errors: FormErrors): ReplyInput | undefi
   const messageId = id('message_id', true);
   const channelId = id('channel_id', false);
   id('guild_id', false);
-  if (ref.fail_if_not_exists !== undefined && ref.fail_if_not_exists !== null && typeof ref.fail_if_not_exists !== 'boolean') {
-    errors.add([...path, 'fail_if_not_exists'], { code: 'BASE_TYPE_BOOLEAN', message: 'Must be either true or false.' });
-  }
+  checkOptionalBoolean(ref.fail_if_not_exists, [...path, 'fail_if_not_exists'], errors);
   if (messageId === undefined) return undefined;
   return { messageId, failIfNotExists: ref.fail_if_not_exists !== false, ...(channelId ? { channelId } : {}) };
 }
@@ -150,11 +148,12 @@ export function checkContent(value: unknown, path: Path, errors: FormErrors): st
   return undefined;
 }
 
-function checkFlags(value: unknown, errors: FormErrors): number {
-  if (value === undefined || value === null) return 0;
+/** `flags` at `path`: the integer, undefined when absent, null or invalid (with an error added). */
+export function checkFlags(value: unknown, path: Path, errors: FormErrors): number | undefined {
+  if (value === undefined || value === null) return undefined;
   if (!Number.isInteger(value)) {
-    errors.add(['flags'], FieldErrors.notInt(value));
-    return 0;
+    errors.add(path, FieldErrors.notInt(value));
+    return undefined;
   }
   return value as number;
 }
@@ -182,11 +181,8 @@ export function checkMessageEdit(raw: unknown, files: FileInput[] = []): Message
   const errors = new FormErrors();
   const content = checkContent(body.content, ['content'], errors);
   const embeds = checkEmbeds(body.embeds, ['embeds'], errors);
-  let suppressEmbeds: boolean | undefined;
-  if (body.flags !== undefined && body.flags !== null) {
-    if (!Number.isInteger(body.flags)) errors.add(['flags'], FieldErrors.notInt(body.flags));
-    else suppressEmbeds = ((body.flags as number) & MessageFlag.SUPPRESS_EMBEDS) !== 0;
-  }
+  const flags = checkFlags(body.flags, ['flags'], errors);
+  const suppressEmbeds = flags === undefined ? undefined : (flags & MessageFlag.SUPPRESS_EMBEDS) !== 0;
   const allowedMentions = checkAllowedMentions(body.allowed_mentions, ['allowed_mentions'], errors);
   const attachments = checkAttachmentIds(body.attachments, errors);
   errors.throwIfAny();

@@ -2,7 +2,7 @@ import type { APIMessage, APIUser } from '../../discord/types.js';
 import type { SandboxCore } from '../context.js';
 import { cannotReplyWithoutHistory, emptyMessage, FormErrors } from '../http/errors.js';
 import type { FileInput } from '../http/io.js';
-import { hasPermission, Perm } from '../store/permissions.js';
+import { Perm } from '../store/permissions.js';
 import { toApiMember, toApiUser } from '../store/serialize.js';
 import { discordTimestamp, snowflakeTime } from '../store/snowflake.js';
 import type { StoredWebhook } from '../store/webhook-store.js';
@@ -105,7 +105,7 @@ function toAttachment(core: SandboxCore, channelId: string, messageId: string, f
  */
 function resolveReply(core: SandboxCore, channel: WorldChannel, authorId: string, reply: ReplyInput | undefined): SandboxMessage | null {
   if (!reply) return null;
-  if (!hasPermission(core.state.channelPermissions(authorId, channel) ?? 0n, Perm.READ_MESSAGE_HISTORY)) throw cannotReplyWithoutHistory();
+  if (!core.state.can(authorId, channel, Perm.READ_MESSAGE_HISTORY)) throw cannotReplyWithoutHistory();
   if (reply.channelId !== undefined && reply.channelId !== channel.id) {
     new FormErrors()
       .add(['message_reference'], { code: 'REPLIES_CANNOT_REFERENCE_OTHER_CHANNEL', message: 'Cannot reply to a message in a different channel' })
@@ -211,11 +211,6 @@ export function editMessage(core: SandboxCore, message: SandboxMessage, edit: Me
   core.state.putMessage(updated);
   notifyGateway(() => core.hub().dispatchMessageUpdate(updated));
   return updated;
-}
-
-/** An edit with flags only (another user's message, with MANAGE_MESSAGES). */
-export function editMessageFlags(core: SandboxCore, message: SandboxMessage, suppressEmbeds: boolean): SandboxMessage {
-  return editMessage(core, message, { suppressEmbeds, files: [] });
 }
 
 /** Discord's own flag change (e.g. HAS_THREAD): no edit timestamp, dispatched as MESSAGE_UPDATE. */

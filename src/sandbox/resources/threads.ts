@@ -1,13 +1,14 @@
 import { Intent } from '../../discord/types.js';
 import type { SandboxCore } from '../context.js';
 import { cannotUseChannelType, FieldErrors, FormErrors, SandboxHttpError } from '../http/errors.js';
-import { hasPermission, Perm } from '../store/permissions.js';
+import { Perm } from '../store/permissions.js';
 import { toApiThread } from '../store/serialize.js';
 import { discordTimestamp, snowflakeTime } from '../store/snowflake.js';
-import { THREAD_TYPES, type StoredThread, type ThreadType } from '../store/thread-store.js';
+import { ChannelType, isThread, THREAD_TYPES, type ThreadType } from '../store/channel-types.js';
+import type { StoredThread } from '../store/thread-store.js';
 import type { WorldChannel } from '../store/world.js';
 import { notifyGateway } from './notify-gateway.js';
-import { requireObject } from './validation.js';
+import { checkThreadName, requireObject } from './validation.js';
 
 /**
  * Threads (https://discord.com/developers/docs/topics/threads): started from a message
@@ -15,9 +16,6 @@ import { requireObject } from './validation.js';
  * in a forum or media channel (public, with a first message whose id is the thread's). Each
  * dispatches THREAD_CREATE (GUILDS intent) to the sessions that may see it.
  */
-export const FORUM_TYPES = new Set([15, 16]);
-const TEXT = 0;
-const ANNOUNCEMENT = 5;
 const ARCHIVE_DURATIONS = [60, 1440, 4320, 10080] as const;
 type ArchiveDuration = (typeof ARCHIVE_DURATIONS)[number];
 
@@ -39,13 +37,10 @@ type Json = Record<string, unknown>;
 /** The thread fields of a body (name 1–100, auto_archive_duration, rate_limit_per_user, type, invitable, applied_tags). */
 export function checkThreadBody(raw: unknown, errors: FormErrors): ThreadInput {
   const body = requireObject(raw);
-  const name = typeof body.name === 'string' ? body.name.trim() : undefined;
-  if (body.name === undefined || body.name === null) errors.add(['name'], FieldErrors.required());
-  else if (typeof body.name !== 'string') errors.add(['name'], FieldErrors.string(body.name));
-  else if (name === '' || [...name!].length > 100) errors.add(['name'], FieldErrors.badLength(1, 100));
+  const name = checkThreadName(body.name, ['name'], true, errors);
   const duration = body.auto_archive_duration ?? 4320;
   if (!ARCHIVE_DURATIONS.includes(duration as ArchiveDuration)) {
-    errors.add(['auto_archive_duration'], { code: 'BASE_TYPE_CHOICES', message: `Value must be one of {${ARCHIVE_DURATIONS.join(', ')}}.` });
+    errors.add(['auto_archive_duration'], FieldErrors.choices(ARCHIVE_DURATIONS));
   }
   const rate = body.rate_limit_per_user ?? 0;
   if (!Number.isInteger(rate)) errors.add(['rate_limit_per_user'], FieldErrors.notInt(rate));
@@ -58,7 +53,7 @@ export function checkThreadBody(raw: unknown, errors: FormErrors): ThreadInput {
     appliedTags: checkTags(body.applied_tags, errors),
   };
   if (body.type !== undefined && body.type !== null) {
-    if (![10, 11, 12].includes(body.type as number)) errors.add(['type'], { code: 'BASE_TYPE_CHOICES', message: 'Value must be one of {10, 11, 12}.' });
+    if (!isThread(body.type as number)) errors.add(['type'], FieldErrors.choices(THREAD_TYPES));
     else input.type = body.type as number;
   }
   if (body.invitable !== undefined && body.invitable !== null) input.invitable = body.invitable === true;
@@ -78,11 +73,11 @@ function checkTags(value: unknown, errors: FormErrors): string[] {
  * private threads only in text channels, announcement threads only in announcement channels.
  */
 export function threadTypeFor(parent: WorldChannel, requested: number | undefined, fromMessage: boolean): ThreadType {
-  if (parent.type !== TEXT && parent.type !== ANNOUNCEMENT) throw cannotUseChannelType();
-  const natural = parent.type === ANNOUNCEMENT ? THREAD_TYPES.ANNOUNCEMENT_THREAD : THREAD_TYPES.PUBLIC_THREAD;
+  if (parent.type !== ChannelType.GUILD_TEXT && parent.type !== ChannelType.GUILD_ANNOUNCEMENT) throw cannotUseChannelType();
+  const natural = parent.type === ChannelType.GUILD_ANNOUNCEMENT ? ChannelType.ANNOUNCEMENT_THREAD : ChannelType.PUBLIC_THREAD;
   if (fromMessage) return natural;
-  const type = requested ?? THREAD_TYPES.PRIVATE_THREAD;
-  if (type === THREAD_TYPES.PRIVATE_THREAD && parent.type === TEXT) return type;
+  const type = requested ?? ChannelType.PRIVATE_THREAD;
+  if (type === ChannelType.PRIVATE_THREAD && parent.type === ChannelType.GUILD_TEXT) return type;
   if (type !== natural) throw cannotUseChannelType();
   return natural;
 }
@@ -104,7 +99,7 @@ export function createThread(
     created_at: now,
     archived: false,
     locked: false,
-    ...(options.type === THREAD_TYPES.PRIVATE_THREAD ? { invitable: options.input.invitable ?? true } : {}),
+    ...(options.type === ChannelType.PRIVATE_THREAD ? { invitable: options.input.invitable ?? true } : {}),
     auto_archive_duration: options.input.autoArchiveDuration,
     archive_timestamp: now,
     rate_limit_per_user: options.input.rateLimitPerUser,
@@ -125,7 +120,7 @@ function dispatchThreadCreate(core: SandboxCore, thread: StoredThread): void {
   if (!channel || !guild) return;
   for (const botId of guild.members.keys()) {
     if (!state.world.bots.has(botId)) continue;
-    if (!hasPermission(state.channelPermissions(botId, channel) ?? 0n, Perm.VIEW_CHANNEL)) continue;
+    if (!state.can(botId, channel, Perm.VIEW_CHANNEL)) continue;
     const payload: Json = { ...toApiThread(thread, 0, null, botId), newly_created: true };
     notifyGateway(() => core.hub().dispatchGuildEvent('THREAD_CREATE', thread.guild_id, Intent.GUILDS, () => payload, botId));
   }

@@ -1,13 +1,12 @@
-import type { APIEmbed } from '../../discord/types.js';
 import type { SandboxCore } from '../context.js';
 import { FieldErrors, FormErrors, SandboxHttpError, unknownChannel } from '../http/errors.js';
 import { isSnowflake } from '../store/snowflake.js';
-import { THREAD_TYPES } from '../store/thread-store.js';
+import { ChannelType, isForum } from '../store/channel-types.js';
 import type { StoredWebhook } from '../store/webhook-store.js';
 import type { WorldChannel } from '../store/world.js';
 import type { MessageInput } from './message-body.js';
 import { createWebhookMessage, type SandboxMessage } from './messages.js';
-import { createThread, FORUM_TYPES } from './threads.js';
+import { createThread } from './threads.js';
 
 /**
  * Where a webhook posts (https://discord.com/developers/docs/resources/webhook#execute-webhook):
@@ -29,8 +28,6 @@ export function webhookChannel(core: SandboxCore, webhook: StoredWebhook): World
   return channel;
 }
 
-export const isForum = (channel: WorldChannel) => FORUM_TYPES.has(channel.type);
-
 /** The webhook's channel, or the thread of it that `thread_id` names. */
 export function webhookTarget(core: SandboxCore, webhook: StoredWebhook, threadId: string | null): WorldChannel {
   const channel = webhookChannel(core, webhook);
@@ -46,17 +43,17 @@ export function executeWebhookInto(core: SandboxCore, webhook: StoredWebhook, in
   const channel = webhookChannel(core, webhook);
   if (threadId !== null && input.thread_name !== undefined) throw ForumWebhookErrors.bothThreadFields();
   if (input.thread_name !== undefined) {
-    if (!isForum(channel)) throw ForumWebhookErrors.threadNameOutsideForum();
+    if (!isForum(channel.type)) throw ForumWebhookErrors.threadNameOutsideForum();
     const id = core.state.snowflakes.next();
     createThread(core, channel, {
       id,
-      type: THREAD_TYPES.PUBLIC_THREAD,
+      type: ChannelType.PUBLIC_THREAD,
       ownerId: webhook.id,
       input: { name: input.thread_name, autoArchiveDuration: 4320, rateLimitPerUser: 0, appliedTags: [] },
     });
     return createWebhookMessage(core, core.state.channel(id)!, webhook, input, { id });
   }
-  if (threadId === null && isForum(channel)) throw ForumWebhookErrors.needsThread();
+  if (threadId === null && isForum(channel.type)) throw ForumWebhookErrors.needsThread();
   return createWebhookMessage(core, webhookTarget(core, webhook, threadId), webhook, input);
 }
 
@@ -79,13 +76,14 @@ export function slackToMessageBody(raw: Json): Json {
   };
 }
 
-function slackAttachment(a: Json): APIEmbed {
+/** Fields left undefined count as absent: checkEmbeds builds the stored embed from defined values only. */
+function slackAttachment(a: Json): Json {
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   const color = typeof a.color === 'string' ? (SLACK_COLORS[a.color] ?? Number.parseInt(a.color.replace(/^#/, ''), 16)) : undefined;
   const fields = Array.isArray(a.fields)
     ? (a.fields as Json[]).map((field) => ({ name: String(field.title ?? ''), value: String(field.value ?? ''), inline: field.short === true }))
     : undefined;
-  const embed: Json = {
+  return {
     title: text(a.title),
     url: text(a.title_link),
     description: text(a.text) ?? text(a.pretext),
@@ -97,5 +95,4 @@ function slackAttachment(a: Json): APIEmbed {
     thumbnail: text(a.thumb_url) ? { url: a.thumb_url } : undefined,
     timestamp: typeof a.ts === 'number' ? new Date(a.ts * 1000).toISOString() : undefined,
   };
-  return JSON.parse(JSON.stringify(embed)) as APIEmbed;
 }

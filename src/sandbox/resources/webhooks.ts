@@ -1,7 +1,8 @@
 import type { AuditLogAction, AuditLogChange } from '../store/audit-log.js';
 import { AuditLogEvent } from '../store/audit-log.js';
 import type { SandboxCore } from '../context.js';
-import { cannotUseChannelType, FormErrors, maxChannelWebhooks, maxGuildWebhooks } from '../http/errors.js';
+import { cannotUseChannelType, FieldErrors, FormErrors, maxChannelWebhooks, maxGuildWebhooks } from '../http/errors.js';
+import { isCategory, isThread } from '../store/channel-types.js';
 import { randomWebhookToken } from '../store/snowflake.js';
 import { checkAvatar, checkWebhookName, requireObject } from './validation.js';
 import { MAX_WEBHOOKS_PER_CHANNEL, MAX_WEBHOOKS_PER_GUILD, type StoredWebhook } from '../store/webhook-store.js';
@@ -12,10 +13,9 @@ import type { WorldChannel } from '../store/world.js';
  * limits (15 per channel, 1000 per guild) and the audit-log entry with the request's reason.
  */
 
-/** Webhooks cannot live in categories (type 4) or threads (10–12); every other guild channel type may hold them. */
-const NO_WEBHOOKS = new Set([4, 10, 11, 12]);
+/** Webhooks cannot live in categories or threads; every other guild channel type may hold them. */
 function assertWebhookChannel(channel: WorldChannel): void {
-  if (NO_WEBHOOKS.has(channel.type)) throw cannotUseChannelType();
+  if (isCategory(channel.type) || isThread(channel.type)) throw cannotUseChannelType();
 }
 
 export interface WriteActor {
@@ -72,7 +72,7 @@ export function parseWebhookPatch(rawBody: unknown, allowChannel: boolean): Webh
   if (avatar !== undefined) patch.avatar = avatar;
   if (allowChannel && body.channel_id !== undefined && body.channel_id !== null) {
     if (typeof body.channel_id !== 'string' || !/^\d{1,20}$/.test(body.channel_id)) {
-      errors.add(['channel_id'], { code: 'NUMBER_TYPE_COERCE', message: `Value "${String(body.channel_id)}" is not snowflake.` });
+      errors.add(['channel_id'], FieldErrors.notSnowflake(body.channel_id));
     } else {
       patch.channelId = body.channel_id;
     }

@@ -4,8 +4,10 @@ import {
   missingPermissions,
   unknownChannel,
   unknownGuild,
+  unknownMessage,
   unknownWebhook,
 } from '../http/errors.js';
+import type { SandboxMessage } from '../resources/messages.js';
 import { hasPermission, Perm } from '../store/permissions.js';
 import type { StoredWebhook } from '../store/webhook-store.js';
 import type { WorldBot, WorldChannel, WorldGuild } from '../store/world.js';
@@ -25,9 +27,15 @@ export function requireGuild(core: SandboxCore, bot: WorldBot, guildId: string):
 export function requireChannel(core: SandboxCore, userId: string, channelId: string): WorldChannel {
   const channel = core.state.channel(channelId);
   if (!channel) throw unknownChannel();
-  const permissions = core.state.channelPermissions(userId, channel);
-  if (permissions === null || !hasPermission(permissions, Perm.VIEW_CHANNEL)) throw missingAccess();
+  if (!core.state.can(userId, channel, Perm.VIEW_CHANNEL)) throw missingAccess();
   return channel;
+}
+
+/** A message in a channel already checked with requireChannel (404 10008). */
+export function findChannelMessage(core: SandboxCore, channel: WorldChannel, messageId: string): SandboxMessage {
+  const message = core.state.messages.find(channel.id, messageId) as SandboxMessage | undefined;
+  if (!message) throw unknownMessage();
+  return message;
 }
 
 export function requireChannelPermission(core: SandboxCore, userId: string, channel: WorldChannel, bit: bigint): void {
@@ -35,7 +43,7 @@ export function requireChannelPermission(core: SandboxCore, userId: string, chan
 }
 
 export function hasChannelPermission(core: SandboxCore, userId: string, channel: WorldChannel, bit: bigint): boolean {
-  return hasPermission(core.state.channelPermissions(userId, channel) ?? 0n, bit);
+  return core.state.can(userId, channel, bit);
 }
 
 export function requireGuildPermission(core: SandboxCore, userId: string, guildId: string, bit: bigint): void {
@@ -55,4 +63,31 @@ export function canManageWebhook(core: SandboxCore, userId: string, webhook: Sto
   if (!channel) return false;
   const permissions = core.state.world.channelPermissions(userId, channel);
   return permissions !== null && hasPermission(permissions, Perm.MANAGE_WEBHOOKS);
+}
+
+/** A channel the user can see and manage webhooks in (404 10003, 403 50001, then 403 50013). */
+export function requireWebhookChannel(core: SandboxCore, userId: string, channelId: string): WorldChannel {
+  const channel = requireChannel(core, userId, channelId);
+  requireChannelPermission(core, userId, channel, Perm.MANAGE_WEBHOOKS);
+  return channel;
+}
+
+/** The webhook, which the user must be allowed to manage (404 10015, then 403 50013). */
+export function requireManageableWebhook(core: SandboxCore, userId: string, webhookId: string): StoredWebhook {
+  const webhook = requireWebhook(core, webhookId);
+  if (!canManageWebhook(core, userId, webhook)) throw missingPermissions();
+  return webhook;
+}
+
+/**
+ * Where a PATCH moves the webhook: null when `channelId` is absent or its current channel;
+ * else a channel of the same guild the user manages webhooks in. A webhook moves only within
+ * its guild, so another guild's channel is unknown from here (10003).
+ */
+export function requireMoveTarget(core: SandboxCore, userId: string, webhook: StoredWebhook, channelId: string | undefined): WorldChannel | null {
+  if (channelId === undefined || channelId === webhook.channel_id) return null;
+  const target = core.state.world.channels.get(channelId);
+  if (!target || target.guild_id !== webhook.guild_id) throw unknownChannel();
+  requireWebhookChannel(core, userId, target.id);
+  return target;
 }

@@ -1,11 +1,10 @@
-import { FieldErrors, FormErrors, missingPermissions, unknownChannel, unknownUser } from '../http/errors.js';
+import { FieldErrors, FormErrors, unknownUser } from '../http/errors.js';
 import { createWebhook, deleteWebhook, modifyWebhook, parseWebhookPatch, type WriteActor } from '../resources/webhooks.js';
 import { requireObject } from '../resources/validation.js';
-import { toApiWebhook } from '../store/serialize.js';
 import { isSnowflake } from '../store/snowflake.js';
 import type { SandboxCore } from '../context.js';
-import { Perm } from '../store/permissions.js';
-import { canManageWebhook, requireChannel, requireChannelPermission, requireWebhook } from './access.js';
+import { requireManageableWebhook, requireMoveTarget, requireWebhookChannel } from './access.js';
+import { viewWebhook } from './webhook-view.js';
 import type { AdminRoute } from './admin.js';
 
 /**
@@ -30,20 +29,16 @@ function actorOf(core: SandboxCore, raw: unknown): { body: Record<string, unknow
   return { body, actor: { userId, reason: typeof body.reason === 'string' && body.reason !== '' ? body.reason : null } };
 }
 
-const view = (core: SandboxCore, webhook: Parameters<typeof toApiWebhook>[0]) =>
-  toApiWebhook(webhook, core.state.world, core.httpUrl(), { withUser: true });
-
 export const adminWebhookRoutes: AdminRoute[] = [
   {
     method: 'POST',
     path: '/channels/:channel_id/webhooks',
     handle: async (ctx) => {
       const { body, actor } = actorOf(ctx.core, await ctx.body());
-      const channel = requireChannel(ctx.core, actor.userId, ctx.params.channel_id!);
-      requireChannelPermission(ctx.core, actor.userId, channel, Perm.MANAGE_WEBHOOKS);
+      const channel = requireWebhookChannel(ctx.core, actor.userId, ctx.params.channel_id!);
       const bot = ctx.core.state.world.bots.get(actor.userId);
       const webhook = createWebhook(ctx.core, channel, { id: actor.userId, application_id: bot?.application_id ?? null }, body, actor);
-      return { status: 200, body: view(ctx.core, webhook) };
+      return { status: 200, body: viewWebhook(ctx.core, webhook, true) };
     },
   },
   {
@@ -51,16 +46,10 @@ export const adminWebhookRoutes: AdminRoute[] = [
     path: '/webhooks/:webhook_id',
     handle: async (ctx) => {
       const { body, actor } = actorOf(ctx.core, await ctx.body());
-      const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
-      if (!canManageWebhook(ctx.core, actor.userId, webhook)) throw missingPermissions();
+      const webhook = requireManageableWebhook(ctx.core, actor.userId, ctx.params.webhook_id!);
       const patch = parseWebhookPatch(body, true);
-      let target = null;
-      if (patch.channelId !== undefined && patch.channelId !== webhook.channel_id) {
-        target = ctx.core.state.world.channels.get(patch.channelId) ?? null;
-        if (!target || target.guild_id !== webhook.guild_id) throw unknownChannel();
-        requireChannelPermission(ctx.core, actor.userId, requireChannel(ctx.core, actor.userId, target.id), Perm.MANAGE_WEBHOOKS);
-      }
-      return { status: 200, body: view(ctx.core, modifyWebhook(ctx.core, webhook, patch, target, actor)) };
+      const target = requireMoveTarget(ctx.core, actor.userId, webhook, patch.channelId);
+      return { status: 200, body: viewWebhook(ctx.core, modifyWebhook(ctx.core, webhook, patch, target, actor), true) };
     },
   },
   {
@@ -68,9 +57,7 @@ export const adminWebhookRoutes: AdminRoute[] = [
     path: '/webhooks/:webhook_id',
     handle: async (ctx) => {
       const { actor } = actorOf(ctx.core, await ctx.body());
-      const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
-      if (!canManageWebhook(ctx.core, actor.userId, webhook)) throw missingPermissions();
-      deleteWebhook(ctx.core, webhook, actor);
+      deleteWebhook(ctx.core, requireManageableWebhook(ctx.core, actor.userId, ctx.params.webhook_id!), actor);
       return { status: 204 };
     },
   },

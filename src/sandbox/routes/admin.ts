@@ -3,8 +3,8 @@ import { FieldErrors, FormErrors, unknownChannel, unknownMember, unknownUser } f
 import { createUserMessage, type SandboxMessage } from '../resources/messages.js';
 import type { FaultInjector } from '../http/faults.js';
 import type { RequestLog } from '../http/request-log.js';
-import { toApiWebhook } from '../store/serialize.js';
 import { adminWebhookRoutes } from './admin-webhooks.js';
+import { viewWebhook } from './webhook-view.js';
 import { faultAdminRoutes } from './faults-admin.js';
 import { isSnowflake } from '../store/snowflake.js';
 import { checkMessageBody } from '../resources/message-body.js';
@@ -77,12 +77,7 @@ export const adminRoutes: AdminRoute[] = [
   {
     method: 'GET',
     path: '/webhooks',
-    handle: (ctx) => ({
-      status: 200,
-      body: ctx.core.state.webhooks
-        .all()
-        .map((webhook) => toApiWebhook(webhook, ctx.core.state.world, ctx.core.httpUrl(), { withUser: true })),
-    }),
+    handle: (ctx) => ({ status: 200, body: ctx.core.state.webhooks.all().map((webhook) => viewWebhook(ctx.core, webhook, true)) }),
   },
   {
     method: 'GET',

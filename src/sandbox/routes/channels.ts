@@ -14,7 +14,7 @@ import { requirePostable } from './messages.js';
  */
 export function viewChannel(ctx: RouteContext, channel: WorldChannel): Record<string, unknown> {
   const { state } = ctx.core;
-  const last = state.messages.chronological(channel.id).at(-1)?.id ?? null;
+  const last = state.messages.lastId(channel.id);
   const thread = state.threads.get(channel.id);
   if (thread) return toApiThread(thread, state.messages.count(thread.id), last, ctx.bot?.id ?? null);
   return toApiChannel(channel, last);

@@ -1,3 +1,4 @@
+import { ApplicationFlag } from '../../discord/types.js';
 import { majorNone, type ApiRoute, type RouteContext } from '../context.js';
 import { applicationSigningKeys } from '../interactions/signing.js';
 import { toApiUser } from '../store/serialize.js';
@@ -8,8 +9,6 @@ import { toApiUser } from '../store/serialize.js';
  * signs interactions with; `interactions_endpoint_url` is the seed's (null: interactions
  * arrive over the gateway). The sandbox does not model application owners or teams.
  */
-const GATEWAY_MESSAGE_CONTENT_LIMITED = 1 << 19;
-
 function currentApplication(ctx: RouteContext) {
   const bot = ctx.bot!;
   return {
@@ -23,7 +22,7 @@ function currentApplication(ctx: RouteContext) {
     bot_public: true,
     bot_require_code_grant: false,
     verify_key: applicationSigningKeys(bot.application_id).publicKey,
-    flags: bot.message_content ? GATEWAY_MESSAGE_CONTENT_LIMITED : 0,
+    flags: bot.message_content ? ApplicationFlag.GATEWAY_MESSAGE_CONTENT_LIMITED : 0,
     bot: toApiUser(bot),
     team: null,
     interactions_endpoint_url: bot.interactions_endpoint_url,

@@ -33,7 +33,7 @@ export const guildRoutes: ApiRoute[] = [
           const permissions = world.channelPermissions(ctx.bot!.id, channel);
           return permissions !== null && hasPermission(permissions, Perm.VIEW_CHANNEL);
         })
-        .map((channel) => toApiChannel(channel, messages.chronological(channel.id).at(-1)?.id ?? null));
+        .map((channel) => toApiChannel(channel, messages.lastId(channel.id)));
       return { status: 200, body: channels };
     },
   },

@@ -1,5 +1,6 @@
 import type { ApiRoute, HttpMethod, RouteContext, RouteHandler, RouteResult } from '../context.js';
 import { invalidWebhookToken } from '../http/errors.js';
+import { queryFlag } from '../http/query.js';
 import { sendInteraction, settleDelivery } from '../interactions/delivery.js';
 import { applyCallback, createFollowup, deleteResponse, editResponse, findResponse, unknownInteraction } from '../interactions/responses.js';
 import { applicationSigningKeys } from '../interactions/signing.js';
@@ -10,7 +11,6 @@ import {
   editWebhookMessage,
   getWebhookMessage,
   executeWebhook,
-  queryFlag,
   tokenMajor,
   WEBHOOK_MESSAGE_PATH,
 } from './webhook-token.js';
@@ -71,7 +71,7 @@ export const interactionRoutes: ApiRoute[] = [
       const record = ctx.core.state.interactions.get(ctx.params.interaction_id!);
       if (!record || record.token !== ctx.params.interaction_token) throw unknownInteraction();
       const { message } = applyCallback(ctx.core, record, await ctx.body());
-      if (!queryFlag(ctx.request.query.get('with_response'))) return { status: 204 };
+      if (!queryFlag(ctx.request.query, 'with_response')) return { status: 204 };
       return {
         status: 200,
         body: {

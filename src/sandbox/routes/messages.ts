@@ -5,15 +5,14 @@ import {
   FormErrors,
   missingPermissions,
   nonTextChannel,
-  unknownMessage,
 } from '../http/errors.js';
 import { queryLimit, querySnowflake } from '../http/query.js';
 import { checkMessageBody, checkMessageEdit } from '../resources/message-body.js';
-import { createUserMessage, deleteMessage, editMessage, editMessageFlags, viewMessage, type SandboxMessage } from '../resources/messages.js';
+import { createUserMessage, deleteMessage, editMessage, viewMessage, type SandboxMessage } from '../resources/messages.js';
 import { Perm } from '../store/permissions.js';
-import { isThread } from '../store/thread-store.js';
+import { isCategory, isForum, isThread } from '../store/channel-types.js';
 import type { WorldChannel } from '../store/world.js';
-import { hasChannelPermission, requireChannel, requireChannelPermission } from './access.js';
+import { findChannelMessage, hasChannelPermission, requireChannel, requireChannelPermission } from './access.js';
 
 /**
  * Channel messages (https://discord.com/developers/docs/resources/message): list, create, and
@@ -25,21 +24,17 @@ import { hasChannelPermission, requireChannel, requireChannelPermission } from '
 const PATH = '/channels/:channel_id/messages';
 const ONE = `${PATH}/:message_id`;
 const major = majorParam('channel_id');
-const CATEGORY = 4;
-const FORUM_LIKE = new Set([15, 16]);
 
 /** The bot's channel (10003, 50001) and the message in it (10008). */
 function requireMessage(ctx: RouteContext): { channel: WorldChannel; message: SandboxMessage } {
   const channel = requireChannel(ctx.core, ctx.bot!.id, ctx.params.channel_id!);
-  const message = ctx.core.state.messages.find(channel.id, ctx.params.message_id ?? '') as SandboxMessage | undefined;
-  if (!message) throw unknownMessage();
-  return { channel, message };
+  return { channel, message: findChannelMessage(ctx.core, channel, ctx.params.message_id!) };
 }
 
 /** A channel one can post in: not a category (50008), not a forum or media channel (40058: posts are threads). */
 export function requirePostable(ctx: RouteContext, channel: WorldChannel): void {
-  if (channel.type === CATEGORY) throw nonTextChannel();
-  if (FORUM_LIKE.has(channel.type)) throw cannotSendInForum();
+  if (isCategory(channel.type)) throw nonTextChannel();
+  if (isForum(channel.type)) throw cannotSendInForum();
   requireChannelPermission(ctx.core, ctx.bot!.id, channel, isThread(channel.type) ? Perm.SEND_MESSAGES_IN_THREADS : Perm.SEND_MESSAGES);
 }
 
@@ -99,7 +94,7 @@ export const messageRoutes: ApiRoute[] = [
       const bot = ctx.bot!;
       const channel = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
       requireChannelPermission(ctx.core, bot.id, channel, Perm.READ_MESSAGE_HISTORY);
-      const { message } = requireMessage(ctx);
+      const message = findChannelMessage(ctx.core, channel, ctx.params.message_id!);
       return { status: 200, body: viewMessage(ctx.core, message, bot.id) };
     },
   },
@@ -121,7 +116,8 @@ export const messageRoutes: ApiRoute[] = [
       } else {
         if (editsContent(body, files.length)) throw cannotEditOthersMessage();
         requireChannelPermission(ctx.core, bot.id, channel, Perm.MANAGE_MESSAGES);
-        updated = edit.suppressEmbeds === undefined ? message : editMessageFlags(ctx.core, message, edit.suppressEmbeds);
+        // Flags only: SUPPRESS_EMBEDS is all another user's message may have changed.
+        updated = edit.suppressEmbeds === undefined ? message : editMessage(ctx.core, message, { suppressEmbeds: edit.suppressEmbeds, files: [] });
       }
       return { status: 200, body: viewMessage(ctx.core, updated, bot.id) };
     },

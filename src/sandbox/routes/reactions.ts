@@ -1,9 +1,7 @@
 import { majorParam, type ApiRoute, type RouteContext } from '../context.js';
-import { unknownMessage } from '../http/errors.js';
-import type { SandboxMessage } from '../resources/messages.js';
 import { addReaction, isNewReaction, parseEmoji, removeReaction } from '../resources/reactions.js';
 import { Perm } from '../store/permissions.js';
-import { requireChannel, requireChannelPermission } from './access.js';
+import { findChannelMessage, requireChannel, requireChannelPermission } from './access.js';
 
 /**
  * Create Reaction and Delete Own Reaction
@@ -17,8 +15,7 @@ function target(ctx: RouteContext) {
   const bot = ctx.bot!;
   const channel = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
   requireChannelPermission(ctx.core, bot.id, channel, Perm.READ_MESSAGE_HISTORY);
-  const message = ctx.core.state.messages.find(channel.id, ctx.params.message_id!) as SandboxMessage | undefined;
-  if (!message) throw unknownMessage();
+  const message = findChannelMessage(ctx.core, channel, ctx.params.message_id!);
   return { bot, channel, message, emoji: parseEmoji(ctx.params.emoji!) };
 }
 

@@ -1,13 +1,13 @@
 import { majorParam, type ApiRoute, type RouteContext } from '../context.js';
-import { cannotUseChannelType, FieldErrors, FormErrors, unknownMessage } from '../http/errors.js';
-import { checkMessageBody } from '../resources/message-body.js';
-import { createUserMessage, editMessageFlagsBits, type SandboxMessage } from '../resources/messages.js';
-import { checkThreadBody, createThread, FORUM_TYPES, threadAlreadyCreated, threadTypeFor, type ThreadInput } from '../resources/threads.js';
+import { cannotUseChannelType, FieldErrors, FormErrors } from '../http/errors.js';
+import { checkMessageBody, MessageFlag } from '../resources/message-body.js';
+import { createUserMessage, editMessageFlagsBits } from '../resources/messages.js';
+import { checkThreadBody, createThread, threadAlreadyCreated, threadTypeFor, type ThreadInput } from '../resources/threads.js';
 import { requireObject } from '../resources/validation.js';
 import { Perm } from '../store/permissions.js';
-import { isThread, THREAD_TYPES } from '../store/thread-store.js';
+import { ChannelType, isForum, isThread } from '../store/channel-types.js';
 import type { WorldChannel } from '../store/world.js';
-import { requireChannel, requireChannelPermission } from './access.js';
+import { findChannelMessage, requireChannel, requireChannelPermission } from './access.js';
 import { viewChannel } from './channels.js';
 
 /**
@@ -16,8 +16,6 @@ import { viewChannel } from './channels.js';
  * Public threads need CREATE_PUBLIC_THREADS, private ones CREATE_PRIVATE_THREADS, forum posts
  * SEND_MESSAGES. 201 with the thread (a forum post's also with its first `message`).
  */
-const HAS_THREAD = 1 << 5;
-
 async function startThreadWithoutMessage(ctx: RouteContext) {
   const bot = ctx.bot!;
   const parent = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
@@ -25,10 +23,10 @@ async function startThreadWithoutMessage(ctx: RouteContext) {
   const body = await ctx.body();
   const errors = new FormErrors();
   const input = checkThreadBody(body, errors);
-  if (FORUM_TYPES.has(parent.type)) return startForumPost(ctx, parent, body, input, errors);
+  if (isForum(parent.type)) return startForumPost(ctx, parent, body, input, errors);
   errors.throwIfAny();
   const type = threadTypeFor(parent, input.type, false);
-  requireChannelPermission(ctx.core, bot.id, parent, type === THREAD_TYPES.PRIVATE_THREAD ? Perm.CREATE_PRIVATE_THREADS : Perm.CREATE_PUBLIC_THREADS);
+  requireChannelPermission(ctx.core, bot.id, parent, type === ChannelType.PRIVATE_THREAD ? Perm.CREATE_PRIVATE_THREADS : Perm.CREATE_PUBLIC_THREADS);
   const thread = createThread(ctx.core, parent, { id: ctx.core.state.snowflakes.next(), type, ownerId: bot.id, input });
   return { status: 201, body: viewChannel(ctx, ctx.core.state.channel(thread.id)!) };
 }
@@ -48,7 +46,7 @@ async function startForumPost(
   requireChannelPermission(ctx.core, bot.id, forum, Perm.SEND_MESSAGES);
   const message = checkMessageBody(raw, { webhook: false, files: await ctx.files(), at: ['message'] });
   const id = ctx.core.state.snowflakes.next();
-  createThread(ctx.core, forum, { id, type: THREAD_TYPES.PUBLIC_THREAD, ownerId: bot.id, input });
+  createThread(ctx.core, forum, { id, type: ChannelType.PUBLIC_THREAD, ownerId: bot.id, input });
   const thread = ctx.core.state.channel(id)!;
   const first = createUserMessage(ctx.core, thread, bot.id, { ...message, reply: undefined }, { id });
   return { status: 201, body: { ...viewChannel(ctx, thread), message: first } };
@@ -57,8 +55,7 @@ async function startForumPost(
 async function startThreadFromMessage(ctx: RouteContext) {
   const bot = ctx.bot!;
   const parent = requireChannel(ctx.core, bot.id, ctx.params.channel_id!);
-  const message = ctx.core.state.messages.find(parent.id, ctx.params.message_id!) as SandboxMessage | undefined;
-  if (!message) throw unknownMessage();
+  const message = findChannelMessage(ctx.core, parent, ctx.params.message_id!);
   const errors = new FormErrors();
   const input = checkThreadBody(await ctx.body(), errors);
   errors.throwIfAny();
@@ -68,7 +65,7 @@ async function startThreadFromMessage(ctx: RouteContext) {
   createThread(ctx.core, parent, { id: message.id, type, ownerId: bot.id, input });
   const thread = ctx.core.state.channel(message.id)!;
   // The message now carries the thread (HAS_THREAD), dispatched as MESSAGE_UPDATE.
-  editMessageFlagsBits(ctx.core, message, HAS_THREAD);
+  editMessageFlagsBits(ctx.core, message, MessageFlag.HAS_THREAD);
   return { status: 201, body: viewChannel(ctx, thread) };
 }
 

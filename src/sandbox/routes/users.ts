@@ -1,10 +1,9 @@
 import type { APIGatewayBotInfo } from '../../discord/types.js';
 import { majorNone, type ApiRoute, type RouteContext } from '../context.js';
 import { FormErrors } from '../http/errors.js';
-import { queryLimit, querySnowflake } from '../http/query.js';
+import { queryFlag, queryLimit, querySnowflake } from '../http/query.js';
 import { compareSnowflakes } from '../store/snowflake.js';
 import { toCurrentUser } from '../store/serialize.js';
-import { queryFlag } from './webhook-token.js';
 import { recommendedShardCount } from '../gateway/shard-rules.js';
 
 /** The current bot (https://discord.com/developers/docs/resources/user#get-current-user), its guilds and its gateway. */
@@ -28,7 +27,7 @@ function currentUserGuilds(ctx: RouteContext) {
   if (after !== null) guilds = guilds.filter((guild) => compareSnowflakes(guild.id, after) > 0).slice(0, limit);
   else if (before !== null) guilds = guilds.filter((guild) => compareSnowflakes(guild.id, before) < 0).slice(-limit);
   else guilds = guilds.slice(0, limit);
-  const counts = queryFlag(query.get('with_counts'));
+  const counts = queryFlag(query, 'with_counts');
   return guilds.map((guild) => ({
     id: guild.id,
     name: guild.name,

@@ -1,14 +1,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ApiRoute, RouteContext, RouteHandler } from '../context.js';
 import { invalidWebhookToken, unknownMessage } from '../http/errors.js';
+import { queryFlag } from '../http/query.js';
 import { createWebhookMessage, deleteMessage, editMessage, type SandboxMessage } from '../resources/messages.js';
-import { toApiWebhook } from '../store/serialize.js';
 import { checkMessageBody, checkMessageEdit } from '../resources/message-body.js';
-import { executeWebhookInto, ForumWebhookErrors, isForum, slackToMessageBody, webhookChannel, webhookTarget } from '../resources/webhook-execute.js';
+import { executeWebhookInto, ForumWebhookErrors, slackToMessageBody, webhookChannel, webhookTarget } from '../resources/webhook-execute.js';
+import { isForum } from '../store/channel-types.js';
 import { requireObject } from '../resources/validation.js';
 import { deleteWebhook, modifyWebhook, parseWebhookPatch } from '../resources/webhooks.js';
 import type { StoredWebhook } from '../store/webhook-store.js';
 import { requireWebhook } from './access.js';
+import { viewWebhook } from './webhook-view.js';
 
 /**
  * Routes authorized by the webhook token in the path (no Authorization header, not subject
@@ -21,14 +23,6 @@ function requireTokenWebhook(ctx: RouteContext): StoredWebhook {
   const expected = Buffer.from(webhook.token);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidWebhookToken();
   return webhook;
-}
-
-const view = (ctx: RouteContext, webhook: StoredWebhook) =>
-  toApiWebhook(webhook, ctx.core.state.world, ctx.core.httpUrl(), { withUser: false });
-
-/** Discord's boolean query strings: "true"/"True"/"1" (https://discord.com/developers/docs/reference#boolean-query-strings). */
-export function queryFlag(value: string | null): boolean {
-  return value !== null && ['true', '1'].includes(value.toLowerCase());
 }
 
 const PATH = '/webhooks/:webhook_id/:webhook_token';
@@ -55,7 +49,7 @@ export const executeWebhook: RouteHandler = async (ctx) => {
   const webhook = requireTokenWebhook(ctx);
   const input = checkMessageBody(await ctx.body(), { webhook: true, files: await ctx.files() });
   const message = executeWebhookInto(ctx.core, webhook, input, ctx.request.query.get('thread_id'));
-  return queryFlag(ctx.request.query.get('wait')) ? { status: 200, body: message } : { status: 204 };
+  return queryFlag(ctx.request.query, 'wait') ? { status: 200, body: message } : { status: 204 };
 };
 
 /**
@@ -64,7 +58,7 @@ export const executeWebhook: RouteHandler = async (ctx) => {
  */
 const executeSlackWebhook: RouteHandler = async (ctx) => {
   const webhook = requireTokenWebhook(ctx);
-  if (isForum(webhookChannel(ctx.core, webhook))) throw ForumWebhookErrors.serviceInForum();
+  if (isForum(webhookChannel(ctx.core, webhook).type)) throw ForumWebhookErrors.serviceInForum();
   const body = slackToMessageBody(requireObject(await ctx.body()));
   const input = checkMessageBody(body, { webhook: true });
   createWebhookMessage(ctx.core, webhookTarget(ctx.core, webhook, ctx.request.query.get('thread_id')), webhook, input);
@@ -106,7 +100,7 @@ export const webhookTokenRoutes: ApiRoute[] = [
     bucket: 'webhook-token',
     auth: 'webhook-token',
     major: tokenMajor,
-    handle: (ctx) => ({ status: 200, body: view(ctx, requireTokenWebhook(ctx)) }),
+    handle: (ctx) => ({ status: 200, body: viewWebhook(ctx.core, requireTokenWebhook(ctx), false) }),
   },
   {
     method: 'PATCH',
@@ -118,7 +112,7 @@ export const webhookTokenRoutes: ApiRoute[] = [
       const webhook = requireTokenWebhook(ctx);
       const patch = parseWebhookPatch(await ctx.body(), false);
       const updated = modifyWebhook(ctx.core, webhook, patch, null, { userId: null, reason: ctx.reason });
-      return { status: 200, body: view(ctx, updated) };
+      return { status: 200, body: viewWebhook(ctx.core, updated, false) };
     },
   },
   {

@@ -1,11 +1,17 @@
 import { majorParam, type ApiRoute, type RouteContext } from '../context.js';
-import { missingPermissions, unknownChannel } from '../http/errors.js';
+import { missingPermissions } from '../http/errors.js';
 import { Perm } from '../store/permissions.js';
-import { toApiWebhook } from '../store/serialize.js';
 import { createWebhook, deleteWebhook, modifyWebhook, parseWebhookPatch } from '../resources/webhooks.js';
-import type { StoredWebhook } from '../store/webhook-store.js';
-import type { WorldChannel } from '../store/world.js';
-import { canManageWebhook, requireChannel, requireChannelPermission, requireGuild, requireGuildPermission, requireWebhook } from './access.js';
+import {
+  canManageWebhook,
+  requireGuild,
+  requireGuildPermission,
+  requireManageableWebhook,
+  requireMoveTarget,
+  requireWebhook,
+  requireWebhookChannel,
+} from './access.js';
+import { viewWebhook } from './webhook-view.js';
 
 /**
  * Webhook management with a bot token
@@ -13,25 +19,7 @@ import { canManageWebhook, requireChannel, requireChannelPermission, requireGuil
  * guild, get/modify/delete by id. All need MANAGE_WEBHOOKS; GET by id also works when the
  * bot's application owns the webhook.
  */
-const view = (ctx: RouteContext, webhook: StoredWebhook) =>
-  toApiWebhook(webhook, ctx.core.state.world, ctx.core.httpUrl(), { withUser: true });
-
 const botOf = (ctx: RouteContext) => ctx.bot!;
-
-/** A channel the bot can see and manage webhooks in (404 10003, then 403 50013). */
-function requireWebhookChannel(ctx: RouteContext, channelId: string): WorldChannel {
-  const bot = botOf(ctx);
-  const channel = requireChannel(ctx.core, bot.id, channelId);
-  requireChannelPermission(ctx.core, bot.id, channel, Perm.MANAGE_WEBHOOKS);
-  return channel;
-}
-
-/** The webhook in the path, which the bot must be allowed to manage (MANAGE_WEBHOOKS). */
-function requireManageableWebhook(ctx: RouteContext): StoredWebhook {
-  const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
-  if (!canManageWebhook(ctx.core, botOf(ctx).id, webhook)) throw missingPermissions();
-  return webhook;
-}
 
 export const webhookRoutes: ApiRoute[] = [
   {
@@ -42,9 +30,9 @@ export const webhookRoutes: ApiRoute[] = [
     major: majorParam('channel_id'),
     handle: async (ctx) => {
       const bot = botOf(ctx);
-      const channel = requireWebhookChannel(ctx, ctx.params.channel_id!);
+      const channel = requireWebhookChannel(ctx.core, bot.id, ctx.params.channel_id!);
       const webhook = createWebhook(ctx.core, channel, bot, await ctx.body(), { userId: bot.id, reason: ctx.reason });
-      return { status: 200, body: view(ctx, webhook) };
+      return { status: 200, body: viewWebhook(ctx.core, webhook, true) };
     },
   },
   {
@@ -54,8 +42,8 @@ export const webhookRoutes: ApiRoute[] = [
     auth: 'bot',
     major: majorParam('channel_id'),
     handle: (ctx) => {
-      const channel = requireWebhookChannel(ctx, ctx.params.channel_id!);
-      return { status: 200, body: ctx.core.state.webhooks.inChannel(channel.id).map((w) => view(ctx, w)) };
+      const channel = requireWebhookChannel(ctx.core, botOf(ctx).id, ctx.params.channel_id!);
+      return { status: 200, body: ctx.core.state.webhooks.inChannel(channel.id).map((w) => viewWebhook(ctx.core, w, true)) };
     },
   },
   {
@@ -68,7 +56,7 @@ export const webhookRoutes: ApiRoute[] = [
       const bot = botOf(ctx);
       const guild = requireGuild(ctx.core, bot, ctx.params.guild_id!);
       requireGuildPermission(ctx.core, bot.id, guild.id, Perm.MANAGE_WEBHOOKS);
-      return { status: 200, body: ctx.core.state.webhooks.inGuild(guild.id).map((w) => view(ctx, w)) };
+      return { status: 200, body: ctx.core.state.webhooks.inGuild(guild.id).map((w) => viewWebhook(ctx.core, w, true)) };
     },
   },
   {
@@ -82,7 +70,7 @@ export const webhookRoutes: ApiRoute[] = [
       const webhook = requireWebhook(ctx.core, ctx.params.webhook_id!);
       const owned = webhook.application_id !== null && webhook.application_id === bot.application_id;
       if (!owned && !canManageWebhook(ctx.core, bot.id, webhook)) throw missingPermissions();
-      return { status: 200, body: view(ctx, webhook) };
+      return { status: 200, body: viewWebhook(ctx.core, webhook, true) };
     },
   },
   {
@@ -93,17 +81,11 @@ export const webhookRoutes: ApiRoute[] = [
     major: majorParam('webhook_id'),
     handle: async (ctx) => {
       const bot = botOf(ctx);
-      const webhook = requireManageableWebhook(ctx);
+      const webhook = requireManageableWebhook(ctx.core, bot.id, ctx.params.webhook_id!);
       const patch = parseWebhookPatch(await ctx.body(), true);
-      let target = null;
-      if (patch.channelId !== undefined && patch.channelId !== webhook.channel_id) {
-        target = ctx.core.state.world.channels.get(patch.channelId) ?? null;
-        // A webhook moves only within its guild; another guild's channel is unknown from here.
-        if (!target || target.guild_id !== webhook.guild_id) throw unknownChannel();
-        requireWebhookChannel(ctx, target.id);
-      }
+      const target = requireMoveTarget(ctx.core, bot.id, webhook, patch.channelId);
       const updated = modifyWebhook(ctx.core, webhook, patch, target, { userId: bot.id, reason: ctx.reason });
-      return { status: 200, body: view(ctx, updated) };
+      return { status: 200, body: viewWebhook(ctx.core, updated, true) };
     },
   },
   {
@@ -113,7 +95,8 @@ export const webhookRoutes: ApiRoute[] = [
     auth: 'bot',
     major: majorParam('webhook_id'),
     handle: (ctx) => {
-      deleteWebhook(ctx.core, requireManageableWebhook(ctx), { userId: botOf(ctx).id, reason: ctx.reason });
+      const bot = botOf(ctx);
+      deleteWebhook(ctx.core, requireManageableWebhook(ctx.core, bot.id, ctx.params.webhook_id!), { userId: bot.id, reason: ctx.reason });
       return { status: 204 };
     },
   },

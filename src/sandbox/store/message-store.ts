@@ -31,6 +31,11 @@ export class MessageStore {
     return this.byChannel.get(channelId)?.length ?? 0;
   }
 
+  /** The newest message's id (a channel's `last_message_id`), or null when it holds none. */
+  lastId(channelId: string): string | null {
+    return this.byChannel.get(channelId)?.at(-1)?.id ?? null;
+  }
+
   find(channelId: string, messageId: string): APIMessage | undefined {
     return this.byChannel.get(channelId)?.find((message) => message.id === messageId);
   }

@@ -1,4 +1,5 @@
 import type { InputIssue } from '../input/input-issues.js';
+import { ChannelType, isCategory } from './channel-types.js';
 import type { SandboxSeed, SeedGuild } from './seed-types.js';
 
 type Path = Array<string | number>;
@@ -37,7 +38,7 @@ export function checkSeedReferences(seed: SandboxSeed): InputIssue[] {
   });
   seed.guilds.forEach((guild, g) =>
     guild.channels.forEach((channel, c) => {
-      if (channel.parent_id && !guild.channels.some((other) => other.id === channel.parent_id && other.type === 4)) {
+      if (channel.parent_id && !guild.channels.some((other) => other.id === channel.parent_id && isCategory(other.type ?? ChannelType.GUILD_TEXT))) {
         fail(['guilds', g, 'channels', c, 'parent_id'], `unknown category ${channel.parent_id} in this guild`);
       }
     }),

@@ -11,7 +11,8 @@ import type { SandboxSeed, SeedWebhook } from './seed-types.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import type { StateOp } from './state-ops.js';
 import { hasPermission, Perm } from './permissions.js';
-import { THREAD_TYPES, ThreadStore, type StoredThread } from './thread-store.js';
+import { ChannelType } from './channel-types.js';
+import { ThreadStore, type StoredThread } from './thread-store.js';
 import { WebhookStore, type StoredWebhook } from './webhook-store.js';
 import { World, type WorldChannel } from './world.js';
 
@@ -143,9 +144,14 @@ export class SandboxState {
     if (!thread) return this.world.channelPermissions(userId, channel);
     const parent = this.world.channels.get(thread.parent_id);
     const permissions = parent ? this.world.channelPermissions(userId, parent) : null;
-    if (permissions === null || thread.type !== THREAD_TYPES.PRIVATE_THREAD) return permissions;
+    if (permissions === null || thread.type !== ChannelType.PRIVATE_THREAD) return permissions;
     const canSee = thread.member_ids.includes(userId) || hasPermission(permissions, Perm.MANAGE_THREADS);
     return canSee ? permissions : permissions & ~Perm.VIEW_CHANNEL;
+  }
+
+  /** Whether the user has `bit` in the channel (never, when not a member of its guild). */
+  can(userId: string, channel: WorldChannel, bit: bigint): boolean {
+    return hasPermission(this.channelPermissions(userId, channel) ?? 0n, bit);
   }
 
   audit(): AuditLogEntry[] {
@@ -228,12 +234,7 @@ export class SandboxState {
     for (const list of Object.values(state.messages)) for (const message of list) this.change({ op: 'message.put', message });
     for (const thread of state.threads ?? []) this.change({ op: 'thread.put', thread });
     for (const reactions of state.reactions ?? []) this.change({ op: 'reactions.put', reactions });
-    const byScope = new Map<string, StoredCommand[]>();
-    for (const command of state.commands ?? []) {
-      const key = `${command.application_id}:${command.guild_id}`;
-      byScope.set(key, [...(byScope.get(key) ?? []), command]);
-    }
-    for (const list of byScope.values()) this.commands.set(list[0]!.application_id, list[0]!.guild_id, list);
+    this.commands.restore(state.commands ?? []);
     for (const entry of state.audit_log) this.addAudit(entry);
   }
 

@@ -1,13 +1,10 @@
+import type { ThreadType } from './channel-types.js';
+
 /**
  * Threads created while the sandbox runs (https://discord.com/developers/docs/topics/threads):
  * public (11) and private (12) threads of text channels, announcement threads (10), and the
  * posts of forum and media channels (public threads). The seed has none.
  */
-export const THREAD_TYPES = { ANNOUNCEMENT_THREAD: 10, PUBLIC_THREAD: 11, PRIVATE_THREAD: 12 } as const;
-export type ThreadType = (typeof THREAD_TYPES)[keyof typeof THREAD_TYPES];
-
-export const isThread = (channelType: number): channelType is ThreadType => channelType >= 10 && channelType <= 12;
-
 export interface StoredThread {
   id: string;
   guild_id: string;
@@ -41,11 +38,6 @@ export class ThreadStore {
 
   put(thread: StoredThread): void {
     this.byId.set(thread.id, thread);
-  }
-
-  /** Threads of a guild, oldest first. */
-  inGuild(guildId: string): StoredThread[] {
-    return [...this.byId.values()].filter((thread) => thread.guild_id === guildId);
   }
 
   all(): StoredThread[] {

@@ -7,6 +7,7 @@ import {
   Perm,
   type PermissionInput,
 } from './permissions.js';
+import { ChannelType } from './channel-types.js';
 import type { SandboxSeed, SeedChannel, SeedGuild } from './seed-types.js';
 import { DEFAULT_SESSION_START_TOTAL } from '../gateway/session-starts.js';
 
@@ -178,7 +179,7 @@ export class World {
       id: channel.id,
       guild_id: guildId,
       name: channel.name,
-      type: channel.type ?? 0,
+      type: channel.type ?? ChannelType.GUILD_TEXT,
       nsfw: channel.nsfw ?? false,
       position: channel.position ?? index,
       parent_id: channel.parent_id ?? null,
