@@ -60,9 +60,7 @@ export function requireWebhook(core: SandboxCore, webhookId: string): StoredWebh
 /** MANAGE_WEBHOOKS in the webhook's channel (Discord's check for webhook-by-id routes). */
 export function canManageWebhook(core: SandboxCore, userId: string, webhook: StoredWebhook): boolean {
   const channel = core.state.world.channels.get(webhook.channel_id);
-  if (!channel) return false;
-  const permissions = core.state.world.channelPermissions(userId, channel);
-  return permissions !== null && hasPermission(permissions, Perm.MANAGE_WEBHOOKS);
+  return channel !== undefined && core.state.can(userId, channel, Perm.MANAGE_WEBHOOKS);
 }
 
 /** A channel the user can see and manage webhooks in (404 10003, 403 50001, then 403 50013). */

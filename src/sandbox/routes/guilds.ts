@@ -1,6 +1,6 @@
 import { majorParam, type ApiRoute } from '../context.js';
 import { unknownMember, unknownUser } from '../http/errors.js';
-import { hasPermission, Perm } from '../store/permissions.js';
+import { Perm } from '../store/permissions.js';
 import { toApiChannel, toApiGuild, toApiMember, toApiRole } from '../store/serialize.js';
 import { isSnowflake } from '../store/snowflake.js';
 import type { WorldChannel } from '../store/world.js';
@@ -28,11 +28,7 @@ export const guildRoutes: ApiRoute[] = [
       // Discord lists only the channels the bot can see.
       const channels = guild.channelIds
         .map((id) => world.channels.get(id))
-        .filter((channel): channel is WorldChannel => {
-          if (!channel) return false;
-          const permissions = world.channelPermissions(ctx.bot!.id, channel);
-          return permissions !== null && hasPermission(permissions, Perm.VIEW_CHANNEL);
-        })
+        .filter((channel): channel is WorldChannel => channel !== undefined && ctx.core.state.can(ctx.bot!.id, channel, Perm.VIEW_CHANNEL))
         .map((channel) => toApiChannel(channel, messages.lastId(channel.id)));
       return { status: 200, body: channels };
     },
